@@ -1,0 +1,39 @@
+# Two commands set everything up: `make run` and `make test` (see README.md).
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8000
+export DJANGO_SETTINGS_MODULE ?= allure.settings.dev
+
+.PHONY: run test serve lint check pytest screenshots lighthouse bench clean venv
+
+# The environment is rebuilt only when the declared dependencies change.
+$(VENV)/.installed: pyproject.toml
+	@set -e; py=$$(scripts/find-python); \
+	  [ -x $(PY) ] || $$py -m venv $(VENV); \
+	  $(PY) -m pip install --quiet --disable-pip-version-check uv; \
+	  $(PY) -m uv pip install --quiet --python $(PY) -e ".[dev]"
+	@touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo_content
+	$(PY) manage.py ensure_staff_login
+	PORT=$(PORT) scripts/serve-dev
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: venv
+	DJANGO_SETTINGS_MODULE=allure.settings.test $(PY) manage.py check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=allure.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+pytest: venv
+	DJANGO_SETTINGS_MODULE=allure.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+test: lint check pytest
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media var

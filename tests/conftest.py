@@ -1,0 +1,72 @@
+"""Suite-wide set-up: the browser for tests/e2e and a database that survives live_server.
+
+Browser journeys run in Debian's Chromium (never a downloaded browser). Without Chromium
+they are skipped with a reason on a developer's machine, and fail under CI (CI=true).
+"""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+HAS_CHROMIUM = os.path.exists(CHROMIUM)
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Playwright's sync API runs an event loop in the main thread; Django's ORM must be told
+# that the synchronous calls made beside it are safe (they are: one thread, no awaits).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "/e2e/" in str(item.path).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+            if not HAS_CHROMIUM and not IN_CI:
+                item.add_marker(
+                    pytest.mark.skip(
+                        reason="Chromium not found: `apt-get install chromium` to run the "
+                        "browser journeys (never `playwright install`)."
+                    )
+                )
+
+
+def pytest_report_header(config):
+    if not HAS_CHROMIUM:
+        state = "missing: a failure under CI" if IN_CI else "missing: e2e tests are skipped"
+        return f"chromium: {state}"
+    return f"chromium: {CHROMIUM}"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not HAS_CHROMIUM:
+        pytest.fail(f"Chromium is required under CI but was not found at {CHROMIUM}.")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(autouse=True)
+def _wagtail_tree_survives_flush(request):
+    """live_server tests flush every table after themselves, Wagtail's root page and Site
+    included; a serialized rollback puts them back for the tests that follow."""
+    if "live_server" in request.fixturenames:
+        request.getfixturevalue("django_db_serialized_rollback")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_db_setup, django_db_blocker):
+    # Start Playwright's loop before the test database exists when browser tests run,
+    # so the database set-up does not happen inside its event loop.
+    if any(item.get_closest_marker("e2e") for item in request.session.items) and HAS_CHROMIUM:
+        request.getfixturevalue("playwright")
+    yield

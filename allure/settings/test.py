@@ -14,3 +14,5 @@ STORAGES = {
 SITE_URL = "http://testserver"
 WAGTAILADMIN_BASE_URL = SITE_URL
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Off by default so tests see fresh pages; tests/allure/test_page_cache.py turns it on.
+PAGE_CACHE_SECONDS = 0

@@ -37,3 +37,7 @@ test: lint check pytest
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media var
+
+# Lighthouse (mobile) against gunicorn + production settings: home, a procedure, booking.
+lighthouse: venv
+	$(PY) scripts/lighthouse.py --gate

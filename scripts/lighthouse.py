@@ -38,7 +38,7 @@ def audit(url: str) -> dict:
     chromium = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.json"
-        subprocess.run(
+        run = subprocess.run(
             [
                 str(LIGHTHOUSE),
                 url,

@@ -41,3 +41,7 @@ clean:
 # Lighthouse (mobile) against gunicorn + production settings: home, a procedure, booking.
 lighthouse: venv
 	$(PY) scripts/lighthouse.py --gate
+
+# Load benchmark: gunicorn + PostgreSQL (+ Redis when REDIS_URL is set), wrk from outside.
+bench: venv
+	$(PY) scripts/bench.py

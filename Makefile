@@ -45,3 +45,10 @@ lighthouse: venv
 # Load benchmark: gunicorn + PostgreSQL (+ Redis when REDIS_URL is set), wrk from outside.
 bench: venv
 	$(PY) scripts/bench.py
+
+# Full-page screenshots of every public page type at phone and desktop width (var/screenshots);
+# the procedure page's pair is copied to docs/screenshots for the README.
+screenshots: venv
+	DJANGO_SETTINGS_MODULE=allure.settings.test $(PY) -m pytest -q tests/e2e/test_public_pages.py
+	mkdir -p docs/screenshots
+	cp var/screenshots/procedure-phone.png var/screenshots/procedure-desktop.png docs/screenshots/

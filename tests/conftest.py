@@ -6,6 +6,7 @@ they are skipped with a reason on a developer's machine, and fail under CI (CI=t
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +23,8 @@ CHROMIUM_ARGS = [
 ]
 HAS_CHROMIUM = os.path.exists(CHROMIUM)
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# Where the browser journeys leave full-page screenshots to look at (printed after the run).
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "var/screenshots")).resolve()
 
 # Playwright's sync API runs an event loop in the main thread; Django's ORM must be told
 # that the synchronous calls made beside it are safe (they are: one thread, no awaits).
@@ -39,6 +42,11 @@ def pytest_collection_modifyitems(config, items):
                         "browser journeys (never `playwright install`)."
                     )
                 )
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
+        terminalreporter.write_line(f"Screenshots of the public pages: {SCREENSHOTS}")
 
 
 def pytest_report_header(config):

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db import models
+from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -73,6 +74,9 @@ class ClinicSettings(ClusterableModel, BaseGenericSetting):
     def address_lines(self) -> list[str]:
         locality = f"{self.locality}, {self.region} {self.postal_code}".strip()
         return [line for line in (self.street_address, locality) if line]
+
+    def footer_link_list(self):
+        return self.footer_links.select_related("page")
 
     @property
     def phone_href(self) -> str:
@@ -158,7 +162,12 @@ class Closure(models.Model):
 
 
 class SeoMixin:
-    """Meta description with a fallback, and breadcrumbs as structured data below home."""
+    """Meta description with a fallback, and breadcrumbs (links and structured data)."""
+
+    @cached_property
+    def breadcrumb_trail(self) -> list[Page]:
+        """The pages from home down to this one; the template and the JSON-LD share it."""
+        return [*self.get_ancestors().filter(depth__gte=2), self]
 
     def description_fallback(self) -> str:
         return ""

@@ -60,7 +60,6 @@ def clinic(request) -> dict:
 
 
 def breadcrumbs(page, request) -> dict:
-    trail = [*page.get_ancestors().filter(depth__gte=2), page]
     return {
         "@context": SCHEMA,
         "@type": "BreadcrumbList",
@@ -71,7 +70,7 @@ def breadcrumbs(page, request) -> dict:
                 "name": crumb.title,
                 "item": crumb.get_full_url(request),
             }
-            for position, crumb in enumerate(trail, start=1)
+            for position, crumb in enumerate(page.breadcrumb_trail, start=1)
         ],
     }
 

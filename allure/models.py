@@ -232,6 +232,12 @@ class HomePage(SeoMixin, Page):
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "procedures.ProcedureIndexPage",
+        "allure.DoctorPage",
+        "allure.ContactPage",
+        "allure.StandardPage",
+    ]
 
     def description_fallback(self):
         return self.hero_text or self.hero_heading

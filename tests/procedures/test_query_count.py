@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from procedures import models
 from procedures.models import ProcedureFAQ, ProcedurePage, RelatedProcedure
-from procedures.models import Testimonial as TestimonialModel
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +18,9 @@ MAX_QUERIES = 21
 
 
 def grow(page, others, how_many):
-    start = TestimonialModel.objects.count()
+    start = models.Testimonial.objects.count()
     for n in range(start, start + how_many):
-        testimonial = TestimonialModel.objects.create(
+        testimonial = models.Testimonial.objects.create(
             quote=f"Quote {n}",
             patient_name=f"Patient {n}",
             consent_given_on=dt.date(2026, 1, 1),
@@ -41,7 +41,7 @@ def count_queries(client, url):
 def test_query_count_does_not_grow_with_testimonials_faqs_and_related_procedures(demo, client):
     page = ProcedurePage.objects.get(slug="chemical-peel")
     others = list(ProcedurePage.objects.exclude(pk=page.pk))
-    TestimonialModel.procedures.through.objects.filter(procedurepage=page).delete()
+    models.Testimonial.procedures.through.objects.filter(procedurepage=page).delete()
     page.faqs.all().delete()
     page.related_procedures.all().delete()
     url = page.url

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from procedures.models import Testimonial as TestimonialModel
+from procedures import models
 
 pytestmark = pytest.mark.django_db
 
@@ -16,27 +16,27 @@ CONSENTED = dt.date(2026, 5, 1)
 
 
 def test_a_testimonial_without_consent_fails_validation_when_published():
-    testimonial = TestimonialModel(quote="Lovely.", patient_name="Jo", is_published=True)
+    testimonial = models.Testimonial(quote="Lovely.", patient_name="Jo", is_published=True)
     with pytest.raises(ValidationError) as error:
         testimonial.full_clean()
     assert "consent_given_on" in error.value.message_dict
 
 
 def test_a_testimonial_without_consent_may_be_kept_as_a_draft():
-    TestimonialModel(quote="Lovely.", patient_name="Jo", is_published=False).full_clean()
+    models.Testimonial(quote="Lovely.", patient_name="Jo", is_published=False).full_clean()
 
 
 def test_the_database_refuses_a_published_testimonial_without_consent():
     with pytest.raises(IntegrityError), transaction.atomic():
-        TestimonialModel.objects.create(quote="Lovely.", patient_name="Jo", is_published=True)
+        models.Testimonial.objects.create(quote="Lovely.", patient_name="Jo", is_published=True)
 
 
 def test_only_published_testimonials_are_listed():
-    shown = TestimonialModel.objects.create(
+    shown = models.Testimonial.objects.create(
         quote="Yes", patient_name="A", consent_given_on=CONSENTED, is_published=True
     )
-    TestimonialModel.objects.create(quote="Not yet", patient_name="B", consent_given_on=CONSENTED)
-    assert list(TestimonialModel.objects.published()) == [shown]
+    models.Testimonial.objects.create(quote="Not yet", patient_name="B", consent_given_on=CONSENTED)
+    assert list(models.Testimonial.objects.published()) == [shown]
 
 
 def test_the_admin_shows_the_error_and_saves_nothing(admin_client):
@@ -46,7 +46,7 @@ def test_the_admin_shows_the_error_and_saves_nothing(admin_client):
     )
     assert response.status_code == 200
     assert "Record the date of the patient" in response.content.decode()
-    assert not TestimonialModel.objects.exists()
+    assert not models.Testimonial.objects.exists()
 
 
 def test_the_admin_publishes_a_consented_testimonial(admin_client):
@@ -61,7 +61,7 @@ def test_the_admin_publishes_a_consented_testimonial(admin_client):
         },
     )
     assert response.status_code == 302
-    assert TestimonialModel.objects.published().get().town == "Pearl, MS"
+    assert models.Testimonial.objects.published().get().town == "Pearl, MS"
 
 
 @pytest.mark.parametrize("url", ["/", "/procedures/skin-resurfacing/"])

@@ -8,7 +8,11 @@ import datetime as dt
 import functools
 import importlib
 import importlib.util
+from io import StringIO
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.models import Page, Site
@@ -90,6 +94,10 @@ class Command(BaseCommand):
         self.home_features(home, doctor, by_slug)
         self.contact_and_standard_pages(home, clinic)
 
+        # Saving a page only queues its search indexing for the task worker; index the demo
+        # now so search works straight after `make run`.
+        call_command("update_index", stdout=StringIO())
+
         if importlib.util.find_spec("bookings.demo"):
             importlib.import_module("bookings.demo").load()
         self.stdout.write(self.style.SUCCESS("Demo content is in place."))
@@ -118,11 +126,13 @@ class Command(BaseCommand):
             home.save_revision().publish()
             site = Site.objects.filter(is_default_site=True).first()
             old_home = site.root_page if site else None
+            # Canonical URLs, the sitemap and structured data use the site's own address.
+            address = urlsplit(settings.SITE_URL)
             Site.objects.update_or_create(
                 is_default_site=True,
                 defaults={
-                    "hostname": "localhost",
-                    "port": 80,
+                    "hostname": address.hostname,
+                    "port": address.port or (443 if address.scheme == "https" else 80),
                     "root_page": home,
                     "site_name": "Allure Plastics",
                 },

@@ -7,6 +7,7 @@ import io
 import random
 
 from django.core.files.images import ImageFile
+from django.utils.text import slugify
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFilter
 from wagtail.images.models import Image
@@ -85,6 +86,6 @@ def demo_image(title: str, description: str, make) -> Image:
     image = Image.objects.filter(title=title).first()
     if image is None:
         image = Image(title=title, description=description)
-        image.file = ImageFile(io.BytesIO(make()), name=f"{title.lower().replace(' ', '-')}.jpg")
+        image.file = ImageFile(io.BytesIO(make()), name=f"{slugify(title)}.jpg")
         image.save()
     return image

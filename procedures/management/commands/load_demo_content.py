@@ -76,7 +76,6 @@ class Command(BaseCommand):
         home = self.home()
         clinic = self.clinic_settings()
         self.hours_and_closures()
-        doctor = self.doctor(home)
         index = publish(
             home,
             ProcedureIndexPage(
@@ -89,6 +88,7 @@ class Command(BaseCommand):
                 ),
             ),
         )
+        doctor = self.doctor(home)
         by_slug = self.procedures(index, doctor)
         self.testimonials(by_slug)
         self.home_features(home, doctor, by_slug)

@@ -1,31 +1,51 @@
-"""Site-wide content: the home page and the clinic's own facts (settings, hours, closures)."""
+"""Site-wide content: the clinic's own facts (settings, hours, closures) and its general pages."""
 
 import datetime as dt
 
 from django.db import models
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from django.utils.functional import cached_property
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
-from wagtail.models import Page
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from allure import structured_data
+from allure.blocks import NarrativeBlock
 
 
 @register_setting(icon="site")
-class ClinicSettings(BaseGenericSetting):
+class ClinicSettings(ClusterableModel, BaseGenericSetting):
     """The clinic's facts, shown in the header, footer, contact page and structured data."""
 
-    name = models.CharField(max_length=100, default="Allure Plastics")
+    name = models.CharField(
+        max_length=100,
+        default="Allure Plastics",
+        help_text="The clinic's name as patients know it.",
+    )
     phone = models.CharField(
         max_length=30, default="(601) 555-0142", help_text="As patients should dial it."
     )
-    email = models.EmailField(default="hello@allureplastics.com")
-    street_address = models.CharField(max_length=200, blank=True)
-    locality = models.CharField("city", max_length=100, default="Jackson")
-    region = models.CharField("state", max_length=50, default="MS")
-    postal_code = models.CharField(max_length=20, blank=True)
+    email = models.EmailField(
+        default="hello@allureplastics.com", help_text="Where patients can write to the clinic."
+    )
+    street_address = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Street and suite, e.g. “1020 River Oaks Dr, Suite 300”.",
+    )
+    locality = models.CharField("city", max_length=100, default="Jackson", help_text="City.")
+    region = models.CharField("state", max_length=50, default="MS", help_text="Two-letter state.")
+    postal_code = models.CharField(max_length=20, blank=True, help_text="ZIP code.")
     results_disclaimer = models.CharField(
         max_length=200,
         default="Individual results may vary.",
         help_text="Shown wherever results, photos or testimonials appear.",
     )
+    facebook_url = models.URLField(blank=True, help_text="The clinic's Facebook page, if any.")
+    instagram_url = models.URLField(blank=True, help_text="The clinic's Instagram profile, if any.")
 
     panels = [
         MultiFieldPanel(
@@ -40,11 +60,46 @@ class ClinicSettings(BaseGenericSetting):
             ],
             heading="Address",
         ),
+        MultiFieldPanel(
+            [FieldPanel("facebook_url"), FieldPanel("instagram_url")], heading="Social media"
+        ),
         FieldPanel("results_disclaimer"),
+        InlinePanel("footer_links", heading="Footer links", label="Footer link"),
     ]
 
     class Meta:
         verbose_name = "clinic settings"
+
+    @property
+    def address_lines(self) -> list[str]:
+        locality = f"{self.locality}, {self.region} {self.postal_code}".strip()
+        return [line for line in (self.street_address, locality) if line]
+
+    def footer_link_list(self):
+        return self.footer_links.select_related("page")
+
+    @property
+    def phone_href(self) -> str:
+        digits = "".join(ch for ch in self.phone if ch.isdigit())
+        # US numbers written without the country code still need it in a tel: link.
+        return f"tel:+1{digits}" if len(digits) == 10 else f"tel:+{digits}"
+
+
+class FooterLink(Orderable):
+    """A page linked from the footer on every page (privacy notice, accessibility...)."""
+
+    settings = ParentalKey(ClinicSettings, on_delete=models.CASCADE, related_name="footer_links")
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="+", help_text="Page to link."
+    )
+    label = models.CharField(
+        max_length=60, blank=True, help_text="Link text; leave empty to use the page title."
+    )
+
+    panels = [FieldPanel("page"), FieldPanel("label")]
+
+    def __str__(self):
+        return self.label or self.page.title
 
 
 class Weekday(models.IntegerChoices):
@@ -60,9 +115,13 @@ class Weekday(models.IntegerChoices):
 class OpeningHours(models.Model):
     """One opening period on a weekday, in the clinic's time zone. A day may have several."""
 
-    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
-    opens = models.TimeField()
-    closes = models.TimeField()
+    weekday = models.PositiveSmallIntegerField(
+        choices=Weekday.choices, help_text="Days without any period are shown as closed."
+    )
+    opens = models.TimeField(help_text="Clinic time (Jackson, MS), e.g. 08:00.")
+    closes = models.TimeField(help_text="Clinic time (Jackson, MS), e.g. 17:00.")
+
+    panels = [FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")]
 
     class Meta:
         ordering = ["weekday", "opens"]
@@ -80,9 +139,11 @@ class OpeningHours(models.Model):
 class Closure(models.Model):
     """Days the clinic is closed although the weekly hours say open (holidays, days off)."""
 
-    starts_on = models.DateField()
+    starts_on = models.DateField(help_text="First closed day.")
     ends_on = models.DateField(help_text="Last closed day; the same as the first for one day.")
     reason = models.CharField(max_length=100, help_text="Shown to patients, e.g. “Thanksgiving”.")
+
+    panels = [FieldPanel("starts_on"), FieldPanel("ends_on"), FieldPanel("reason")]
 
     class Meta:
         ordering = ["starts_on"]
@@ -100,8 +161,219 @@ class Closure(models.Model):
         return self.starts_on <= day <= self.ends_on
 
 
-class HomePage(Page):
-    """The site's root page."""
+class SeoMixin:
+    """Meta description with a fallback, and breadcrumbs (links and structured data)."""
+
+    @cached_property
+    def breadcrumb_trail(self) -> list[Page]:
+        """The pages from home down to this one; the template and the JSON-LD share it."""
+        return [*self.get_ancestors().filter(depth__gte=2), self]
+
+    def description_fallback(self) -> str:
+        return ""
+
+    @property
+    def meta_description(self) -> str:
+        return self.search_description or self.description_fallback()
+
+    def structured_data(self, request) -> list[dict]:
+        return [structured_data.breadcrumbs(self, request)]
+
+
+def image_field(help_text: str):
+    return models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=help_text + " Give the image a description: it becomes the alt text.",
+    )
+
+
+class HomePage(SeoMixin, Page):
+    """The site's root page: the clinic's promise, featured procedures, the doctor, patients."""
+
+    hero_heading = models.CharField(
+        max_length=120,
+        default="Natural results, planned with you",
+        help_text="The clinic's promise, the first thing visitors read.",
+    )
+    hero_text = models.TextField(blank=True, help_text="One or two sentences below the promise.")
+    hero_image = image_field("Wide, calm image behind or beside the promise.")
+    featured_heading = models.CharField(
+        max_length=80, default="Popular procedures", help_text="Heading above the featured list."
+    )
+    doctor = models.ForeignKey(
+        "allure.DoctorPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The doctor introduced on the home page.",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("hero_heading"), FieldPanel("hero_text"), FieldPanel("hero_image")],
+            heading="Hero",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("featured_heading"),
+                InlinePanel("featured_procedures", label="Featured procedure", max_num=6),
+            ],
+            heading="Featured procedures",
+        ),
+        FieldPanel("doctor"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("hero_text")]
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "procedures.ProcedureIndexPage",
+        "allure.DoctorPage",
+        "allure.ContactPage",
+        "allure.StandardPage",
+    ]
+
+    def description_fallback(self):
+        return self.hero_text or self.hero_heading
+
+    def structured_data(self, request):
+        return [structured_data.clinic(request)]
+
+    def featured(self):
+        return [
+            link.procedure
+            for link in self.featured_procedures.select_related("procedure").prefetch_related(
+                "procedure__recovery_stages"
+            )
+            if link.procedure.live
+        ]
+
+    def get_context(self, request, *args, **kwargs):
+        from procedures.models import Testimonial
+
+        context = super().get_context(request, *args, **kwargs)
+        context["featured"] = self.featured()
+        context["testimonials"] = Testimonial.objects.published()[:3]
+        return context
+
+
+class HomeFeaturedProcedure(Orderable):
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_procedures")
+    procedure = models.ForeignKey(
+        "procedures.ProcedurePage",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="A procedure to show on the home page.",
+    )
+
+    panels = [FieldPanel("procedure")]
+
+
+class StandardPage(SeoMixin, Page):
+    """Plain pages: privacy notice, accessibility statement, about the clinic."""
+
+    intro = models.TextField(blank=True, help_text="A short summary shown above the text.")
+    body = StreamField(NarrativeBlock(), help_text="The page's text.")
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["allure.HomePage", "allure.StandardPage"]
+    subpage_types = ["allure.StandardPage"]
+
+    def description_fallback(self):
+        return self.intro
+
+
+class ContactPage(SeoMixin, Page):
+    """Address, phone, hours and directions. The facts themselves live in the clinic settings."""
+
+    intro = models.TextField(blank=True, help_text="A friendly sentence above the details.")
+    directions = models.TextField(
+        help_text="How to find the clinic: landmarks, entrance, parking. One paragraph per line."
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("directions")]
+    search_fields = [*Page.search_fields, index.SearchField("directions")]
+
+    max_count = 1
+    parent_page_types = ["allure.HomePage"]
+    subpage_types = []
+
+    def description_fallback(self):
+        return self.intro
+
+    def structured_data(self, request):
+        return [structured_data.clinic(request), structured_data.breadcrumbs(self, request)]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["opening_hours"] = OpeningHours.objects.all()
+        context["upcoming_closures"] = Closure.objects.filter(ends_on__gte=dt.date.today())[:3]
+        return context
+
+
+class DoctorPage(SeoMixin, Page):
+    """A doctor's profile: photo, credentials, philosophy and the procedures they perform."""
+
+    job_title = models.CharField(
+        max_length=120, help_text="How the doctor is introduced, e.g. “Plastic surgeon”."
+    )
+    photo = image_field("A portrait of the doctor.")
+    summary = models.CharField(
+        max_length=300, help_text="One or two sentences used on the home page and in listings."
+    )
+    philosophy = StreamField(NarrativeBlock(), help_text="The doctor's approach, in their voice.")
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("job_title"), FieldPanel("photo"), FieldPanel("summary")],
+            heading="Introduction",
+        ),
+        InlinePanel("credentials", heading="Credentials", label="Credential"),
+        FieldPanel("philosophy"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("philosophy"),
+    ]
+
+    parent_page_types = ["allure.HomePage"]
+    subpage_types = []
+
+    def description_fallback(self):
+        return self.summary
+
+    def structured_data(self, request):
+        return [
+            structured_data.physician(self, request),
+            structured_data.breadcrumbs(self, request),
+        ]
+
+    def procedures_performed(self):
+        return self.procedures.live().order_by("title")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["procedures"] = self.procedures_performed()
+        return context
+
+
+class DoctorCredential(Orderable):
+    page = ParentalKey(DoctorPage, on_delete=models.CASCADE, related_name="credentials")
+    text = models.CharField(
+        max_length=200, help_text="One qualification, membership or training, as on a CV."
+    )
+
+    panels = [FieldPanel("text")]
+
+    def __str__(self):
+        return self.text

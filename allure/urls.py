@@ -6,11 +6,16 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from allure import views
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("consultation/", include("bookings.urls")),
     path("sitemap.xml", sitemap),
+    path("robots.txt", views.robots_txt),
+    path("favicon.ico", views.favicon),
+    path("search/", views.search, name="search"),
 ]
 
 if settings.DEBUG or settings.SERVE_MEDIA:

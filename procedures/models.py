@@ -1,8 +1,24 @@
-"""Procedure content: the index of treatments and one page per procedure."""
+"""Procedure content: the index of treatments, one page per procedure, and testimonials.
 
+Facts (durations, anaesthesia, recovery days, areas...) are fields so they can be listed,
+compared and turned into structured data; StreamFields carry only the narrative.
+"""
+
+import math
+from typing import NamedTuple
+
+from django.core.exceptions import ValidationError
 from django.db import models
-from wagtail.admin.panels import FieldPanel
-from wagtail.models import Page
+from django.db.models import Prefetch, prefetch_related_objects
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from allure import structured_data
+from allure.blocks import NarrativeBlock
+from allure.models import SeoMixin, image_field
 
 
 class ProcedureCategory(models.TextChoices):
@@ -12,13 +28,65 @@ class ProcedureCategory(models.TextChoices):
     INJECTABLES = "injectables", "Injectables"
 
 
-class ProcedureIndexPage(Page):
+class ProcedureType(models.TextChoices):
+    """schema.org's MedicalProcedureType values, used in the structured data."""
+
+    NONINVASIVE = "NoninvasiveProcedure", "Non-invasive (no incision or needle)"
+    PERCUTANEOUS = "PercutaneousProcedure", "Minimally invasive (through the skin, e.g. needle)"
+    SURGICAL = "SurgicalProcedure", "Surgical"
+
+
+class TimelineBar(NamedTuple):
+    stage: "RecoveryStage"
+    starts_at: int  # percent of the scale where the stage's range of healing days starts
+    ends_at: int  # ...and where it ends
+
+
+def _range(low, high, unit: str) -> str:
+    if high is None or high == low:
+        return f"{low} {unit}"
+    return f"{low}–{high} {unit}"
+
+
+class ProcedureIndexPage(SeoMixin, Page):
+    """All procedures grouped by category, each with its key facts at a glance."""
+
+    intro = models.TextField(blank=True, help_text="A short welcome above the list.")
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
     parent_page_types = ["allure.HomePage"]
     subpage_types = ["procedures.ProcedurePage"]
     max_count = 1
 
+    def description_fallback(self):
+        return self.intro
 
-class ProcedurePage(Page):
+    def procedures(self):
+        return (
+            ProcedurePage.objects.child_of(self)
+            .live()
+            .public()
+            .prefetch_related("recovery_stages")
+            .order_by("title")
+        )
+
+    def procedures_by_category(self) -> list[tuple[str, list]]:
+        procedures = list(self.procedures())
+        return [
+            (label, group)
+            for value, label in ProcedureCategory.choices
+            if (group := [p for p in procedures if p.category == value])
+        ]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["categories"] = self.procedures_by_category()
+        return context
+
+
+class ProcedurePage(SeoMixin, Page):
     category = models.CharField(
         max_length=20,
         choices=ProcedureCategory.choices,
@@ -27,7 +95,418 @@ class ProcedurePage(Page):
     summary = models.CharField(
         max_length=300, help_text="One or two sentences shown in listings and search results."
     )
+    procedure_type = models.CharField(
+        max_length=30,
+        choices=ProcedureType.choices,
+        default=ProcedureType.NONINVASIVE,
+        help_text="How invasive the procedure is; tells search engines what kind it is.",
+    )
+    hero_image = image_field("Shown at the top of the page and when the page is shared.")
 
-    content_panels = [*Page.content_panels, FieldPanel("category"), FieldPanel("summary")]
+    what_it_is = StreamField(NarrativeBlock(), help_text="What the procedure is, in plain words.")
+    how_it_works = StreamField(
+        NarrativeBlock(), blank=True, help_text="How the procedure achieves its effect."
+    )
+
+    treatments_min = models.PositiveSmallIntegerField(
+        default=1, help_text="Fewest treatments a patient typically needs."
+    )
+    treatments_max = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Most treatments typically needed; empty if it varies."
+    )
+    treatments_note = models.TextField(
+        blank=True, help_text="Why the number of treatments varies from patient to patient."
+    )
+
+    typical_treatment = StreamField(
+        NarrativeBlock(),
+        blank=True,
+        help_text="What happens on the day: preparation and the treatment itself.",
+    )
+    duration_min_minutes = models.PositiveSmallIntegerField(
+        help_text="Shortest usual duration of one treatment, in minutes."
+    )
+    duration_max_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Longest usual duration, in minutes; empty if fixed."
+    )
+    duration_note = models.CharField(
+        max_length=200, blank=True, help_text="E.g. “Deeper treatments can take longer.”"
+    )
+    comfort_note = models.TextField(
+        blank=True, help_text="How it feels; anaesthesia per depth goes in the recovery stages."
+    )
+
+    results_first_visible = models.CharField(
+        max_length=120,
+        help_text="When patients first see results, e.g. “About a week, when makeup can go on”.",
+    )
+    results_develop_months_min = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Results keep improving for at least this many months."
+    )
+    results_develop_months_max = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="…and up to this many months."
+    )
+    results = StreamField(
+        NarrativeBlock(), blank=True, help_text="What results look like and how they develop."
+    )
+
+    recovery_milestone = models.CharField(
+        max_length=80,
+        default="healed",
+        help_text="What the recovery days count up to, e.g. “before makeup can be applied”.",
+    )
+    recovery = StreamField(
+        NarrativeBlock(), blank=True, help_text="The first days after treatment and aftercare."
+    )
+    sun_care = models.TextField(
+        blank=True, help_text="Sun protection advice after treatment and in the long run."
+    )
+
+    doctor = models.ForeignKey(
+        "allure.DoctorPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="procedures",
+        help_text="The doctor who performs this procedure; their take links to their profile.",
+    )
+    doctors_take = StreamField(
+        NarrativeBlock(), blank=True, help_text="The doctor's own view, in their voice."
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("category"),
+                FieldPanel("procedure_type"),
+                FieldPanel("summary"),
+                FieldPanel("hero_image"),
+            ],
+            heading="At a glance",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("what_it_is"),
+                InlinePanel("technologies", label="Technology or approach"),
+                FieldPanel("how_it_works"),
+            ],
+            heading="What it is",
+        ),
+        MultiFieldPanel(
+            [
+                InlinePanel("conditions", label="Condition"),
+                InlinePanel("areas", label="Area"),
+            ],
+            heading="Who and what it treats",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("treatments_min"), FieldPanel("treatments_max")]),
+                FieldPanel("treatments_note"),
+            ],
+            heading="Number of treatments",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("typical_treatment"),
+                FieldRowPanel(
+                    [FieldPanel("duration_min_minutes"), FieldPanel("duration_max_minutes")]
+                ),
+                FieldPanel("duration_note"),
+                FieldPanel("comfort_note"),
+            ],
+            heading="A typical treatment",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("results_first_visible"),
+                FieldRowPanel(
+                    [
+                        FieldPanel("results_develop_months_min"),
+                        FieldPanel("results_develop_months_max"),
+                    ]
+                ),
+                FieldPanel("results"),
+            ],
+            heading="Results",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("recovery_milestone"),
+                InlinePanel("recovery_stages", label="Recovery by depth", min_num=1),
+                FieldPanel("recovery"),
+                FieldPanel("sun_care"),
+            ],
+            heading="Recovery",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("doctor"), FieldPanel("doctors_take")], heading="The doctor's take"
+        ),
+        InlinePanel("faqs", heading="Questions and answers", label="Question"),
+        InlinePanel("related_procedures", heading="Related procedures", label="Procedure"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("what_it_is"),
+        index.SearchField("how_it_works"),
+        index.RelatedFields("conditions", [index.SearchField("name")]),
+        index.RelatedFields("areas", [index.SearchField("name")]),
+        index.FilterField("category"),
+    ]
+
     parent_page_types = ["procedures.ProcedureIndexPage"]
     subpage_types = []
+
+    def description_fallback(self):
+        return self.summary
+
+    # Facts at a glance, derived from the structured fields.
+    @property
+    def treatments_label(self) -> str:
+        if self.treatments_max is None and self.treatments_min == 1:
+            return "1 or a series"
+        if self.treatments_max is None:
+            return f"{self.treatments_min} or more"
+        noun = "treatment" if self.treatments_max == 1 else "treatments"
+        return _range(self.treatments_min, self.treatments_max, noun)
+
+    @property
+    def duration_label(self) -> str:
+        return _range(self.duration_min_minutes, self.duration_max_minutes, "minutes")
+
+    @property
+    def downtime_label(self) -> str:
+        stages = list(self.recovery_stages.all())
+        if not stages:
+            return ""
+        low = min(stage.days_min for stage in stages)
+        high = max(stage.days_max for stage in stages)
+        return "No downtime" if high == 0 else _range(low, high, "days")
+
+    @property
+    def results_develop_label(self) -> str:
+        if self.results_develop_months_min is None:
+            return ""
+        return _range(self.results_develop_months_min, self.results_develop_months_max, "months")
+
+    def timeline_scale_days(self) -> int:
+        """The longest recovery, so every stage's bar is drawn on the same scale."""
+        return max((stage.days_max for stage in self.recovery_stages.all()), default=0)
+
+    def recovery_timeline(self) -> list[TimelineBar]:
+        """Bars for the recovery timeline, as positions in 5 % steps (CSS classes, no inline
+        styles: the Content-Security-Policy forbids them)."""
+        scale = self.timeline_scale_days() or 1
+        bars = []
+        for stage in self.recovery_stages.all():
+            surely_healing = math.floor(stage.days_min / scale * 20) * 5
+            healed_by = max(math.ceil(stage.days_max / scale * 20) * 5, surely_healing + 5)
+            bars.append(TimelineBar(stage, surely_healing, min(healed_by, 100)))
+        return bars
+
+    # Queries: each list is one query however long it gets (see the query-count test).
+    def related(self):
+        return [link.procedure for link in self.related_procedures.all() if link.procedure.live]
+
+    def testimonials(self):
+        return self.testimonial_set.all()
+
+    def structured_data(self, request):
+        data = [
+            structured_data.medical_procedure(self, request),
+            structured_data.breadcrumbs(self, request),
+        ]
+        if faqs := self.faqs.all():
+            data.append(structured_data.faq_page(faqs))
+        return data
+
+    @staticmethod
+    def detail_lookups():
+        """Every list the page shows, so each is fetched in one query however long it is."""
+        return [
+            "technologies",
+            "conditions",
+            "areas",
+            "recovery_stages",
+            "faqs",
+            Prefetch(
+                "related_procedures",
+                queryset=RelatedProcedure.objects.select_related("procedure").prefetch_related(
+                    "procedure__recovery_stages"
+                ),
+            ),
+            Prefetch("testimonial_set", queryset=Testimonial.objects.published()),
+        ]
+
+    def get_context(self, request, *args, **kwargs):
+        # Previews carry unsaved inline items in memory; fetching would replace them.
+        if not getattr(request, "is_preview", False):
+            prefetch_related_objects([self], *self.detail_lookups())
+        context = super().get_context(request, *args, **kwargs)
+        context["related"] = self.related()
+        context["testimonials"] = self.testimonials()
+        return context
+
+
+class ProcedureTechnology(Orderable):
+    page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="technologies")
+    name = models.CharField(
+        max_length=80, help_text="E.g. “Erbium:YAG laser” or “Fractional resurfacing”."
+    )
+    description = models.CharField(
+        max_length=250, blank=True, help_text="One sentence on what it means for the patient."
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("description")]
+
+    def __str__(self):
+        return self.name
+
+
+class ProcedureCondition(Orderable):
+    page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="conditions")
+    name = models.CharField(max_length=120, help_text="One condition treated, e.g. “Scars”.")
+
+    panels = [FieldPanel("name")]
+
+    def __str__(self):
+        return self.name
+
+
+class TreatmentArea(Orderable):
+    page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="areas")
+    name = models.CharField(max_length=80, help_text="A part of the body, e.g. “Neck”.")
+    is_common = models.BooleanField(
+        default=False, help_text="Tick for the areas most patients have treated."
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("is_common")]
+
+    def __str__(self):
+        return self.name
+
+
+class RecoveryStage(Orderable):
+    """Recovery for one depth of treatment: drawn as one bar on the recovery timeline."""
+
+    page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="recovery_stages")
+    depth = models.CharField(max_length=60, help_text="E.g. “Shallow”, “Medium or fractional”.")
+    examples = models.CharField(
+        max_length=120, blank=True, help_text="Treatments at this depth, e.g. “Microlaser peel”."
+    )
+    anaesthesia = models.CharField(
+        max_length=120, blank=True, help_text="Comfort at this depth, e.g. “Topical anaesthetic”."
+    )
+    treatments = models.CharField(
+        max_length=120, blank=True, help_text="How many treatments at this depth, e.g. “A series”."
+    )
+    days_min = models.PositiveSmallIntegerField(help_text="Fewest days of recovery.")
+    days_max = models.PositiveSmallIntegerField(help_text="Most days of recovery.")
+
+    panels = [
+        FieldPanel("depth"),
+        FieldPanel("examples"),
+        FieldPanel("anaesthesia"),
+        FieldPanel("treatments"),
+        FieldRowPanel([FieldPanel("days_min"), FieldPanel("days_max")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(days_max__gte=models.F("days_min")),
+                name="recovery_stage_days_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.depth}: {self.days_label}"
+
+    @property
+    def days_label(self) -> str:
+        return _range(self.days_min, self.days_max, "days")
+
+
+class ProcedureFAQ(Orderable):
+    page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="faqs")
+    question = models.CharField(max_length=200, help_text="As a patient would ask it.")
+    answer = models.TextField(help_text="A short, plain answer.")
+
+    panels = [FieldPanel("question"), FieldPanel("answer")]
+
+    def __str__(self):
+        return self.question
+
+
+class RelatedProcedure(Orderable):
+    page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="related_procedures")
+    procedure = models.ForeignKey(
+        ProcedurePage,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="A procedure patients often consider alongside this one.",
+    )
+
+    panels = [FieldPanel("procedure")]
+
+
+class TestimonialQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True).order_by("-consent_given_on")
+
+
+class Testimonial(models.Model):
+    """A patient's words, shown only with their recorded consent."""
+
+    quote = models.TextField(help_text="The patient's words, unedited except for length.")
+    patient_name = models.CharField(
+        max_length=60, help_text="The name exactly as the patient agreed it be shown, e.g. “Pam”."
+    )
+    town = models.CharField(
+        max_length=60, blank=True, help_text="Town as the patient agreed, e.g. “Wesson, MS”."
+    )
+    procedures = models.ManyToManyField(
+        ProcedurePage,
+        blank=True,
+        help_text="Procedures this testimonial is about; it shows on their pages.",
+    )
+    consent_given_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The date the patient gave written consent to publish. Required to publish.",
+    )
+    is_published = models.BooleanField(
+        default=False, help_text="Show on the site. Only possible with a consent date."
+    )
+
+    panels = [
+        FieldPanel("quote"),
+        MultiFieldPanel([FieldPanel("patient_name"), FieldPanel("town")], heading="Attribution"),
+        FieldPanel("procedures"),
+        MultiFieldPanel(
+            [FieldPanel("consent_given_on"), FieldPanel("is_published")], heading="Consent"
+        ),
+    ]
+
+    objects = TestimonialQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            # The database refuses it too, so no import or script can publish without consent.
+            models.CheckConstraint(
+                condition=models.Q(is_published=False) | models.Q(consent_given_on__isnull=False),
+                name="testimonial_published_needs_consent",
+                violation_error_message="A testimonial needs a consent date to be published.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.patient_name}, {self.town}" if self.town else self.patient_name
+
+    def clean(self):
+        if self.is_published and self.consent_given_on is None:
+            raise ValidationError(
+                {"consent_given_on": "Record the date of the patient's consent to publish."}
+            )

@@ -1,0 +1,47 @@
+import json
+
+from django import template
+from django.utils import timezone
+from django.utils.html import _json_script_escapes
+from django.utils.safestring import mark_safe
+from wagtail.models import Site
+
+from allure.clinic_hours import clinic_status, weekly_hours
+from allure.models import Closure, OpeningHours
+
+register = template.Library()
+
+
+@register.simple_tag
+def current_clinic_status():
+    """Computed per request on purpose: the only part of the contact page that changes hourly."""
+    return clinic_status(timezone.now(), OpeningHours.objects.all(), Closure.objects.all())
+
+
+@register.simple_tag
+def opening_hours_by_day():
+    return weekly_hours(OpeningHours.objects.all())
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context):
+    """Header navigation: the home page's children that editors ticked “Show in menus”."""
+    site = Site.find_for_request(context["request"])
+    if site is None:
+        return []
+    return site.root_page.get_children().live().in_menu()
+
+
+@register.simple_tag(takes_context=True)
+def json_ld(context):
+    """schema.org blocks for the current page; nothing on plain Django views."""
+    page = context.get("page")
+    if page is None or not hasattr(page, "structured_data"):
+        return ""
+    blocks = [
+        json.dumps(data, ensure_ascii=False).translate(_json_script_escapes)
+        for data in page.structured_data(context["request"])
+    ]
+    return mark_safe(  # noqa: S308 - escaped like Django's json_script
+        "".join(f'<script type="application/ld+json">{block}</script>' for block in blocks)
+    )

@@ -1,0 +1,42 @@
+"""Small site-wide views: site search, robots.txt and the favicon."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+from wagtail.models import Page
+
+RESULTS_PER_PAGE = 10
+
+
+@require_GET
+def search(request):
+    query = request.GET.get("q", "").strip()
+    results = (
+        Page.objects.live().public().filter(depth__gt=1).specific().search(query)
+        if query
+        else Page.objects.none()
+    )
+    page_of_results = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "allure/search.html", {"query": query, "results": page_of_results})
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_GET
+@cache_control(max_age=60 * 60 * 24 * 7, public=True)
+def favicon(request):
+    # Browsers ask for /favicon.ico at the root whatever the page says; serve it from here.
+    icon = settings.BASE_DIR / "static" / "images" / "favicon.ico"
+    return FileResponse(icon.open("rb"), content_type="image/x-icon")

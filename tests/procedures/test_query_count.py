@@ -1,0 +1,56 @@
+"""The procedure page costs the same number of queries however many testimonials, questions
+and related procedures it shows."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from procedures import models
+from procedures.models import ProcedureFAQ, ProcedurePage, RelatedProcedure
+
+pytestmark = pytest.mark.django_db
+
+# Wagtail's routing, alias and view-restriction checks take 8; each list on the page takes
+# one (8), then settings, hero image, doctor, menu, breadcrumbs and footer links.
+MAX_QUERIES = 21
+
+
+def grow(page, others, how_many):
+    start = models.Testimonial.objects.count()
+    for n in range(start, start + how_many):
+        testimonial = models.Testimonial.objects.create(
+            quote=f"Quote {n}",
+            patient_name=f"Patient {n}",
+            consent_given_on=dt.date(2026, 1, 1),
+            is_published=True,
+        )
+        testimonial.procedures.add(page)
+        ProcedureFAQ.objects.create(page=page, question=f"Q{n}?", answer="A.")
+        RelatedProcedure.objects.create(page=page, procedure=others[n % len(others)])
+
+
+def count_queries(client, url):
+    client.get(url)  # warm up: renditions and the site root are created on the first visit
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_query_count_does_not_grow_with_testimonials_faqs_and_related_procedures(demo, client):
+    page = ProcedurePage.objects.get(slug="chemical-peel")
+    others = list(ProcedurePage.objects.exclude(pk=page.pk))
+    models.Testimonial.procedures.through.objects.filter(procedurepage=page).delete()
+    page.faqs.all().delete()
+    page.related_procedures.all().delete()
+    url = page.url
+
+    grow(page, others, 1)
+    with_one = count_queries(client, url)
+    grow(page, others, 19)
+    with_twenty = count_queries(client, url)
+
+    assert "Patient 19" in client.get(url).content.decode()
+    assert with_twenty == with_one
+    assert with_one <= MAX_QUERIES

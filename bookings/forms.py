@@ -170,17 +170,24 @@ class ConsultationRequestForm(forms.Form):
             shown_at = signing.loads(
                 self.cleaned_data["started"], salt=STARTED_SALT, max_age=MAX_FORM_AGE_SECONDS
             )["t"]
-        except (signing.BadSignature, KeyError, TypeError) as error:
-            raise forms.ValidationError(
-                "This form has expired. Please check your details and send it again.",
-                code="stale_form",
-            ) from error
-        if time.time() - float(shown_at) < settings.BOOKING_MIN_FILL_SECONDS:
+            age = time.time() - float(shown_at)
+        except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+            raise self._stale() from error
+        if age > MAX_FORM_AGE_SECONDS:
+            raise self._stale()
+        if age < settings.BOOKING_MIN_FILL_SECONDS:
             raise forms.ValidationError(
                 "That was very quick. Please check your details and send the form again.",
                 code="too_fast",
             )
         return shown_at
+
+    @staticmethod
+    def _stale():
+        return forms.ValidationError(
+            "This form has expired. Please check your details and send it again.",
+            code="stale_form",
+        )
 
     @property
     def chosen_slot(self) -> dt.datetime | None:

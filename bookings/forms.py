@@ -197,7 +197,11 @@ class ConsultationRequestForm(forms.Form):
 class RescheduleForm(forms.Form):
     slot = SlotField(
         label="Choose another time",
-        error_messages={"required": "Choose a time, or ask us to call you."},
+        help_text="Times are Central Time (Jackson, MS).",
+        error_messages={
+            "required": "Choose a time, or ask us to call you.",
+            "invalid_choice": "That time is not available any more. Please choose another.",
+        },
     )
 
     def __init__(self, *args, slots, **kwargs):

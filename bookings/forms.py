@@ -64,11 +64,39 @@ def normalise_phone(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+class ErrorSummaryMixin:
+    """Errors as (anchor, text) pairs for the summary at the top of the page."""
+
+    summary_labels: dict[str, str] = {}
+
+    def error_summary(self) -> list[tuple[str | None, str]]:
+        items = [(None, str(error)) for error in self.non_field_errors()]
+        for name, field in self.fields.items():
+            bound = self[name]
+            for error in bound.errors:
+                if field.widget.is_hidden:
+                    items.append((None, str(error)))
+                    continue
+                grouped = isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+                anchor = f"{bound.auto_id}_0" if grouped else bound.auto_id
+                label = self.summary_labels.get(name, field.label)
+                items.append((anchor, f"{label}: {error}"))
+        return items
+
+
 class SlotField(forms.ChoiceField):
     widget = forms.RadioSelect
 
 
-class ConsultationRequestForm(forms.Form):
+class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
+    summary_labels = {
+        "procedures": "Procedures",
+        "consent": "Consent",
+        "website": "Last field",
+        "contact_method": "Contact method",
+        "message": "Message",
+    }
+
     full_name = forms.CharField(label="Your name", max_length=120)
     email = forms.EmailField(label="Email", max_length=254)
     phone = forms.CharField(
@@ -194,7 +222,7 @@ class ConsultationRequestForm(forms.Form):
         return parse_slot(self.cleaned_data["slot"])
 
 
-class RescheduleForm(forms.Form):
+class RescheduleForm(ErrorSummaryMixin, forms.Form):
     slot = SlotField(
         label="Choose another time",
         help_text="Times are Central Time (Jackson, MS).",

@@ -5,9 +5,9 @@ from . import admin_views
 app_name = "bookings_admin"
 
 urlpatterns = [
-    path("", admin_views.ConsultationIndexView.as_view(), name="index"),
+    path("", admin_views.consultation_index, name="index"),
     path("export.csv", admin_views.consultation_export, name="export"),
-    path("<int:pk>/", admin_views.ConsultationDetailView.as_view(), name="detail"),
+    path("<int:pk>/", admin_views.consultation_detail, name="detail"),
     path("<int:pk>/status/", admin_views.consultation_status, name="status"),
     path("<int:pk>/time/", admin_views.consultation_time, name="time"),
     path("<int:pk>/assign/", admin_views.consultation_assign, name="assign"),

@@ -2,15 +2,15 @@
 look at a request and every export is written to Wagtail's audit log."""
 
 import csv
+from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
-from django.views.generic import View
+from django.views.decorators.http import require_GET, require_POST
 from wagtail.admin.ui.components import Component
 
 from . import availability, selectors, services
@@ -26,9 +26,17 @@ def can_manage(user) -> bool:
     return user.is_authenticated and user.has_perm(MANAGE_PERMISSION)
 
 
-def _require_manage(request):
-    if not can_manage(request.user):
-        raise PermissionDenied
+def front_desk_only(view):
+    """403 for anyone without the front desk's permission (Wagtail's own handling would
+    redirect to the dashboard instead)."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not can_manage(request.user):
+            return render(request, "bookings/admin/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return guarded
 
 
 def _filtered(request):
@@ -41,23 +49,23 @@ def _filtered(request):
     return form, selectors.consultation_requests_filtered(status="open")
 
 
-class ConsultationIndexView(View):
-    def get(self, request):
-        _require_manage(request)
-        form, requests = _filtered(request)
-        page = Paginator(requests, 50).get_page(request.GET.get("p"))
-        query = request.GET.copy()
-        query.pop("p", None)
-        return render(
-            request,
-            "bookings/admin/index.html",
-            {
-                "filter_form": form,
-                "page": page,
-                "query": query.urlencode(),
-                "can_export": request.user.has_perm(EXPORT_PERMISSION),
-            },
-        )
+@front_desk_only
+@require_GET
+def consultation_index(request):
+    form, requests = _filtered(request)
+    page = Paginator(requests, 50).get_page(request.GET.get("p"))
+    query = request.GET.copy()
+    query.pop("p", None)
+    return render(
+        request,
+        "bookings/admin/index.html",
+        {
+            "filter_form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_export": request.user.has_perm(EXPORT_PERMISSION),
+        },
+    )
 
 
 CSV_COLUMNS = [
@@ -86,10 +94,11 @@ def _local(moment) -> str:
     return timezone.localtime(moment, availability.clinic_zone()).strftime("%Y-%m-%d %H:%M")
 
 
+@front_desk_only
+@require_GET
 def consultation_export(request):
-    _require_manage(request)
     if not request.user.has_perm(EXPORT_PERMISSION):
-        raise PermissionDenied
+        return render(request, "bookings/admin/forbidden.html", status=403)
     _form, requests = _filtered(request)
     requests = list(requests)
     services.consultation_requests_record_export(consultations=requests, user=request.user)
@@ -117,12 +126,12 @@ def consultation_export(request):
     return response
 
 
-class ConsultationDetailView(View):
-    def get(self, request, pk):
-        _require_manage(request)
-        consultation = get_object_or_404(ConsultationRequest, pk=pk)
-        services.consultation_request_record_view(consultation=consultation, user=request.user)
-        return render(request, "bookings/admin/detail.html", _detail_context(consultation))
+@front_desk_only
+@require_GET
+def consultation_detail(request, pk):
+    consultation = get_object_or_404(ConsultationRequest, pk=pk)
+    services.consultation_request_record_view(consultation=consultation, user=request.user)
+    return render(request, "bookings/admin/detail.html", _detail_context(consultation))
 
 
 def _detail_context(consultation, **forms):
@@ -162,9 +171,9 @@ def _error(request, error: ValidationError | str):
     messages.error(request, text)
 
 
+@front_desk_only
 @require_POST
 def consultation_status(request, pk):
-    _require_manage(request)
     consultation = get_object_or_404(ConsultationRequest, pk=pk)
     to_status = request.POST.get("status", "")
     try:
@@ -183,9 +192,9 @@ def consultation_status(request, pk):
     return _back(pk)
 
 
+@front_desk_only
 @require_POST
 def consultation_time(request, pk):
-    _require_manage(request)
     consultation = get_object_or_404(ConsultationRequest, pk=pk)
     slots = availability.available_slots(for_staff=True, exclude_pk=consultation.pk)
     form = ConfirmTimeForm(request.POST, slots=slots)
@@ -209,9 +218,9 @@ def consultation_time(request, pk):
     return _back(pk)
 
 
+@front_desk_only
 @require_POST
 def consultation_assign(request, pk):
-    _require_manage(request)
     consultation = get_object_or_404(ConsultationRequest, pk=pk)
     form = AssignForm(request.POST)
     if form.is_valid():
@@ -224,9 +233,9 @@ def consultation_assign(request, pk):
     return _back(pk)
 
 
+@front_desk_only
 @require_POST
 def consultation_note(request, pk):
-    _require_manage(request)
     consultation = get_object_or_404(ConsultationRequest, pk=pk)
     form = NoteForm(request.POST)
     if form.is_valid():

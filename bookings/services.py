@@ -149,9 +149,9 @@ def consultation_request_transition(
 ) -> ConsultationRequest:
     """Move a request along the workflow; only ALLOWED_TRANSITIONS are accepted."""
     if to_status not in ALLOWED_TRANSITIONS.get(consultation.status, ()):
+        target = S(to_status).label.lower() if to_status in S.values else "that"
         raise ValidationError(
-            f"A {consultation.get_status_display().lower()} request cannot become "
-            f"{S(to_status).label.lower() if to_status in S.values else to_status!r}."
+            f"A {consultation.get_status_display().lower()} request cannot become {target}."
         )
     if to_status == S.SCHEDULED and not consultation.slot_confirmed_at:
         raise ValidationError("Confirm an appointment time first; that schedules the request.")

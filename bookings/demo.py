@@ -31,6 +31,20 @@ DEMO_PATIENTS = [
 ]
 
 
+def _holidays(today: dt.date):
+    """Thanksgiving (and the Friday after), Christmas and New Year's Day, next occurrence."""
+    for year in (today.year, today.year + 1):
+        november_first = dt.date(year, 11, 1)
+        thanksgiving = november_first + dt.timedelta(days=(3 - november_first.weekday()) % 7 + 21)
+        for reason, first, last in (
+            ("Thanksgiving", thanksgiving, thanksgiving + dt.timedelta(days=1)),
+            ("Christmas", dt.date(year, 12, 24), dt.date(year, 12, 25)),
+            ("New Year's Day", dt.date(year + 1, 1, 1), dt.date(year + 1, 1, 1)),
+        ):
+            if last >= today:
+                yield reason, first, last
+
+
 @transaction.atomic
 def load() -> None:
     BookingRules.load()  # creates the defaults on first use
@@ -39,12 +53,8 @@ def load() -> None:
             OpeningHours(weekday=w, opens=o, closes=c) for w, o, c in WEEKLY_HOURS
         )
     today = timezone.localdate()
-    for name, month, day in (("Christmas", 12, 25), ("New Year's Day", 1, 1)):
-        year = today.year if (month, day) >= (today.month, today.day) else today.year + 1
-        Closure.objects.get_or_create(
-            starts_on=dt.date(year, month, day),
-            defaults={"ends_on": dt.date(year, month, day), "reason": name},
-        )
+    for reason, first, last in _holidays(today):
+        Closure.objects.get_or_create(starts_on=first, defaults={"ends_on": last, "reason": reason})
     procedures = list(ProcedurePage.objects.live().order_by("title")[:3])
     if not procedures:
         return

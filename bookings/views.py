@@ -25,7 +25,7 @@ RATE_LIMITED_MESSAGE = (
 
 def client_ip(request: HttpRequest) -> str:
     # Behind a proxy, set BOOKING_CLIENT_IP_HEADER to the header it sets (e.g. HTTP_X_REAL_IP).
-    header = getattr(settings, "BOOKING_CLIENT_IP_HEADER", None)
+    header = settings.BOOKING_CLIENT_IP_HEADER
     return (header and request.META.get(header)) or request.META.get("REMOTE_ADDR", "unknown")
 
 

@@ -1,0 +1,191 @@
+"""Consultation requests, their internal notes and the booking rules staff edit in the admin."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+
+# No 0/O, 1/I/L: a reference is read out over the phone.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REFERENCE_LENGTH = 8
+
+
+def new_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+@register_setting(icon="date")
+class BookingRules(BaseGenericSetting):
+    """How consultation times are offered; opening hours and closures live in "Clinic hours"."""
+
+    consultation_minutes = models.PositiveSmallIntegerField(
+        default=30,
+        help_text="Length of one consultation; times are offered at this interval from opening.",
+    )
+    minimum_notice_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="The earliest a patient can book, counted from now."
+    )
+    horizon_days = models.PositiveSmallIntegerField(
+        default=28, help_text="How many days ahead patients can book."
+    )
+    privacy_notice_version = models.CharField(
+        max_length=20,
+        default="2026-11",
+        help_text="Stored with each patient's consent. Change it when the privacy notice changes.",
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("consultation_minutes"),
+                FieldPanel("minimum_notice_hours"),
+                FieldPanel("horizon_days"),
+            ],
+            heading="Times offered",
+        ),
+        FieldPanel("privacy_notice_version"),
+    ]
+
+    class Meta:
+        verbose_name = "booking rules"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consultation_minutes__gte=10, consultation_minutes__lte=240),
+                name="booking_rules_sane_consultation_length",
+            ),
+            models.CheckConstraint(
+                condition=Q(horizon_days__gte=1, horizon_days__lte=365),
+                name="booking_rules_sane_horizon",
+            ),
+        ]
+
+
+class ConsultationStatus(models.TextChoices):
+    NEW = "new", "New"
+    CONTACTED = "contacted", "Contacted"
+    SCHEDULED = "scheduled", "Scheduled"
+    COMPLETED = "completed", "Completed"
+    NO_SHOW = "no_show", "No-show"
+    CANCELLED = "cancelled", "Cancelled"
+    DECLINED = "declined", "Declined"
+
+
+# A request in one of these statuses holds its time; any other status releases it.
+OPEN_STATUSES = (ConsultationStatus.NEW, ConsultationStatus.CONTACTED, ConsultationStatus.SCHEDULED)
+CLOSED_STATUSES = tuple(s for s in ConsultationStatus if s not in OPEN_STATUSES)
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
+    EMAIL = "email", "Email"
+
+
+class ConsultationRequest(models.Model):
+    reference = models.CharField(max_length=REFERENCE_LENGTH, unique=True, default=new_reference)
+    # The hidden token of the form that created this request: a second POST of the same form
+    # (a double click) finds this request instead of creating another.
+    submission_token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    status = models.CharField(
+        max_length=20, choices=ConsultationStatus.choices, default=ConsultationStatus.NEW
+    )
+
+    full_name = models.CharField(max_length=120)
+    email = models.EmailField(max_length=254)
+    phone = models.CharField(max_length=20, help_text="E.164, e.g. +16015550142.")
+    contact_method = models.CharField(
+        max_length=10, choices=ContactMethod.choices, default=ContactMethod.PHONE
+    )
+    procedures = models.ManyToManyField(
+        "procedures.ProcedurePage", related_name="consultation_requests", blank=True
+    )
+    message = models.TextField(max_length=1000, blank=True)
+
+    # What the patient asked for; empty means "please call me to arrange".
+    preferred_start = models.DateTimeField(null=True, blank=True)
+    # The time this request holds while it is open: the patient's choice at first, then the
+    # time staff confirm or move it to. The unique constraint below is on this field, so a
+    # patient's choice and a staff booking can never both hold the same time.
+    slot_start = models.DateTimeField(null=True, blank=True)
+    slot_confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When staff confirmed slot_start as the appointment."
+    )
+    reminder_queued_at = models.DateTimeField(null=True, blank=True)
+
+    consent_given_at = models.DateTimeField()
+    privacy_notice_version = models.CharField(max_length=20)
+
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_consultation_requests",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [
+            ("manage_consultations", "Can see and manage consultation requests"),
+            ("export_consultations", "Can export consultation requests"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot_start"],
+                condition=Q(status__in=["new", "contacted", "scheduled"]),
+                name="one_open_request_per_slot",
+                violation_error_message="That time was just taken.",
+            ),
+            models.CheckConstraint(
+                condition=Q(slot_confirmed_at__isnull=True) | Q(slot_start__isnull=False),
+                name="confirmed_request_has_a_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="scheduled") | Q(slot_confirmed_at__isnull=False),
+                name="scheduled_request_has_confirmed_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in ConsultationStatus]),
+                name="consultation_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        # Only the reference: this label lands in the audit log, which outlives anonymisation.
+        return f"Consultation request {self.reference}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def appointment_start(self):
+        return self.slot_start if self.slot_confirmed_at else None
+
+
+class ConsultationNote(models.Model):
+    """An internal note by the front desk; never shown to the patient."""
+
+    consultation = models.ForeignKey(
+        ConsultationRequest, on_delete=models.CASCADE, related_name="notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField(max_length=2000)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"Note on {self.consultation.reference}"

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -6,4 +6,12 @@ app_name = "bookings"
 
 urlpatterns = [
     path("", views.consultation_request, name="request"),
+    re_path(
+        r"^received/(?P<reference>[A-Z0-9]{8})/$",
+        views.consultation_received,
+        name="received",
+    ),
+    path("manage/<str:token>/", views.consultation_manage, name="manage"),
+    path("manage/<str:token>/cancel/", views.consultation_cancel, name="cancel"),
+    path("manage/<str:token>/reschedule/", views.consultation_reschedule, name="reschedule"),
 ]

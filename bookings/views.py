@@ -1,5 +1,221 @@
-from django.shortcuts import render
+"""The patient's pages: the consultation form, the received page and the manage link."""
+
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from procedures.models import ProcedurePage
+
+from . import availability, links, services
+from .forms import CALL_ME, ConsultationRequestForm, RescheduleForm, slot_value, started_token
+from .models import ConsultationRequest, ConsultationStatus
+
+RATE_LIMITED_MESSAGE = (
+    "We've received several requests from your connection in the last hour. "
+    "Please try again later, or call us."
+)
 
 
-def consultation_request(request):
-    return render(request, "bookings/consultation_request.html")
+def client_ip(request: HttpRequest) -> str:
+    # Behind a proxy, set BOOKING_CLIENT_IP_HEADER to the header it sets (e.g. HTTP_X_REAL_IP).
+    header = settings.BOOKING_CLIENT_IP_HEADER
+    return (header and request.META.get(header)) or request.META.get("REMOTE_ADDR", "unknown")
+
+
+def over_rate_limit(request: HttpRequest) -> bool:
+    """Count this POST against the client's hourly allowance, in the shared cache."""
+    limit, window = settings.BOOKING_RATE_LIMIT
+    key = f"bookings:form-posts:{client_ip(request)}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > limit
+
+
+def _request_for_token(raw: str | None) -> ConsultationRequest | None:
+    try:
+        token = uuid.UUID(str(raw))
+    except ValueError:
+        return None
+    return ConsultationRequest.objects.filter(submission_token=token).first()
+
+
+def consultation_request(request: HttpRequest) -> HttpResponse:
+    slots = availability.available_slots()
+    status = 200
+    if request.method == "POST":
+        earlier = _request_for_token(request.POST.get("submission_token"))
+        if earlier:  # the same form posted again: a double click or a reload
+            return redirect("bookings:received", reference=earlier.reference)
+        data = request.POST.copy()
+        try:
+            uuid.UUID(str(data.get("submission_token")))
+        except ValueError:  # our own hidden field, mangled: give it a new one
+            data["submission_token"] = str(uuid.uuid4())
+        form = ConsultationRequestForm(data, slots=slots)
+        if over_rate_limit(request):
+            form.is_valid()
+            form.add_error(None, RATE_LIMITED_MESSAGE)
+            status = 429
+        elif form.is_valid():
+            try:
+                consultation, _ = services.consultation_request_create(
+                    full_name=form.cleaned_data["full_name"],
+                    email=form.cleaned_data["email"],
+                    phone=form.cleaned_data["phone"],
+                    contact_method=form.cleaned_data["contact_method"],
+                    procedures=form.cleaned_data["procedures"],
+                    slot_start=form.chosen_slot,
+                    message=form.cleaned_data["message"],
+                    consent=form.cleaned_data["consent"],
+                    submission_token=form.cleaned_data["submission_token"],
+                )
+            except services.SlotTakenError:
+                form = _with_fresh_slots(data, services.SlotTakenError.message)
+                status = 409
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                return redirect("bookings:received", reference=consultation.reference)
+        if form.has_error("started", "stale_form"):
+            # A fresh timestamp, so sending again works.
+            form.data["started"] = started_token()
+    else:
+        form = ConsultationRequestForm(
+            initial={
+                "procedures": _preselected_procedures(request),
+                "slot": None,
+                "started": started_token(),
+                "submission_token": uuid.uuid4(),
+            },
+            slots=slots,
+        )
+    return render(
+        request,
+        "bookings/consultation_request.html",
+        {"form": form, "has_slots": bool(slots)},
+        status=status,
+    )
+
+
+def _with_fresh_slots(data, message: str) -> ConsultationRequestForm:
+    form = ConsultationRequestForm(data, slots=availability.available_slots())
+    form.is_valid()
+    form.errors.pop("slot", None)
+    form.add_error("slot", message)
+    return form
+
+
+def _add_service_errors(form: ConsultationRequestForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            target = "slot" if field == "slot_start" else field
+            form.add_error(target if target in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _preselected_procedures(request: HttpRequest) -> list[int]:
+    slugs = request.GET.getlist("procedure")
+    if not slugs:
+        return []
+    return list(
+        ProcedurePage.objects.live()
+        .filter(Q(slug__in=[slug[:255] for slug in slugs]))
+        .values_list("pk", flat=True)
+    )
+
+
+@require_GET
+def consultation_received(request: HttpRequest, reference: str) -> HttpResponse:
+    # Anyone may guess a reference, so this page shows nothing personal.
+    consultation = get_object_or_404(ConsultationRequest, reference=reference)
+    return render(request, "bookings/consultation_received.html", {"consultation": consultation})
+
+
+def _consultation_or_error_page(request: HttpRequest, token: str):
+    try:
+        return links.consultation_from_token(token), None
+    except links.LinkExpired:
+        return None, render(
+            request, "bookings/manage_link_problem.html", {"expired": True}, status=410
+        )
+    except links.LinkInvalid:
+        return None, render(
+            request, "bookings/manage_link_problem.html", {"expired": False}, status=400
+        )
+
+
+def _manage_page(request, token, consultation, *, reschedule_form=None, status=200, **extra):
+    can_reschedule = consultation.status in (ConsultationStatus.NEW, ConsultationStatus.CONTACTED)
+    slots = availability.available_slots(exclude_pk=consultation.pk) if can_reschedule else []
+    if reschedule_form is None and can_reschedule:
+        current = slot_value(consultation.slot_start) if consultation.slot_start else CALL_ME
+        reschedule_form = RescheduleForm(initial={"slot": current}, slots=slots)
+    return render(
+        request,
+        "bookings/consultation_manage.html",
+        {
+            "consultation": consultation,
+            "token": token,
+            "slot": availability.format_slot(consultation.slot_start)
+            if consultation.slot_start
+            else None,
+            "can_cancel": consultation.is_open,
+            "can_reschedule": can_reschedule,
+            "reschedule_form": reschedule_form,
+            **extra,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def consultation_manage(request: HttpRequest, token: str) -> HttpResponse:
+    consultation, problem = _consultation_or_error_page(request, token)
+    if problem:
+        return problem
+    return _manage_page(request, token, consultation, done=request.GET.get("done"))
+
+
+@require_POST
+def consultation_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    consultation, problem = _consultation_or_error_page(request, token)
+    if problem:
+        return problem
+    if consultation.is_open:
+        services.consultation_request_cancel(consultation=consultation)
+    return redirect(reverse("bookings:manage", args=[token]) + "?done=cancelled")
+
+
+@require_POST
+def consultation_reschedule(request: HttpRequest, token: str) -> HttpResponse:
+    consultation, problem = _consultation_or_error_page(request, token)
+    if problem:
+        return problem
+    form = RescheduleForm(
+        request.POST, slots=availability.available_slots(exclude_pk=consultation.pk)
+    )
+    if form.is_valid():
+        try:
+            services.consultation_request_reschedule(
+                consultation=consultation, start=form.chosen_slot
+            )
+        except services.SlotTakenError:
+            form.add_error("slot", services.SlotTakenError.message)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(reverse("bookings:manage", args=[token]) + "?done=rescheduled")
+    consultation.refresh_from_db()
+    return _manage_page(request, token, consultation, reschedule_form=form, status=400)

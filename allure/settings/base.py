@@ -176,6 +176,12 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 
 # Closed consultation requests are anonymised after this many months.
 BOOKING_RETENTION_MONTHS = int(os.environ.get("BOOKING_RETENTION_MONTHS", "24"))
+# Consultation form: the patient's manage link lifetime, spam brakes (per client IP).
+BOOKING_MANAGE_LINK_MAX_AGE_DAYS = 30
+BOOKING_MIN_FILL_SECONDS = 3
+BOOKING_RATE_LIMIT = (10, 3600)  # at most 10 form posts an hour from one address
+# Behind a proxy: the META key holding the client address it sets, e.g. HTTP_X_REAL_IP.
+BOOKING_CLIENT_IP_HEADER = os.environ.get("BOOKING_CLIENT_IP_HEADER") or None
 
 # Everything the page needs comes from this site: no CDN, fonts service or tracker.
 SECURE_CSP = {

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import admin_views
+
+app_name = "bookings_admin"
+
+urlpatterns = [
+    path("", admin_views.consultation_index, name="index"),
+    path("export.csv", admin_views.consultation_export, name="export"),
+    path("<int:pk>/", admin_views.consultation_detail, name="detail"),
+    path("<int:pk>/status/", admin_views.consultation_status, name="status"),
+    path("<int:pk>/time/", admin_views.consultation_time, name="time"),
+    path("<int:pk>/assign/", admin_views.consultation_assign, name="assign"),
+    path("<int:pk>/notes/", admin_views.consultation_note, name="note"),
+]

@@ -1,0 +1,272 @@
+"""The front desk's views in the Wagtail admin. Every write goes through services; every
+look at a request and every export is written to Wagtail's audit log."""
+
+import csv
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from wagtail.admin.ui.components import Component
+
+from . import availability, selectors, services
+from .forms import AssignForm, ConfirmTimeForm, ConsultationFilterForm, NoteForm, slot_value
+from .models import ConsultationRequest
+from .models import ConsultationStatus as S
+
+MANAGE_PERMISSION = "bookings.manage_consultations"
+EXPORT_PERMISSION = "bookings.export_consultations"
+
+
+def can_manage(user) -> bool:
+    return user.is_authenticated and user.has_perm(MANAGE_PERMISSION)
+
+
+def front_desk_only(view):
+    """403 for anyone without the front desk's permission (Wagtail's own handling would
+    redirect to the dashboard instead)."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not can_manage(request.user):
+            return render(request, "bookings/admin/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def _filtered(request):
+    data = request.GET.copy()
+    if "status" not in data:
+        data["status"] = "open"  # by default, the requests the front desk acts on
+    form = ConsultationFilterForm(data)
+    if form.is_valid():
+        return form, selectors.consultation_requests_filtered(**form.cleaned_data)
+    return form, selectors.consultation_requests_filtered(status="open")
+
+
+@front_desk_only
+@require_GET
+def consultation_index(request):
+    form, requests = _filtered(request)
+    page = Paginator(requests, 50).get_page(request.GET.get("p"))
+    query = request.GET.copy()
+    query.pop("p", None)
+    return render(
+        request,
+        "bookings/admin/index.html",
+        {
+            "filter_form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_export": request.user.has_perm(EXPORT_PERMISSION),
+        },
+    )
+
+
+CSV_COLUMNS = [
+    "reference",
+    "status",
+    "requested at",
+    "name",
+    "email",
+    "phone",
+    "contact by",
+    "procedures",
+    "preferred time",
+    "appointment",
+    "assigned to",
+]
+
+
+def _cell(value: str) -> str:
+    # A spreadsheet runs cells starting with these as formulas.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _local(moment) -> str:
+    if moment is None:
+        return ""
+    return timezone.localtime(moment, availability.clinic_zone()).strftime("%Y-%m-%d %H:%M")
+
+
+@front_desk_only
+@require_GET
+def consultation_export(request):
+    if not request.user.has_perm(EXPORT_PERMISSION):
+        return render(request, "bookings/admin/forbidden.html", status=403)
+    _form, requests = _filtered(request)
+    requests = list(requests)
+    services.consultation_requests_record_export(consultations=requests, user=request.user)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime(timezone.now()).strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="consultations-{stamp}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for c in requests:
+        writer.writerow(
+            [
+                c.reference,
+                c.get_status_display(),
+                _local(c.created_at),
+                _cell(c.full_name),
+                _cell(c.email),
+                c.phone,
+                c.get_contact_method_display(),
+                _cell("; ".join(p.title for p in c.procedures.all())),
+                _local(c.preferred_start),
+                _local(c.appointment_start),
+                c.assigned_to.get_username() if c.assigned_to else "",
+            ]
+        )
+    return response
+
+
+@front_desk_only
+@require_GET
+def consultation_detail(request, pk):
+    consultation = get_object_or_404(ConsultationRequest, pk=pk)
+    services.consultation_request_record_view(consultation=consultation, user=request.user)
+    return render(request, "bookings/admin/detail.html", _detail_context(consultation))
+
+
+def _detail_context(consultation, **forms):
+    slots = (
+        availability.available_slots(for_staff=True, exclude_pk=consultation.pk)
+        if consultation.is_open
+        else []
+    )
+    initial_slot = slot_value(consultation.slot_start) if consultation.slot_start else None
+    transitions = [
+        (status, S(status).label)
+        for status in S.values
+        if status in services.ALLOWED_TRANSITIONS[consultation.status] and status != S.SCHEDULED
+    ]
+    return {
+        "consultation": consultation,
+        "slot": availability.format_slot(consultation.slot_start)
+        if consultation.slot_start
+        else None,
+        "transitions": transitions,
+        "note_form": forms.get("note_form") or NoteForm(),
+        "assign_form": forms.get("assign_form")
+        or AssignForm(initial={"assignee": consultation.assigned_to_id}),
+        "time_form": forms.get("time_form")
+        or ConfirmTimeForm(initial={"slot": initial_slot}, slots=slots),
+        "has_slots": bool(slots),
+        "notes": consultation.notes.select_related("author"),
+    }
+
+
+def _back(pk):
+    return redirect("bookings_admin:detail", pk=pk)
+
+
+def _error(request, error: ValidationError | str):
+    text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+    messages.error(request, text)
+
+
+@front_desk_only
+@require_POST
+def consultation_status(request, pk):
+    consultation = get_object_or_404(ConsultationRequest, pk=pk)
+    to_status = request.POST.get("status", "")
+    try:
+        if to_status == S.CANCELLED:
+            services.consultation_request_cancel(consultation=consultation, user=request.user)
+        else:
+            services.consultation_request_transition(
+                consultation=consultation, to_status=to_status, user=request.user
+            )
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(
+            request, f"{consultation.reference} is now {consultation.get_status_display().lower()}."
+        )
+    return _back(pk)
+
+
+@front_desk_only
+@require_POST
+def consultation_time(request, pk):
+    consultation = get_object_or_404(ConsultationRequest, pk=pk)
+    slots = availability.available_slots(for_staff=True, exclude_pk=consultation.pk)
+    form = ConfirmTimeForm(request.POST, slots=slots)
+    if not form.is_valid():
+        _error(request, "That time is not available. Please choose another.")
+        return _back(pk)
+    try:
+        services.consultation_request_confirm_time(
+            consultation=consultation, start=form.chosen_slot, user=request.user
+        )
+    except services.SlotTakenError:
+        _error(request, "That time was just taken by another request. Please choose another.")
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(
+            request,
+            f"Confirmed {availability.format_slot(consultation.slot_start)}; "
+            "the patient gets a confirmation email.",
+        )
+    return _back(pk)
+
+
+@front_desk_only
+@require_POST
+def consultation_assign(request, pk):
+    consultation = get_object_or_404(ConsultationRequest, pk=pk)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        services.consultation_request_assign(
+            consultation=consultation, assignee=form.cleaned_data["assignee"], user=request.user
+        )
+        messages.success(request, "Assignment saved.")
+    else:
+        _error(request, "Choose a member of the front desk.")
+    return _back(pk)
+
+
+@front_desk_only
+@require_POST
+def consultation_note(request, pk):
+    consultation = get_object_or_404(ConsultationRequest, pk=pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.consultation_note_add(
+            consultation=consultation, author=request.user, text=form.cleaned_data["text"]
+        )
+        messages.success(request, "Note added.")
+    else:
+        _error(request, "Write a note first (up to 2000 characters).")
+    return _back(pk)
+
+
+class TodayAndWaitingPanel(Component):
+    """Dashboard: who is waiting for a first call (oldest first) and today's consultations."""
+
+    name = "consultations"
+    template_name = "bookings/admin/dashboard_panel.html"
+    order = 50
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["waiting"] = selectors.consultation_requests_waiting_for_call()[:20]
+        context["waiting_count"] = selectors.consultation_requests_waiting_for_call().count()
+        context["today"] = [
+            (
+                availability.format_time(
+                    timezone.localtime(c.slot_start, availability.clinic_zone())
+                ),
+                c,
+            )
+            for c in selectors.consultations_today()
+        ]
+        context["now"] = timezone.now()
+        return context

@@ -1,0 +1,87 @@
+"""The emails patients and the front desk receive: plain text and HTML, clinic branding.
+
+The front desk's notices carry only the reference, the time and a link to the admin: no
+name, procedure or message, since email is not the place for health details.
+"""
+
+import datetime as dt
+
+import icalendar
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from allure.models import ClinicSettings
+
+from . import availability
+from .links import manage_url
+from .models import BookingRules, ConsultationRequest
+
+SUBJECTS = {
+    "acknowledgement": "We received your consultation request ({ref})",
+    "front_desk_notice": "New consultation request {ref}",
+    "front_desk_cancelled": "Consultation request {ref} was cancelled by the patient",
+    "front_desk_rescheduled": "Consultation request {ref}: the patient picked another time",
+    "confirmation": "Your consultation is confirmed ({ref})",
+    "reminder": "Reminder: your consultation tomorrow ({ref})",
+    "cancellation": "Your consultation request {ref} is cancelled",
+}
+FRONT_DESK_KINDS = {"front_desk_notice", "front_desk_cancelled", "front_desk_rescheduled"}
+
+
+def build(kind: str, consultation: ConsultationRequest) -> EmailMultiAlternatives:
+    clinic = ClinicSettings.load()
+    context = {
+        "kind": kind,
+        "clinic": clinic,
+        "consultation": consultation,
+        "reference": consultation.reference,
+        "slot": availability.format_slot(consultation.slot_start)
+        if consultation.slot_start
+        else None,
+        "site_url": settings.SITE_URL,
+    }
+    if kind in FRONT_DESK_KINDS:
+        recipient = settings.FRONT_DESK_EMAIL
+        context["admin_url"] = settings.SITE_URL + reverse(
+            "bookings_admin:detail", args=[consultation.pk]
+        )
+    else:
+        recipient = consultation.email
+        context["manage_url"] = manage_url(consultation)
+        context["first_name"] = consultation.full_name.split()[0] if consultation.full_name else ""
+    message = EmailMultiAlternatives(
+        subject=SUBJECTS[kind].format(ref=consultation.reference),
+        body=render_to_string(f"emails/{kind}.txt", context),
+        to=[recipient],
+        reply_to=[clinic.email],
+    )
+    message.attach_alternative(render_to_string(f"emails/{kind}.html", context), "text/html")
+    if kind == "confirmation":
+        message.attach("consultation.ics", calendar_file(consultation, clinic), "text/calendar")
+    return message
+
+
+def calendar_file(consultation: ConsultationRequest, clinic: ClinicSettings) -> bytes:
+    rules = BookingRules.load()
+    start = consultation.slot_start
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Allure Plastics//Consultations//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = icalendar.Event()
+    event.add("uid", f"consultation-{consultation.reference}@allureplastics.com")
+    event.add("dtstamp", consultation.slot_confirmed_at or start)
+    event.add("dtstart", start.astimezone(dt.UTC))
+    event.add("dtend", start.astimezone(dt.UTC) + dt.timedelta(minutes=rules.consultation_minutes))
+    event.add("summary", f"Consultation at {clinic.name}")
+    address = ", ".join(
+        part
+        for part in [clinic.street_address, clinic.locality, clinic.region, clinic.postal_code]
+        if part
+    )
+    event.add("location", address)
+    event.add("description", f"Reference {consultation.reference}. Questions? Call {clinic.phone}.")
+    calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,319 @@
+"""The patient's consultation form and the front desk's small admin forms."""
+
+import datetime as dt
+import time
+
+import phonenumbers
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db.models import Q
+from django.utils.html import format_html
+
+from procedures.models import ProcedurePage
+
+from . import availability
+from .models import ConsultationStatus, ContactMethod
+
+CALL_ME = "call"
+STARTED_SALT = "bookings.form-started"
+MAX_FORM_AGE_SECONDS = 24 * 3600
+
+
+def started_token(at: float | None = None) -> str:
+    """A signed note of when the form was shown, to tell people from bots that post at once."""
+    return signing.dumps({"t": at if at is not None else time.time()}, salt=STARTED_SALT)
+
+
+def slot_value(start: dt.datetime) -> str:
+    return start.astimezone(dt.UTC).isoformat()
+
+
+def slot_choices(slots: list[dt.datetime]) -> list:
+    """Radio choices grouped by local day, after the "call me" choice."""
+    grouped = [
+        (
+            availability.format_day(day),
+            [(slot_value(s), availability.format_time(s)) for s in day_slots],
+        )
+        for day, day_slots in availability.slots_by_day(slots)
+    ]
+    return [(CALL_ME, "Please call me to arrange a time"), *grouped]
+
+
+def parse_slot(value: str) -> dt.datetime | None:
+    return None if value == CALL_ME else dt.datetime.fromisoformat(value)
+
+
+def normalise_phone(raw: str) -> str:
+    """E.164 for any valid number; US numbers may be typed the American way."""
+    try:
+        number = phonenumbers.parse(raw, "US")
+    except phonenumbers.NumberParseException as error:
+        raise forms.ValidationError(
+            "Enter a phone number we can call, e.g. (601) 555-0142.", code="invalid_phone"
+        ) from error
+    if not phonenumbers.is_valid_number(number):
+        raise forms.ValidationError(
+            "That phone number doesn't look complete. Please check it, e.g. (601) 555-0142.",
+            code="invalid_phone",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class ErrorSummaryMixin:
+    """Errors as (anchor, text) pairs for the summary at the top of the page."""
+
+    summary_labels: dict[str, str] = {}
+
+    def error_summary(self) -> list[tuple[str | None, str]]:
+        items = [(None, str(error)) for error in self.non_field_errors()]
+        for name, field in self.fields.items():
+            bound = self[name]
+            for error in bound.errors:
+                if field.widget.is_hidden:
+                    items.append((None, str(error)))
+                    continue
+                grouped = isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+                anchor = f"{bound.auto_id}_0" if grouped else bound.auto_id
+                label = self.summary_labels.get(name, field.label)
+                items.append((anchor, f"{label}: {error}"))
+        return items
+
+
+class SlotField(forms.ChoiceField):
+    widget = forms.RadioSelect
+
+
+class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
+    summary_labels = {
+        "procedures": "Procedures",
+        "consent": "Consent",
+        "website": "Last field",
+        "contact_method": "Contact method",
+        "message": "Message",
+    }
+
+    full_name = forms.CharField(label="Your name", max_length=120)
+    email = forms.EmailField(label="Email", max_length=254)
+    phone = forms.CharField(
+        label="Phone", max_length=40, help_text="We'll call or text this number."
+    )
+    procedures = forms.ModelMultipleChoiceField(
+        label="Procedures you're interested in",
+        queryset=ProcedurePage.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one procedure."},
+    )
+    slot = SlotField(
+        label="Preferred time",
+        help_text="Times are Central Time (Jackson, MS). A consultation is held for you "
+        "until we call to confirm.",
+        error_messages={
+            "required": "Choose a time, or ask us to call you to arrange one.",
+            "invalid_choice": "That time is not available any more. Please choose another.",
+        },
+    )
+    contact_method = forms.ChoiceField(
+        label="How should we contact you?",
+        choices=ContactMethod.choices,
+        initial=ContactMethod.PHONE,
+        widget=forms.RadioSelect,
+    )
+    message = forms.CharField(
+        label="Anything we should know? (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Please don't send medical history or photos here: "
+        "we'll talk about your health in person.",
+    )
+    consent = forms.BooleanField(
+        error_messages={"required": "We can only contact you with your consent."},
+    )
+    # Hidden from people by CSS and from assistive technology; bots fill it in.
+    website = forms.CharField(label="Leave this field empty", required=False)
+    started = forms.CharField(widget=forms.HiddenInput)
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, slots: list[dt.datetime], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["procedures"].queryset = ProcedurePage.objects.live().order_by("title")
+        self.fields["slot"].choices = slot_choices(slots)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
+        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        self.fields["consent"].label = format_html(
+            "I agree to be contacted about my consultation as described in the "
+            '<a href="{}">privacy notice</a>.',
+            "/privacy/",
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                "About you",
+                "full_name",
+                "email",
+                "phone",
+                Field("contact_method", wrapper_class="booking-inline-choices"),
+            ),
+            Fieldset(
+                "Your consultation",
+                "procedures",
+                Field("slot", template="bookings/slot_field.html"),
+            ),
+            Fieldset(
+                "Message",
+                HTML(
+                    '<p class="booking-medical-note" id="medical-note"><strong>Please don’t send '
+                    "medical history.</strong> Keep it to practical things, like the best time "
+                    "to call.</p>"
+                ),
+                "message",
+            ),
+            "consent",
+            Div("website", css_class="booking-hp", aria_hidden="true"),
+            "started",
+            "submission_token",
+        )
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
+
+    def clean_website(self):
+        if self.cleaned_data["website"]:
+            raise forms.ValidationError(
+                "We couldn't accept this form. Please leave the last field empty, or call us.",
+                code="honeypot",
+            )
+        return ""
+
+    def clean_started(self):
+        try:
+            shown_at = signing.loads(
+                self.cleaned_data["started"], salt=STARTED_SALT, max_age=MAX_FORM_AGE_SECONDS
+            )["t"]
+            age = time.time() - float(shown_at)
+        except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+            raise self._stale() from error
+        if age > MAX_FORM_AGE_SECONDS:
+            raise self._stale()
+        if age < settings.BOOKING_MIN_FILL_SECONDS:
+            raise forms.ValidationError(
+                "That was very quick. Please check your details and send the form again.",
+                code="too_fast",
+            )
+        return shown_at
+
+    @staticmethod
+    def _stale():
+        return forms.ValidationError(
+            "This form has expired. Please check your details and send it again.",
+            code="stale_form",
+        )
+
+    @property
+    def chosen_slot(self) -> dt.datetime | None:
+        return parse_slot(self.cleaned_data["slot"])
+
+
+class RescheduleForm(ErrorSummaryMixin, forms.Form):
+    slot = SlotField(
+        label="Choose another time",
+        help_text="Times are Central Time (Jackson, MS).",
+        error_messages={
+            "required": "Choose a time, or ask us to call you.",
+            "invalid_choice": "That time is not available any more. Please choose another.",
+        },
+    )
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].choices = slot_choices(slots)
+
+    @property
+    def chosen_slot(self):
+        return parse_slot(self.cleaned_data["slot"])
+
+
+# --- Front desk (Wagtail admin) ---------------------------------------------------------
+
+
+def front_desk_users():
+    perm = Q(groups__permissions__codename="manage_consultations") | Q(
+        user_permissions__codename="manage_consultations"
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(perm | Q(is_superuser=True))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class ConsultationFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False)
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), ("open", "Open (new, contacted, scheduled)")]
+        + list(ConsultationStatus.choices),
+        required=False,
+    )
+    procedure = forms.ModelChoiceField(
+        queryset=ProcedurePage.objects.order_by("title"), required=False, empty_label="Any"
+    )
+    date_from = forms.DateField(
+        label="Requested from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="Requested to", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    assigned_to = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), required=False, empty_label="Anyone"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = front_desk_users()
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label="Add a note", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label="Assigned to",
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label="Nobody",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = front_desk_users()
+
+
+class ConfirmTimeForm(forms.Form):
+    slot = forms.ChoiceField(label="Appointment time")
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].choices = [
+            (
+                availability.format_day(day),
+                [(slot_value(s), availability.format_time(s)) for s in day_slots],
+            )
+            for day, day_slots in availability.slots_by_day(slots)
+        ]
+
+    @property
+    def chosen_slot(self):
+        return dt.datetime.fromisoformat(self.cleaned_data["slot"])

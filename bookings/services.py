@@ -1,0 +1,351 @@
+"""Every write to consultation requests goes through here: the public views and the admin
+call the same functions, so one set of rules holds everywhere."""
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from procedures.models import ProcedurePage
+
+from . import availability
+from .models import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    BookingRules,
+    ConsultationNote,
+    ConsultationRequest,
+)
+from .models import ConsultationStatus as S
+
+# The front desk's workflow: from each status, where a request may go next.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.NEW: frozenset({S.CONTACTED, S.SCHEDULED, S.CANCELLED, S.DECLINED}),
+    S.CONTACTED: frozenset({S.SCHEDULED, S.CANCELLED, S.DECLINED}),
+    S.SCHEDULED: frozenset({S.COMPLETED, S.NO_SHOW, S.CANCELLED}),
+    S.COMPLETED: frozenset(),
+    S.NO_SHOW: frozenset(),
+    S.CANCELLED: frozenset(),
+    S.DECLINED: frozenset(),
+}
+
+
+class SlotTakenError(Exception):
+    """Another open request holds that time (the database said so)."""
+
+    message = "Sorry, that time was just taken. Please choose another time."
+
+
+class SlotUnavailableError(ValidationError):
+    pass
+
+
+def _enqueue_email(kind: str, consultation: ConsultationRequest, **extra) -> None:
+    from .tasks import send_consultation_email
+
+    pk = consultation.pk
+    transaction.on_commit(
+        lambda: send_consultation_email.enqueue(kind=kind, consultation_id=pk, **extra)
+    )
+
+
+def _save_holding_slot(consultation: ConsultationRequest, **save_kwargs) -> None:
+    """Save; if the database refuses because the time is held, raise SlotTakenError."""
+    try:
+        with transaction.atomic():
+            consultation.save(**save_kwargs)
+    except IntegrityError as error:
+        if "one_open_request_per_slot" in str(error) or _slot_is_held(consultation):
+            raise SlotTakenError from error
+        raise
+
+
+def _slot_is_held(consultation: ConsultationRequest) -> bool:
+    return (
+        consultation.slot_start is not None
+        and ConsultationRequest.objects.filter(
+            slot_start=consultation.slot_start, status__in=OPEN_STATUSES
+        )
+        .exclude(pk=consultation.pk)
+        .exists()
+    )
+
+
+def consultation_request_create(
+    *,
+    full_name: str,
+    email: str,
+    phone: str,
+    contact_method: str,
+    procedures: Iterable[ProcedurePage],
+    slot_start: dt.datetime | None,
+    message: str = "",
+    consent: bool,
+    submission_token: uuid.UUID,
+    now: dt.datetime | None = None,
+) -> tuple[ConsultationRequest, bool]:
+    """Create a patient's request holding slot_start (None: "call me").
+
+    Returns (request, created). The same submission_token twice returns the first request:
+    a double-clicked submit makes one request. Raises ValidationError for bad input and
+    SlotTakenError when another request holds the time.
+    """
+    existing = ConsultationRequest.objects.filter(submission_token=submission_token).first()
+    if existing:
+        return existing, False
+    if not consent:
+        raise ValidationError({"consent": "We need your consent to contact you."})
+    now = now or timezone.now()
+    rules = BookingRules.load()
+    if slot_start is not None and not availability.is_available(slot_start, now=now, rules=rules):
+        if slot_start in availability.held_slot_starts():
+            raise SlotTakenError
+        raise SlotUnavailableError({"slot_start": "That time is not available any more."})
+    procedures = list(procedures)
+    if not procedures:
+        raise ValidationError({"procedures": "Choose at least one procedure."})
+
+    consultation = ConsultationRequest(
+        full_name=full_name.strip(),
+        email=email.strip(),
+        phone=phone,
+        contact_method=contact_method,
+        message=message.strip(),
+        preferred_start=slot_start,
+        slot_start=slot_start,
+        consent_given_at=now,
+        privacy_notice_version=rules.privacy_notice_version,
+        submission_token=submission_token,
+    )
+    # The unique constraints are checked by the database below, where races are decided.
+    consultation.full_clean(validate_constraints=False, exclude=["reference"])
+    try:
+        with transaction.atomic():
+            _save_holding_slot(consultation)
+            consultation.procedures.set(procedures)
+            _enqueue_email("acknowledgement", consultation)
+            _enqueue_email("front_desk_notice", consultation)
+    except IntegrityError:
+        # Most likely the same form was posted twice at once: the other POST won.
+        existing = ConsultationRequest.objects.filter(submission_token=submission_token).first()
+        if existing:
+            return existing, False
+        raise
+    except SlotTakenError:
+        existing = ConsultationRequest.objects.filter(submission_token=submission_token).first()
+        if existing:
+            return existing, False
+        raise
+    return consultation, True
+
+
+def consultation_request_transition(
+    *, consultation: ConsultationRequest, to_status: str, user: AbstractBaseUser | None = None
+) -> ConsultationRequest:
+    """Move a request along the workflow; only ALLOWED_TRANSITIONS are accepted."""
+    if to_status not in ALLOWED_TRANSITIONS.get(consultation.status, ()):
+        target = S(to_status).label.lower() if to_status in S.values else "that"
+        raise ValidationError(
+            f"A {consultation.get_status_display().lower()} request cannot become {target}."
+        )
+    if to_status == S.SCHEDULED and not consultation.slot_confirmed_at:
+        raise ValidationError("Confirm an appointment time first; that schedules the request.")
+    with transaction.atomic():
+        previous = consultation.status
+        consultation.status = to_status
+        if to_status in CLOSED_STATUSES:
+            consultation.closed_at = timezone.now()
+        consultation.full_clean(validate_constraints=False)
+        consultation.save()
+        log(
+            consultation,
+            "bookings.status_changed",
+            user=user,
+            data={"from": previous, "to": to_status},
+        )
+        if to_status == S.CANCELLED:
+            _enqueue_email("cancellation", consultation)
+    return consultation
+
+
+def consultation_request_cancel(
+    *, consultation: ConsultationRequest, user: AbstractBaseUser | None = None
+) -> ConsultationRequest:
+    """Cancel by the patient (user None, from the manage page) or by staff."""
+    consultation = consultation_request_transition(
+        consultation=consultation, to_status=S.CANCELLED, user=user
+    )
+    if user is None:
+        _enqueue_email("front_desk_cancelled", consultation)
+    return consultation
+
+
+def consultation_request_confirm_time(
+    *,
+    consultation: ConsultationRequest,
+    start: dt.datetime,
+    user: AbstractBaseUser | None,
+) -> ConsultationRequest:
+    """Staff confirm (or move) the appointment; the request becomes scheduled and the patient
+    gets a confirmation with a calendar file."""
+    if not consultation.is_open:
+        raise ValidationError("Only an open request can be given a time.")
+    if start != consultation.slot_start and not availability.is_available(
+        start, for_staff=True, exclude_pk=consultation.pk
+    ):
+        if start in availability.held_slot_starts(exclude_pk=consultation.pk):
+            raise SlotTakenError
+        raise SlotUnavailableError("That time is outside the clinic's hours or in the past.")
+    with transaction.atomic():
+        previous = consultation.slot_start
+        consultation.slot_start = start
+        consultation.slot_confirmed_at = timezone.now()
+        consultation.reminder_queued_at = None
+        if consultation.status != S.SCHEDULED:
+            consultation.status = S.SCHEDULED
+        _save_holding_slot(consultation)
+        log(
+            consultation,
+            "bookings.time_confirmed",
+            user=user,
+            data={
+                "from": previous.isoformat() if previous else None,
+                "to": start.isoformat(),
+            },
+        )
+        _enqueue_email("confirmation", consultation)
+    return consultation
+
+
+def consultation_request_reschedule(
+    *, consultation: ConsultationRequest, start: dt.datetime | None
+) -> ConsultationRequest:
+    """The patient picks another time (None: "call me") from the manage page.
+
+    A time staff already confirmed is moved by phone instead, so only new and contacted
+    requests can be rescheduled here.
+    """
+    if consultation.status not in (S.NEW, S.CONTACTED):
+        raise ValidationError("Please call us to change a confirmed appointment.")
+    if start is not None and not availability.is_available(start, exclude_pk=consultation.pk):
+        if start in availability.held_slot_starts(exclude_pk=consultation.pk):
+            raise SlotTakenError
+        raise SlotUnavailableError("That time is not available any more.")
+    with transaction.atomic():
+        consultation.preferred_start = start
+        consultation.slot_start = start
+        _save_holding_slot(consultation)
+        log(
+            consultation,
+            "bookings.rescheduled_by_patient",
+            data={"to": start.isoformat() if start else None},
+        )
+        _enqueue_email("front_desk_rescheduled", consultation)
+    return consultation
+
+
+def consultation_request_assign(
+    *,
+    consultation: ConsultationRequest,
+    assignee: AbstractBaseUser | None,
+    user: AbstractBaseUser | None,
+) -> ConsultationRequest:
+    consultation.assigned_to = assignee
+    consultation.save(update_fields=["assigned_to", "updated_at"])
+    log(
+        consultation,
+        "bookings.assigned",
+        user=user,
+        data={"to": assignee.get_username() if assignee else None},
+    )
+    return consultation
+
+
+def consultation_note_add(
+    *, consultation: ConsultationRequest, author: AbstractBaseUser, text: str
+) -> ConsultationNote:
+    note = ConsultationNote(consultation=consultation, author=author, text=text.strip())
+    note.full_clean()
+    with transaction.atomic():
+        note.save()
+        log(consultation, "bookings.note_added", user=author)
+    return note
+
+
+def consultation_request_record_view(
+    *, consultation: ConsultationRequest, user: AbstractBaseUser
+) -> None:
+    log(consultation, "bookings.viewed", user=user)
+
+
+def consultation_requests_record_export(
+    *, consultations: Iterable[ConsultationRequest], user: AbstractBaseUser
+) -> None:
+    with transaction.atomic():
+        for consultation in consultations:
+            log(consultation, "bookings.exported", user=user)
+
+
+def consultation_reminders_queue(*, now: dt.datetime | None = None) -> int:
+    """Queue a reminder for each scheduled consultation on the next local day, once each.
+
+    Safe to run as often as you like: the conditional update claims each request once.
+    """
+    now = now or timezone.now()
+    zone = availability.clinic_zone()
+    tomorrow = timezone.localtime(now, zone).date() + dt.timedelta(days=1)
+    day_start = dt.datetime.combine(tomorrow, dt.time.min, tzinfo=zone)
+    day_end = dt.datetime.combine(tomorrow + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    due = ConsultationRequest.objects.filter(
+        status=S.SCHEDULED,
+        slot_start__gte=day_start,
+        slot_start__lt=day_end,
+        reminder_queued_at__isnull=True,
+    )
+    queued = 0
+    for consultation in due:
+        with transaction.atomic():
+            claimed = ConsultationRequest.objects.filter(
+                pk=consultation.pk, reminder_queued_at__isnull=True
+            ).update(reminder_queued_at=now)
+            if claimed:
+                _enqueue_email(
+                    "reminder", consultation, slot_start=consultation.slot_start.isoformat()
+                )
+                queued += 1
+    return queued
+
+
+ANONYMISED_NAME = "Anonymised"
+ANONYMISED_EMAIL = "anonymised@invalid"
+ANONYMISED_PHONE = "+10000000000"
+
+
+def consultation_request_anonymise(*, consultation: ConsultationRequest) -> None:
+    """Blank the personal details of a closed request; statistics (dates, status,
+    procedures) stay."""
+    if consultation.status not in CLOSED_STATUSES:
+        raise ValidationError("Only closed requests are anonymised.")
+    with transaction.atomic():
+        consultation.full_name = ANONYMISED_NAME
+        consultation.email = ANONYMISED_EMAIL
+        consultation.phone = ANONYMISED_PHONE
+        consultation.message = ""
+        consultation.assigned_to = None
+        consultation.anonymised_at = timezone.now()
+        consultation.save()
+        consultation.notes.all().delete()
+        log(consultation, "bookings.anonymised")
+
+
+def anonymisable_requests(*, now: dt.datetime | None = None, months: int):
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=round(months * 30.44))
+    return ConsultationRequest.objects.filter(
+        status__in=CLOSED_STATUSES, closed_at__lt=cutoff, anonymised_at__isnull=True
+    )

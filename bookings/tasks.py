@@ -1,0 +1,62 @@
+"""Background work: every email leaves from here, run by `manage.py db_worker`.
+
+The database task backend has no retries of its own, so a send that fails because mail is
+down re-enqueues itself with a growing delay, up to MAX_ATTEMPTS. The request itself was
+saved long before: mail trouble never loses a request.
+"""
+
+import datetime as dt
+import logging
+import smtplib
+
+from django.tasks import task
+from django.utils import timezone
+
+from . import emails
+from .models import ConsultationRequest, ConsultationStatus
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+# Minutes to wait before attempt 2, 3, ...: about a day in total before giving up.
+RETRY_DELAYS_MINUTES = [1, 5, 30, 120, 360]
+
+
+def retry_delay(attempt: int) -> dt.timedelta:
+    return dt.timedelta(minutes=RETRY_DELAYS_MINUTES[min(attempt, len(RETRY_DELAYS_MINUTES)) - 1])
+
+
+@task()
+def send_consultation_email(
+    *, kind: str, consultation_id: int, attempt: int = 1, slot_start: str | None = None
+) -> str:
+    consultation = ConsultationRequest.objects.filter(pk=consultation_id).first()
+    if consultation is None or consultation.anonymised_at:
+        return "skipped: request gone"
+    if kind == "reminder" and (
+        consultation.status != ConsultationStatus.SCHEDULED
+        or consultation.slot_start is None
+        or consultation.slot_start.isoformat() != slot_start
+    ):
+        return "skipped: appointment changed"
+    message = emails.build(kind, consultation)
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        if attempt >= MAX_ATTEMPTS:
+            logger.error("Giving up on %s email for %s: %s", kind, consultation.reference, error)
+            raise
+        run_after = timezone.now() + retry_delay(attempt)
+        send_consultation_email.using(run_after=run_after).enqueue(
+            kind=kind, consultation_id=consultation_id, attempt=attempt + 1, slot_start=slot_start
+        )
+        logger.warning(
+            "Could not send %s email for %s (attempt %d), retrying after %s: %s",
+            kind,
+            consultation.reference,
+            attempt,
+            run_after,
+            error,
+        )
+        return f"retry scheduled: attempt {attempt + 1}"
+    return "sent"

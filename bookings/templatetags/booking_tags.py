@@ -1,0 +1,32 @@
+from django import template
+
+register = template.Library()
+
+# Days shown open; later days fold into a <details> (no JavaScript needed to open it).
+OPEN_DAYS = 5
+
+
+@register.simple_tag
+def slot_days(field):
+    """The slot field's choices as {"call": (value, label), "first": [...], "later": [...]},
+    each day a (label, [(value, label, id), ...]) pair; later_open if the choice is there."""
+    value = field.value()
+    call, *groups = field.field.choices
+    days = [
+        (
+            day_label,
+            [
+                (time_value, time_label, f"{field.auto_id}_{day_index}_{time_index}")
+                for time_index, (time_value, time_label) in enumerate(times, start=1)
+            ],
+        )
+        for day_index, (day_label, times) in enumerate(groups, start=1)
+    ]
+    later = days[OPEN_DAYS:]
+    return {
+        "call": call,
+        "value": value,
+        "first": days[:OPEN_DAYS],
+        "later": later,
+        "later_open": any(value == t[0] for _label, times in later for t in times),
+    }

@@ -1,0 +1,92 @@
+"""The front desk's admin: Consultations menu, dashboard panel, clinic hours, audit actions."""
+
+from django.urls import include, path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from allure.models import Closure, OpeningHours
+
+from . import admin_urls
+from .admin_views import TodayAndWaitingPanel, can_manage
+
+
+@hooks.register("register_admin_urls")
+def register_consultation_urls():
+    return [path("consultations/", include(admin_urls, namespace="bookings_admin"))]
+
+
+class ConsultationsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_manage(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_consultations_menu_item():
+    return ConsultationsMenuItem(
+        "Consultations", reverse("bookings_admin:index"), icon_name="calendar", order=150
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_consultations_panel(request, panels):
+    if can_manage(request.user):
+        panels.insert(0, TodayAndWaitingPanel())
+
+
+class OpeningHoursViewSet(ModelViewSet):
+    model = OpeningHours
+    icon = "time"
+    menu_label = "Opening hours"
+    form_fields = ["weekday", "opens", "closes"]
+    list_display = ["__str__", "weekday", "opens", "closes"]
+    list_filter = ["weekday"]
+    copy_view_enabled = False
+
+
+class ClosureViewSet(ModelViewSet):
+    model = Closure
+    icon = "cross"
+    menu_label = "Closures"
+    form_fields = ["starts_on", "ends_on", "reason"]
+    list_display = ["reason", "starts_on", "ends_on"]
+    ordering = ["-starts_on"]
+    copy_view_enabled = False
+
+
+class ClinicHoursGroup(ModelViewSetGroup):
+    menu_label = "Clinic hours"
+    menu_icon = "time"
+    menu_order = 160
+    items = (OpeningHoursViewSet("opening_hours"), ClosureViewSet("closures"))
+
+
+@hooks.register("register_admin_viewset")
+def register_clinic_hours():
+    return ClinicHoursGroup()
+
+
+@hooks.register("register_log_actions")
+def register_consultation_log_actions(actions):
+    actions.register_action(
+        "bookings.viewed", "View consultation request", "Viewed the consultation request"
+    )
+    actions.register_action(
+        "bookings.exported", "Export consultation request", "Exported in a CSV file"
+    )
+    actions.register_action(
+        "bookings.status_changed", "Change consultation status", "Changed the status"
+    )
+    actions.register_action(
+        "bookings.time_confirmed", "Confirm consultation time", "Confirmed the appointment time"
+    )
+    actions.register_action(
+        "bookings.rescheduled_by_patient",
+        "Patient picked another time",
+        "The patient picked another time",
+    )
+    actions.register_action("bookings.assigned", "Assign consultation request", "Assigned")
+    actions.register_action("bookings.note_added", "Add consultation note", "Added a note")
+    actions.register_action(
+        "bookings.anonymised", "Anonymise consultation request", "Anonymised personal details"
+    )

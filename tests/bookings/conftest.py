@@ -1,0 +1,138 @@
+import datetime as dt
+import time
+import uuid
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from wagtail.models import Page
+
+from allure.models import HomePage, OpeningHours
+from bookings import availability
+from bookings.forms import slot_value, started_token
+from procedures.models import ProcedureIndexPage, ProcedurePage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limit():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def clinic_hours(db):
+    """Monday to Friday, 9–12 and 13–17; a consultation every 30 minutes (the default)."""
+    for weekday in range(5):
+        OpeningHours.objects.create(weekday=weekday, opens=dt.time(9), closes=dt.time(12))
+        OpeningHours.objects.create(weekday=weekday, opens=dt.time(13), closes=dt.time(17))
+
+
+@pytest.fixture
+def procedures(db):
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="Allure Plastics", slug="home-allure"))
+    index = home.add_child(instance=ProcedureIndexPage(title="Procedures", slug="procedures"))
+    rhinoplasty = index.add_child(
+        instance=ProcedurePage(
+            title="Rhinoplasty", slug="rhinoplasty", category="face", summary="Nose reshaping."
+        )
+    )
+    botox = index.add_child(
+        instance=ProcedurePage(
+            title="Botox", slug="botox", category="injectables", summary="Wrinkle relaxer."
+        )
+    )
+    draft = index.add_child(
+        instance=ProcedurePage(
+            title="Secret draft", slug="secret-draft", category="body", summary="Draft.", live=False
+        )
+    )
+    return {"rhinoplasty": rhinoplasty, "botox": botox, "draft": draft}
+
+
+@pytest.fixture
+def free_slots(clinic_hours):
+    return availability.available_slots()
+
+
+def form_data(pages, slot=None, **overrides):
+    """A valid submission, as a patient who took a minute to fill the form would send it.
+
+    slot: an aware datetime, or the raw value to post; overrides may be callables."""
+    if slot is None:
+        slot = "call"
+    elif not isinstance(slot, str):
+        slot = slot_value(slot)
+    data = {
+        "full_name": "Avery Johnson",
+        "email": "avery@example.com",
+        "phone": "(601) 555-0142",
+        "procedures": [str(pages["rhinoplasty"].pk)],
+        "slot": slot,
+        "contact_method": "phone",
+        "message": "Afternoons are best.",
+        "consent": "on",
+        "website": "",
+        "started": started_token(time.time() - 60),
+        "submission_token": str(uuid.uuid4()),
+    }
+    data.update({key: value() if callable(value) else value for key, value in overrides.items()})
+    return {key: value for key, value in data.items() if value is not None}
+
+
+@pytest.fixture
+def make_request(procedures, clinic_hours):
+    """Create a request through the service, holding the given slot (None: call me)."""
+    from bookings import services
+
+    counter = iter(range(1000))
+
+    def make(slot=None, **overrides):
+        n = next(counter)
+        kwargs = {
+            "full_name": f"Patient {n}",
+            "email": f"patient{n}@example.com",
+            "phone": "+16015550142",
+            "contact_method": "phone",
+            "procedures": [procedures["rhinoplasty"]],
+            "slot_start": slot,
+            "message": "",
+            "consent": True,
+            "submission_token": uuid.uuid4(),
+        }
+        kwargs.update(overrides)
+        consultation, _ = services.consultation_request_create(**kwargs)
+        return consultation
+
+    return make
+
+
+@pytest.fixture
+def front_desk_user(django_user_model):
+    user = django_user_model.objects.create_user(
+        username="desk", password="pw", first_name="Dana", last_name="Desk"
+    )
+    user.groups.add(Group.objects.get(name="Front desk"))
+    return user
+
+
+@pytest.fixture
+def editor_user(django_user_model):
+    user = django_user_model.objects.create_user(username="editor", password="pw")
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def desk_client(client, front_desk_user):
+    client.force_login(front_desk_user)
+    return client
+
+
+def drain_queue():
+    from django.core.management import call_command
+
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)

@@ -1,0 +1,264 @@
+"""The front desk's workflow in the Wagtail admin, and who may see patient details."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+from wagtail.models import ModelLogEntry
+
+from bookings import services
+from bookings.forms import slot_value
+from bookings.models import ConsultationRequest, ConsultationStatus
+
+pytestmark = pytest.mark.django_db
+S = ConsultationStatus
+INDEX = "/admin/consultations/"
+
+
+def detail(consultation):
+    return f"{INDEX}{consultation.pk}/"
+
+
+def log_actions(consultation):
+    return list(
+        ModelLogEntry.objects.filter(object_id=str(consultation.pk))
+        .order_by("timestamp", "pk")
+        .values_list("action", "user__username")
+    )
+
+
+def test_the_front_desk_sees_the_consultations_menu_and_list(desk_client, make_request):
+    consultation = make_request(full_name="Avery Johnson")
+    dashboard = desk_client.get("/admin/").content.decode()
+    assert 'href="/admin/consultations/"' in dashboard
+    response = desk_client.get(INDEX)
+    assert response.status_code == 200
+    assert "Avery Johnson" in response.content.decode()
+    assert consultation.reference in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [INDEX, f"{INDEX}export.csv", "{detail}"],
+)
+def test_editors_cannot_see_consultations_at_all(client, editor_user, make_request, path):
+    consultation = make_request(full_name="Avery Johnson")
+    client.force_login(editor_user)
+    response = client.get(path.format(detail=detail(consultation)))
+    assert response.status_code == 403
+    assert "Avery Johnson" not in response.content.decode()
+    assert 'href="/admin/consultations/"' not in client.get("/admin/").content.decode()
+
+
+@pytest.mark.parametrize("action", ["status/", "time/", "assign/", "notes/"])
+def test_editors_cannot_change_consultations(client, editor_user, make_request, action):
+    consultation = make_request()
+    client.force_login(editor_user)
+    response = client.post(detail(consultation) + action, {"status": "declined", "text": "x"})
+    assert response.status_code == 403
+    consultation.refresh_from_db()
+    assert consultation.status == S.NEW
+    assert not consultation.notes.exists()
+
+
+def test_anonymous_visitors_are_sent_to_the_login(client, make_request):
+    response = client.get(INDEX)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_the_list_puts_uncalled_requests_first_then_newest(desk_client, make_request):
+    old_new = make_request()
+    contacted = make_request()
+    services.consultation_request_transition(consultation=contacted, to_status=S.CONTACTED)
+    newest_new = make_request()
+    ConsultationRequest.objects.filter(pk=old_new.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=2)
+    )
+    page = desk_client.get(INDEX).context["page"]
+    assert [c.pk for c in page] == [newest_new.pk, old_new.pk, contacted.pk]
+
+
+def test_the_list_shows_open_requests_unless_asked_otherwise(desk_client, make_request):
+    open_one = make_request()
+    closed = make_request()
+    services.consultation_request_transition(consultation=closed, to_status=S.DECLINED)
+    assert [c.pk for c in desk_client.get(INDEX).context["page"]] == [open_one.pk]
+    everything = desk_client.get(INDEX, {"status": ""}).context["page"]
+    assert {c.pk for c in everything} == {open_one.pk, closed.pk}
+    only_declined = desk_client.get(INDEX, {"status": "declined"}).context["page"]
+    assert [c.pk for c in only_declined] == [closed.pk]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Avery", ["avery"]),
+        ("blake@example", ["blake"]),
+        ("555-0177", ["blake"]),
+        ("6015550177", ["blake"]),
+    ],
+)
+def test_search_finds_by_name_email_phone_and_reference(desk_client, make_request, query, expected):
+    people = {
+        "avery": make_request(full_name="Avery Johnson", email="avery@example.com"),
+        "blake": make_request(
+            full_name="Blake Smith", email="blake@example.com", phone="+16015550177"
+        ),
+    }
+    found = desk_client.get(INDEX, {"q": query}).context["page"]
+    assert [c.pk for c in found] == [people[name].pk for name in expected]
+    by_reference = desk_client.get(INDEX, {"q": people["avery"].reference.lower()}).context["page"]
+    assert [c.pk for c in by_reference] == [people["avery"].pk]
+
+
+def test_filters_by_procedure_date_and_assignee(
+    desk_client, make_request, procedures, front_desk_user
+):
+    botox = make_request(procedures=[procedures["botox"]])
+    nose = make_request(procedures=[procedures["rhinoplasty"]])
+    services.consultation_request_assign(consultation=nose, assignee=front_desk_user, user=None)
+    ConsultationRequest.objects.filter(pk=botox.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=10)
+    )
+    get = lambda **q: [c.pk for c in desk_client.get(INDEX, q).context["page"]]  # noqa: E731
+    assert get(procedure=procedures["botox"].pk) == [botox.pk]
+    assert get(assigned_to=front_desk_user.pk) == [nose.pk]
+    today = timezone.localdate()
+    assert get(date_from=(today - dt.timedelta(days=1)).isoformat()) == [nose.pk]
+    assert get(date_to=(today - dt.timedelta(days=5)).isoformat()) == [botox.pk]
+
+
+def test_opening_a_request_is_logged_with_who_and_when(desk_client, make_request, front_desk_user):
+    consultation = make_request(full_name="Avery Johnson")
+    response = desk_client.get(detail(consultation))
+    assert "Avery Johnson" in response.content.decode()
+    assert log_actions(consultation) == [("bookings.viewed", "desk")]
+
+
+def test_the_detail_page_offers_only_allowed_status_changes(desk_client, make_request):
+    consultation = make_request()
+    html = desk_client.get(detail(consultation)).content.decode()
+    assert 'value="contacted"' in html and 'value="declined"' in html
+    assert 'value="completed"' not in html and 'value="no_show"' not in html
+
+
+def test_the_front_desk_calls_confirms_and_closes_a_request(
+    desk_client, make_request, free_slots, front_desk_user
+):
+    consultation = make_request(slot=free_slots[0])
+    desk_client.post(detail(consultation) + "status/", {"status": "contacted"})
+    desk_client.post(detail(consultation) + "notes/", {"text": "Prefers afternoons."})
+    desk_client.post(detail(consultation) + "assign/", {"assignee": front_desk_user.pk})
+    desk_client.post(detail(consultation) + "time/", {"slot": slot_value(free_slots[4])})
+    consultation.refresh_from_db()
+    assert consultation.status == S.SCHEDULED
+    assert consultation.appointment_start == free_slots[4]
+    assert consultation.assigned_to == front_desk_user
+    assert consultation.notes.get().author == front_desk_user
+    desk_client.post(detail(consultation) + "status/", {"status": "completed"})
+    consultation.refresh_from_db()
+    assert consultation.status == S.COMPLETED
+    assert consultation.closed_at is not None
+    assert [a for a, _ in log_actions(consultation)] == [
+        "bookings.status_changed",
+        "bookings.note_added",
+        "bookings.assigned",
+        "bookings.time_confirmed",
+        "bookings.status_changed",
+    ]
+    html = desk_client.get(detail(consultation)).content.decode()
+    assert "Prefers afternoons." in html and "Dana Desk" in html
+
+
+def test_a_forbidden_transition_is_refused_with_a_message(desk_client, make_request):
+    consultation = make_request()
+    response = desk_client.post(
+        detail(consultation) + "status/", {"status": "completed"}, follow=True
+    )
+    consultation.refresh_from_db()
+    assert consultation.status == S.NEW
+    assert "cannot become completed" in response.content.decode()
+
+
+def test_staff_cannot_confirm_a_time_another_request_holds(desk_client, make_request, free_slots):
+    make_request(slot=free_slots[0])
+    consultation = make_request(slot=free_slots[1])
+    response = desk_client.post(
+        detail(consultation) + "time/", {"slot": slot_value(free_slots[0])}, follow=True
+    )
+    consultation.refresh_from_db()
+    assert consultation.slot_start == free_slots[1]
+    assert "not available" in response.content.decode()
+
+
+def test_csv_export_contains_the_filtered_list_and_is_logged(desk_client, make_request, procedures):
+    wanted = make_request(full_name="=HYPERLINK(evil)", procedures=[procedures["botox"]])
+    make_request(full_name="Not Exported", procedures=[procedures["rhinoplasty"]])
+    response = desk_client.get(f"{INDEX}export.csv", {"procedure": procedures["botox"].pk})
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 1
+    assert rows[0]["reference"] == wanted.reference
+    assert rows[0]["name"] == "'=HYPERLINK(evil)"  # never a live formula in a spreadsheet
+    assert rows[0]["procedures"] == "Botox"
+    assert rows[0]["phone"] == "+16015550142"
+    assert rows[0]["status"] == "New"
+    assert "message" not in rows[0]
+    assert log_actions(wanted) == [("bookings.exported", "desk")]
+
+
+def test_the_dashboard_shows_who_waits_for_a_call_and_todays_consultations(
+    desk_client, make_request, front_desk_user, clinic_hours
+):
+    from allure.models import OpeningHours
+    from bookings import availability
+
+    today = timezone.localdate()
+    OpeningHours.objects.create(weekday=today.weekday(), opens=dt.time(0), closes=dt.time(23, 30))
+    waiting_long = make_request(full_name="Waited Longest")
+    ConsultationRequest.objects.filter(pk=waiting_long.pk).update(
+        created_at=timezone.now() - dt.timedelta(hours=5)
+    )
+    make_request(full_name="Just Arrived")
+    contacted = make_request(full_name="Already Called")
+    services.consultation_request_transition(consultation=contacted, to_status=S.CONTACTED)
+    todays_slot = [
+        s
+        for s in availability.available_slots(for_staff=True)
+        if timezone.localtime(s).date() == today
+    ][0]
+    services.consultation_request_confirm_time(
+        consultation=contacted, start=todays_slot, user=front_desk_user
+    )
+    html = desk_client.get("/admin/").content.decode()
+    panel = html.split("Waiting for a first call")[1]
+    assert panel.index("Waited Longest") < panel.index("Just Arrived")
+    assert "waiting 5\xa0hours" in panel
+    today_part = panel.split("Today's consultations")[1]
+    assert "Already Called" in today_part
+
+
+def test_editors_do_not_get_the_dashboard_panel(client, editor_user, make_request):
+    make_request(full_name="Avery Johnson")
+    client.force_login(editor_user)
+    html = client.get("/admin/").content.decode()
+    assert "Waiting for a first call" not in html
+    assert "Avery Johnson" not in html
+
+
+def test_the_front_desk_edits_opening_hours_closures_and_booking_rules(desk_client):
+    assert desk_client.get("/admin/opening_hours/").status_code == 200
+    assert desk_client.get("/admin/closures/").status_code == 200
+    response = desk_client.post(
+        "/admin/closures/new/",
+        {"starts_on": "2026-12-24", "ends_on": "2026-12-26", "reason": "Christmas"},
+    )
+    assert response.status_code == 302
+    from allure.models import Closure
+
+    assert Closure.objects.get().reason == "Christmas"
+    assert desk_client.get("/admin/settings/bookings/bookingrules/", follow=True).status_code == 200

@@ -1,0 +1,149 @@
+"""Which times patients are offered: opening hours, closures, notice, horizon, DST."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from allure.models import Closure, OpeningHours
+from bookings.availability import available_slots, format_slot, schedule_slots, slots_by_day
+from bookings.models import BookingRules, ConsultationStatus
+
+pytestmark = pytest.mark.django_db
+CHICAGO = ZoneInfo("America/Chicago")
+# Monday 7 December 2026, 8:00 in Jackson.
+MONDAY_MORNING = dt.datetime(2026, 12, 7, 8, 0, tzinfo=CHICAGO)
+
+
+def local_times(slots, day):
+    return [
+        s.astimezone(CHICAGO).strftime("%H:%M")
+        for s in slots
+        if s.astimezone(CHICAGO).date() == day
+    ]
+
+
+def rules(**kwargs):
+    rules = BookingRules.load()
+    for key, value in kwargs.items():
+        setattr(rules, key, value)
+    rules.save()
+    return rules
+
+
+def test_times_are_offered_only_inside_each_opening_period(clinic_hours):
+    slots = available_slots(now=MONDAY_MORNING, rules=rules(minimum_notice_hours=0))
+    assert local_times(slots, dt.date(2026, 12, 7)) == [
+        "09:00", "09:30", "10:00", "10:30", "11:00", "11:30",
+        "13:00", "13:30", "14:00", "14:30", "15:00", "15:30", "16:00", "16:30",
+    ]  # fmt: skip
+
+
+def test_a_consultation_must_end_before_the_clinic_closes(db):
+    OpeningHours.objects.create(weekday=0, opens=dt.time(9), closes=dt.time(10, 15))
+    slots = available_slots(now=MONDAY_MORNING, rules=rules(minimum_notice_hours=0))
+    assert local_times(slots, dt.date(2026, 12, 7)) == ["09:00", "09:30"]
+
+
+def test_consultation_length_sets_the_interval(clinic_hours):
+    slots = available_slots(
+        now=MONDAY_MORNING, rules=rules(minimum_notice_hours=0, consultation_minutes=60)
+    )
+    assert local_times(slots, dt.date(2026, 12, 7)) == [
+        "09:00", "10:00", "11:00", "13:00", "14:00", "15:00", "16:00",
+    ]  # fmt: skip
+
+
+def test_weekends_without_hours_offer_nothing(clinic_hours):
+    slots = available_slots(now=MONDAY_MORNING, rules=rules(minimum_notice_hours=0))
+    assert local_times(slots, dt.date(2026, 12, 12)) == []
+    assert local_times(slots, dt.date(2026, 12, 13)) == []
+
+
+def test_closures_remove_every_time_on_the_days_they_cover(clinic_hours):
+    Closure.objects.create(
+        starts_on=dt.date(2026, 12, 8), ends_on=dt.date(2026, 12, 9), reason="Training"
+    )
+    slots = available_slots(now=MONDAY_MORNING, rules=rules(minimum_notice_hours=0))
+    assert local_times(slots, dt.date(2026, 12, 8)) == []
+    assert local_times(slots, dt.date(2026, 12, 9)) == []
+    assert local_times(slots, dt.date(2026, 12, 10))
+
+
+def test_minimum_notice_hides_times_too_soon(clinic_hours):
+    slots = available_slots(now=MONDAY_MORNING, rules=rules(minimum_notice_hours=24))
+    assert local_times(slots, dt.date(2026, 12, 7)) == []
+    assert local_times(slots, dt.date(2026, 12, 8))[0] == "09:00"
+    assert min(slots) >= MONDAY_MORNING + dt.timedelta(hours=24)
+
+
+def test_staff_are_not_bound_by_the_minimum_notice(clinic_hours):
+    slots = available_slots(
+        now=MONDAY_MORNING, rules=rules(minimum_notice_hours=24), for_staff=True
+    )
+    assert local_times(slots, dt.date(2026, 12, 7))[0] == "09:00"
+
+
+def test_nothing_is_offered_past_the_horizon(clinic_hours):
+    slots = available_slots(now=MONDAY_MORNING, rules=rules(horizon_days=7))
+    assert max(slots).astimezone(CHICAGO).date() == dt.date(2026, 12, 14)
+
+
+def test_times_held_by_open_requests_are_not_offered_but_closed_ones_are(make_request):
+    rules(minimum_notice_hours=0)
+    first, second = available_slots()[:2]
+    held = make_request(slot=first)
+    released = make_request(slot=second)
+    released.status = ConsultationStatus.DECLINED
+    released.save()
+    slots = available_slots()
+    assert held.slot_start not in slots
+    assert second in slots
+
+
+def test_spring_forward_day_keeps_wall_clock_times(db):
+    # 14 March 2027: clocks jump from 2:00 to 3:00 in Chicago (CST -6 to CDT -5).
+    OpeningHours.objects.create(weekday=5, opens=dt.time(9), closes=dt.time(10))  # Saturday
+    OpeningHours.objects.create(weekday=6, opens=dt.time(9), closes=dt.time(10))  # Sunday
+    slots = schedule_slots(
+        start_day=dt.date(2027, 3, 13), end_day=dt.date(2027, 3, 14), consultation_minutes=30
+    )
+    assert [s.astimezone(dt.UTC).strftime("%d %H:%M") for s in slots] == [
+        "13 15:00", "13 15:30", "14 14:00", "14 14:30",
+    ]  # fmt: skip
+    assert {s.astimezone(CHICAGO).strftime("%H:%M") for s in slots} == {"09:00", "09:30"}
+
+
+def test_fall_back_day_keeps_wall_clock_times(db):
+    # 7 November 2027: clocks go back from 2:00 to 1:00 (CDT -5 to CST -6).
+    OpeningHours.objects.create(weekday=5, opens=dt.time(9), closes=dt.time(10))
+    OpeningHours.objects.create(weekday=6, opens=dt.time(9), closes=dt.time(10))
+    slots = schedule_slots(
+        start_day=dt.date(2027, 11, 6), end_day=dt.date(2027, 11, 7), consultation_minutes=30
+    )
+    assert [s.astimezone(dt.UTC).strftime("%d %H:%M") for s in slots] == [
+        "06 14:00", "06 14:30", "07 15:00", "07 15:30",
+    ]  # fmt: skip
+
+
+def test_wall_times_that_do_not_exist_are_skipped_and_repeated_ones_offered_once(db):
+    # A (hypothetical) night period across both changes.
+    OpeningHours.objects.create(weekday=6, opens=dt.time(1), closes=dt.time(4))
+    spring = schedule_slots(
+        start_day=dt.date(2027, 3, 14), end_day=dt.date(2027, 3, 14), consultation_minutes=30
+    )
+    assert [s.astimezone(CHICAGO).strftime("%H:%M") for s in spring] == [
+        "01:00", "01:30", "03:00", "03:30",
+    ]  # fmt: skip
+    autumn = schedule_slots(
+        start_day=dt.date(2027, 11, 7), end_day=dt.date(2027, 11, 7), consultation_minutes=30
+    )
+    assert len(autumn) == len(set(autumn)) == 6
+
+
+def test_slots_are_grouped_by_local_day_and_labelled_for_patients(clinic_hours):
+    slots = available_slots(now=MONDAY_MORNING, rules=rules(minimum_notice_hours=0))
+    days = slots_by_day(slots)
+    assert days[0][0] == dt.date(2026, 12, 7)
+    assert format_slot(days[0][1][0]) == "Mon 7 Dec, 9:00 AM"
+    assert format_slot(days[0][1][-1]) == "Mon 7 Dec, 4:30 PM"

@@ -1,0 +1,213 @@
+"""Emails leave from the task worker: contents, calendar file, reminders and retries."""
+
+import contextlib
+import datetime as dt
+
+import icalendar
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from allure.models import OpeningHours
+from bookings import availability, links, services, tasks
+from bookings.models import ConsultationRequest, ConsultationStatus
+
+from .conftest import drain_queue
+
+# Real commits: the worker runs as it does in production, after the request's transaction
+# committed (it also closes connections between tasks, which a test transaction can't survive).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+S = ConsultationStatus
+MAIL_DOWN = {"default": {"BACKEND": "tests.bookings.mailers.MailServerDownBackend"}}
+MAIL_UP = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+
+def email_tasks(**filters):
+    # Wagtail queues its own background work (search index) in the same table.
+    return DBTaskResult.objects.filter(
+        task_path="bookings.tasks.send_consultation_email", **filters
+    )
+
+
+@pytest.fixture
+def on_commit():
+    """Marks where the enqueueing happens: on commit, which these tests really do."""
+    return contextlib.nullcontext
+
+
+@pytest.fixture
+def booked(make_request, free_slots, on_commit):
+    with on_commit():
+        return make_request(
+            slot=free_slots[0],
+            full_name="Avery Johnson",
+            email="avery@example.com",
+            message="I had surgery in 2019",
+        )
+
+
+def by_recipient(mailoutbox, address):
+    return [m for m in mailoutbox if address in m.to]
+
+
+def test_nothing_is_sent_inside_the_request_only_queued(booked, mailoutbox):
+    assert mailoutbox == []
+    assert email_tasks(status="READY").count() == 2
+
+
+def test_the_worker_sends_the_acknowledgement_with_the_manage_link(booked, mailoutbox):
+    drain_queue()
+    [ack] = by_recipient(mailoutbox, "avery@example.com")
+    assert booked.reference in ack.subject
+    assert "Dear Avery" in ack.body
+    assert f"http://testserver/consultation/manage/{booked.pk}.{booked.reference}:" in ack.body
+    token = ack.body.split("/consultation/manage/")[1].split("/")[0]
+    assert links.consultation_from_token(token) == booked
+    html, mimetype = ack.alternatives[0]
+    assert mimetype == "text/html"
+    assert "Allure Plastics" in html and "Change or cancel my request" in html
+    assert email_tasks().exclude(status="SUCCESSFUL").count() == 0
+
+
+def test_the_front_desk_notice_links_to_the_admin_and_carries_no_health_details(
+    booked, mailoutbox, settings
+):
+    drain_queue()
+    [notice] = by_recipient(mailoutbox, settings.FRONT_DESK_EMAIL)
+    assert f"http://testserver/admin/consultations/{booked.pk}/" in notice.body
+    everything = notice.subject + notice.body + notice.alternatives[0][0]
+    for private in ("Avery", "avery@example.com", "surgery", "Rhinoplasty", "+1601"):
+        assert private not in everything
+
+
+def test_confirming_a_time_sends_a_calendar_file(booked, free_slots, front_desk_user, mailoutbox):
+    drain_queue()
+    mailoutbox.clear()
+    services.consultation_request_confirm_time(
+        consultation=booked, start=free_slots[1], user=front_desk_user
+    )
+    drain_queue()
+    [confirmation] = mailoutbox
+    assert "confirmed" in confirmation.subject
+    name, content, mimetype = confirmation.attachments[0]
+    assert (name, mimetype) == ("consultation.ics", "text/calendar")
+    event = icalendar.Calendar.from_ical(content).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == free_slots[1]
+    assert event.decoded("dtend") - event.decoded("dtstart") == dt.timedelta(minutes=30)
+    assert booked.reference in str(event.get("uid"))
+    assert str(event.get("summary")) == "Consultation at Allure Plastics"
+
+
+def test_confirming_enqueues_the_confirmation_on_commit(
+    booked, free_slots, front_desk_user, on_commit, mailoutbox
+):
+    drain_queue()
+    mailoutbox.clear()
+    with on_commit():
+        services.consultation_request_confirm_time(
+            consultation=booked, start=free_slots[1], user=front_desk_user
+        )
+    drain_queue()
+    assert [m.attachments[0][0] for m in mailoutbox] == ["consultation.ics"]
+
+
+def test_cancelling_sends_a_notice_to_the_patient_and_the_front_desk(
+    booked, on_commit, mailoutbox, settings
+):
+    drain_queue()
+    mailoutbox.clear()
+    with on_commit():
+        services.consultation_request_cancel(consultation=booked)
+    drain_queue()
+    assert "is cancelled" in by_recipient(mailoutbox, "avery@example.com")[0].subject
+    assert by_recipient(mailoutbox, settings.FRONT_DESK_EMAIL)
+
+
+def test_when_mail_is_down_the_request_is_kept_and_the_email_retried_later(
+    make_request, free_slots, on_commit, mailoutbox, settings
+):
+    settings.MAILERS = MAIL_DOWN
+    with on_commit():
+        consultation = make_request(slot=free_slots[0], email="avery@example.com")
+    drain_queue()
+    assert ConsultationRequest.objects.filter(pk=consultation.pk).exists()
+    retries = email_tasks(status="READY")
+    assert retries.count() == 2
+    assert all(r.args_kwargs["kwargs"]["attempt"] == 2 for r in retries)
+    assert all(r.run_after > timezone.now() for r in retries)
+    assert mailoutbox == []
+
+    settings.MAILERS = MAIL_UP
+    drain_queue()  # not due yet
+    assert mailoutbox == []
+    retries.update(run_after=timezone.now())  # ...a minute later
+    drain_queue()
+    assert len(mailoutbox) == 2
+    assert not email_tasks(status="READY").exists()
+
+
+def test_retries_stop_after_the_last_attempt(make_request, settings, mailoutbox):
+    consultation = make_request()
+    drain_queue()
+    settings.MAILERS = MAIL_DOWN
+    last = tasks.send_consultation_email.enqueue(
+        kind="acknowledgement", consultation_id=consultation.pk, attempt=tasks.MAX_ATTEMPTS
+    )
+    drain_queue()
+    assert DBTaskResult.objects.get(id=last.id).status == "FAILED"
+    assert not email_tasks(status="READY").exists()
+
+
+def test_retry_delays_grow():
+    delays = [tasks.retry_delay(attempt) for attempt in range(1, tasks.MAX_ATTEMPTS)]
+    assert delays == sorted(delays)
+    assert delays[0] == dt.timedelta(minutes=1)
+
+
+def test_reminders_go_out_once_for_tomorrows_consultations(
+    make_request, free_slots, front_desk_user, on_commit, mailoutbox
+):
+    zone = timezone.get_current_timezone()
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    OpeningHours.objects.create(weekday=tomorrow.weekday(), opens=dt.time(7), closes=dt.time(8))
+    staff_slots = availability.available_slots(for_staff=True)
+    tomorrows = [s for s in staff_slots if s.astimezone(zone).date() == tomorrow]
+    later = [s for s in staff_slots if s.astimezone(zone).date() > tomorrow + dt.timedelta(days=1)]
+    with on_commit():
+        due = make_request(slot=None, email="due@example.com")
+        services.consultation_request_confirm_time(
+            consultation=due, start=tomorrows[0], user=front_desk_user
+        )
+        not_due = make_request(slot=None, email="later@example.com")
+        services.consultation_request_confirm_time(
+            consultation=not_due, start=later[0], user=front_desk_user
+        )
+        make_request(slot=None, email="unconfirmed@example.com")
+    drain_queue()
+    mailoutbox.clear()
+    with on_commit():
+        call_command("send_consultation_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("send_consultation_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    drain_queue()
+    assert [m.to for m in mailoutbox] == [["due@example.com"]]
+    assert "tomorrow" in mailoutbox[0].subject
+
+
+def test_a_reminder_for_a_cancelled_appointment_is_not_sent(
+    make_request, free_slots, front_desk_user, mailoutbox
+):
+    consultation = make_request(slot=None)
+    services.consultation_request_confirm_time(
+        consultation=consultation, start=free_slots[0], user=front_desk_user
+    )
+    services.consultation_request_cancel(consultation=consultation, user=front_desk_user)
+    drain_queue()
+    mailoutbox.clear()
+    tasks.send_consultation_email.enqueue(
+        kind="reminder",
+        consultation_id=consultation.pk,
+        slot_start=consultation.slot_start.isoformat(),
+    )
+    drain_queue()
+    assert mailoutbox == []

@@ -1,0 +1,172 @@
+"""The patient's consultation form: every validation rule, spam brakes, idempotent submit."""
+
+import time
+
+import pytest
+from django.test import override_settings
+
+from bookings.forms import ConsultationRequestForm, normalise_phone, slot_value, started_token
+from bookings.models import ConsultationRequest
+
+from .conftest import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, pages, **overrides):
+    return client.post("/consultation/", form_data(pages, **overrides))
+
+
+def test_the_form_offers_live_procedures_and_grouped_times(client, procedures, free_slots):
+    html = client.get("/consultation/").content.decode()
+    assert "Rhinoplasty" in html and "Botox" in html
+    assert "Secret draft" not in html
+    assert "Please call me to arrange a time" in html
+    assert slot_value(free_slots[0]) in html
+    assert 'class="booking-day"' in html
+    assert "don’t send medical history" in html or "don't send medical history" in html
+    assert 'href="/privacy/"' in html
+
+
+def test_a_procedure_page_link_preselects_that_procedure(client, procedures, clinic_hours):
+    form = client.get("/consultation/?procedure=botox").context["form"]
+    assert form.initial["procedures"] == [procedures["botox"].pk]
+
+
+def test_unknown_or_draft_procedure_slugs_preselect_nothing(client, procedures, clinic_hours):
+    form = client.get("/consultation/?procedure=secret-draft&procedure=nope").context["form"]
+    assert form.initial["procedures"] == []
+
+
+def test_a_valid_request_is_saved_and_redirects_to_the_received_page(
+    client, procedures, free_slots
+):
+    response = post(client, procedures, slot=free_slots[0])
+    consultation = ConsultationRequest.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/consultation/received/{consultation.reference}/"
+    assert consultation.phone == "+16015550142"
+    assert consultation.slot_start == free_slots[0]
+    assert list(consultation.procedures.all()) == [procedures["rhinoplasty"]]
+
+
+def test_the_received_page_shows_the_reference_but_no_personal_details(
+    client, procedures, free_slots
+):
+    post(client, procedures, slot=free_slots[0], phone="(601) 555-0199")
+    consultation = ConsultationRequest.objects.get()
+    html = client.get(f"/consultation/received/{consultation.reference}/").content.decode()
+    assert consultation.reference in html
+    assert "What happens next" in html
+    assert "Avery" not in html and "avery@example.com" not in html and "0199" not in html
+
+
+def test_an_unknown_reference_is_not_found(client, db):
+    assert client.get("/consultation/received/ABCDEFGH/").status_code == 404
+
+
+def test_double_clicking_submit_creates_one_request(client, procedures, free_slots):
+    data = form_data(procedures, slot=free_slots[0])
+    first = client.post("/consultation/", data)
+    second = client.post("/consultation/", data)
+    assert ConsultationRequest.objects.count() == 1
+    assert first["Location"] == second["Location"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"full_name": ""}, "full_name", "This field is required."),
+        ({"full_name": "x" * 121}, "full_name", "at most 120"),
+        ({"email": "not-an-email"}, "email", "valid email"),
+        ({"email": ""}, "email", "required"),
+        ({"phone": "12"}, "phone", "doesn't look complete"),
+        ({"phone": "call me maybe"}, "phone", "Enter a phone number"),
+        ({"phone": ""}, "phone", "required"),
+        ({"procedures": []}, "procedures", "Choose at least one procedure."),
+        ({"procedures": ["999999"]}, "procedures", "valid choice"),
+        ({"slot": ""}, "slot", "Choose a time, or ask us to call you"),
+        ({"slot": "2020-01-01T15:00:00+00:00"}, "slot", "not available any more"),
+        ({"slot": "garbage"}, "slot", "not available any more"),
+        ({"contact_method": "pigeon"}, "contact_method", "valid choice"),
+        ({"message": "x" * 1001}, "message", "at most 1000"),
+        ({"consent": None}, "consent", "only contact you with your consent"),
+        ({"website": "http://spam.example"}, "website", "leave the last field empty"),
+        ({"started": started_token}, "started", "very quick"),
+        ({"started": "forged"}, "started", "expired"),
+        ({"started": lambda: started_token(time.time() - 2 * 86400)}, "started", "expired"),
+    ],
+)
+def test_each_rule_gives_a_clear_message_next_to_its_field(
+    client, procedures, free_slots, overrides, field, message
+):
+    response = post(client, procedures, **overrides)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert message in " ".join(form.errors[field])
+    assert not ConsultationRequest.objects.exists()
+
+
+def test_the_draft_procedure_cannot_be_chosen(client, procedures, free_slots):
+    response = post(client, procedures, procedures=[str(procedures["draft"].pk)])
+    assert "procedures" in response.context["form"].errors
+    assert not ConsultationRequest.objects.exists()
+
+
+def test_errors_keep_what_was_typed_and_are_summarised_and_linked(client, procedures, free_slots):
+    response = post(client, procedures, slot=free_slots[2], email="avery@", consent=None)
+    html = response.content.decode()
+    assert 'id="error-summary"' in html
+    assert 'href="#id_email"' in html
+    assert 'aria-describedby="id_email_error"' in html
+    assert 'value="Avery Johnson"' in html
+    assert 'value="avery@"' in html
+    assert "Afternoons are best." in html
+    assert f'value="{slot_value(free_slots[2])}" checked' in html
+
+
+def test_a_time_taken_since_the_form_was_shown_gets_a_clear_message(
+    client, procedures, free_slots, make_request
+):
+    make_request(slot=free_slots[0])
+    response = post(client, procedures, slot=free_slots[0])
+    assert "not available any more" in " ".join(response.context["form"].errors["slot"])
+    assert ConsultationRequest.objects.count() == 1
+
+
+def test_phone_numbers_are_stored_in_e164():
+    assert normalise_phone("(601) 555-0142") == "+16015550142"
+    assert normalise_phone("601.555.0142") == "+16015550142"
+    assert normalise_phone("+44 20 7946 0958") == "+442079460958"
+
+
+@override_settings(BOOKING_RATE_LIMIT=(3, 3600))
+def test_too_many_posts_from_one_address_are_slowed_down(client, procedures, free_slots):
+    for _ in range(3):
+        post(client, procedures, email="bad")
+    response = post(client, procedures, slot=free_slots[0])
+    assert response.status_code == 429
+    assert "several requests from your connection" in response.content.decode()
+    assert not ConsultationRequest.objects.exists()
+
+
+@override_settings(BOOKING_RATE_LIMIT=(3, 3600))
+def test_the_rate_limit_is_per_client_address(client, procedures, free_slots):
+    for _ in range(3):
+        post(client, procedures, email="bad")
+    response = client.post(
+        "/consultation/", form_data(procedures, slot=free_slots[0]), REMOTE_ADDR="10.0.0.9"
+    )
+    assert response.status_code == 302
+
+
+def test_a_stale_form_gets_a_fresh_timestamp_so_sending_again_works(client, procedures, free_slots):
+    response = post(client, procedures, started="forged")
+    form = response.context["form"]
+    assert form.data["started"] != "forged"
+
+
+def test_form_class_rejects_a_missing_submission_token(procedures, free_slots):
+    data = form_data(procedures, submission_token=None)
+    form = ConsultationRequestForm(data, slots=free_slots)
+    assert "submission_token" in form.errors

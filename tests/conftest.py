@@ -33,6 +33,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
+        # Tests that really commit (live_server) flush every table afterwards, Wagtail's root
+        # page and Site included: a serialized rollback puts them back for the next test.
+        # Declared here, at collection, so the test database is serialized when it is built.
+        uses_commits = {"live_server", "transactional_db"} & set(item.fixturenames)
+        if uses_commits and not item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
         if "/e2e/" in str(item.path).replace(os.sep, "/"):
             item.add_marker(pytest.mark.e2e)
             if not HAS_CHROMIUM and not IN_CI:
@@ -63,18 +69,10 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
-@pytest.fixture(autouse=True)
-def _wagtail_tree_survives_flush(request):
-    """live_server tests flush every table after themselves, Wagtail's root page and Site
-    included; a serialized rollback puts them back for the tests that follow."""
-    if "live_server" in request.fixturenames:
-        request.getfixturevalue("django_db_serialized_rollback")
-
-
 @pytest.fixture(scope="session")
-def django_db_setup(request, django_db_setup, django_db_blocker):
-    # Start Playwright's loop before the test database exists when browser tests run,
-    # so the database set-up does not happen inside its event loop.
-    if any(item.get_closest_marker("e2e") for item in request.session.items) and HAS_CHROMIUM:
+def django_db_modify_db_settings(request, django_db_modify_db_settings):
+    """Start Playwright's event loop before the test database is set up, when browser tests
+    run: Django keeps connections per async context, and the connection that holds the
+    serialized copy of the database (for serialized rollbacks) must be the one tests use."""
+    if HAS_CHROMIUM and any(item.get_closest_marker("e2e") for item in request.session.items):
         request.getfixturevalue("playwright")
-    yield

@@ -14,6 +14,9 @@ from procedures.models import ProcedureIndexPage, ProcedurePage
 
 pytestmark = pytest.mark.django_db
 
+# The facts every procedure page must state; their values do not matter to bookings.
+PROCEDURE_FACTS = {"duration_min_minutes": 30, "results_first_visible": "Within a week"}
+
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limit():
@@ -37,17 +40,30 @@ def procedures(db):
     index = home.add_child(instance=ProcedureIndexPage(title="Procedures", slug="procedures"))
     rhinoplasty = index.add_child(
         instance=ProcedurePage(
-            title="Rhinoplasty", slug="rhinoplasty", category="face", summary="Nose reshaping."
+            title="Rhinoplasty",
+            slug="rhinoplasty",
+            category="face",
+            summary="Nose reshaping.",
+            **PROCEDURE_FACTS,
         )
     )
     botox = index.add_child(
         instance=ProcedurePage(
-            title="Botox", slug="botox", category="injectables", summary="Wrinkle relaxer."
+            title="Botox",
+            slug="botox",
+            category="injectables",
+            summary="Wrinkle relaxer.",
+            **PROCEDURE_FACTS,
         )
     )
     draft = index.add_child(
         instance=ProcedurePage(
-            title="Secret draft", slug="secret-draft", category="body", summary="Draft.", live=False
+            title="Secret draft",
+            slug="secret-draft",
+            category="body",
+            summary="Draft.",
+            live=False,
+            **PROCEDURE_FACTS,
         )
     )
     return {"rhinoplasty": rhinoplasty, "botox": botox, "draft": draft}

@@ -311,7 +311,7 @@ class ProcedurePage(SeoMixin, Page):
         return [link.procedure for link in self.related_procedures.all() if link.procedure.live]
 
     def testimonials(self):
-        return self.testimonial_set.all()
+        return self.testimonial_set.all()  # prefetched as published only, see get_context
 
     def structured_data(self, request):
         data = [
@@ -323,8 +323,8 @@ class ProcedurePage(SeoMixin, Page):
         return data
 
     @staticmethod
-    def detail_lookups():
-        """Every list the page shows, so each is fetched in one query however long it is."""
+    def inline_lookups():
+        """Every inline list the page shows, each fetched in one query however long it is."""
         return [
             "technologies",
             "conditions",
@@ -337,13 +337,15 @@ class ProcedurePage(SeoMixin, Page):
                     "procedure__recovery_stages"
                 ),
             ),
-            Prefetch("testimonial_set", queryset=Testimonial.objects.published()),
         ]
 
     def get_context(self, request, *args, **kwargs):
         # Previews carry unsaved inline items in memory; fetching would replace them.
         if not getattr(request, "is_preview", False):
-            prefetch_related_objects([self], *self.detail_lookups())
+            prefetch_related_objects([self], *self.inline_lookups())
+        prefetch_related_objects(
+            [self], Prefetch("testimonial_set", queryset=Testimonial.objects.published())
+        )
         context = super().get_context(request, *args, **kwargs)
         context["related"] = self.related()
         context["testimonials"] = self.testimonials()

@@ -87,6 +87,8 @@ class ProcedureIndexPage(SeoMixin, Page):
 
 
 class ProcedurePage(SeoMixin, Page):
+    """One treatment the clinic offers: its facts as fields, its story in StreamFields."""
+
     category = models.CharField(
         max_length=20,
         choices=ProcedureCategory.choices,
@@ -301,9 +303,10 @@ class ProcedurePage(SeoMixin, Page):
         scale = self.timeline_scale_days() or 1
         bars = []
         for stage in self.recovery_stages.all():
-            surely_healing = math.floor(stage.days_min / scale * 20) * 5
-            healed_by = max(math.ceil(stage.days_max / scale * 20) * 5, surely_healing + 5)
-            bars.append(TimelineBar(stage, surely_healing, min(healed_by, 100)))
+            # The range gets at least one step, so a fixed number of days still shows.
+            starts_at = min(math.floor(stage.days_min / scale * 20) * 5, 95)
+            ends_at = max(math.ceil(stage.days_max / scale * 20) * 5, starts_at + 5)
+            bars.append(TimelineBar(stage, starts_at, ends_at))
         return bars
 
     # Queries: each list is one query however long it gets (see the query-count test).

@@ -314,7 +314,10 @@ class ProcedurePage(SeoMixin, Page):
         return [link.procedure for link in self.related_procedures.all() if link.procedure.live]
 
     def testimonials(self):
-        return self.testimonial_set.all()  # prefetched as published only, see get_context
+        """Published testimonials about this procedure (none yet while it is being created)."""
+        if self.pk is None:
+            return Testimonial.objects.none()
+        return Testimonial.objects.published().filter(procedures=self)
 
     def structured_data(self, request):
         data = [
@@ -346,9 +349,6 @@ class ProcedurePage(SeoMixin, Page):
         # Previews carry unsaved inline items in memory; fetching would replace them.
         if not getattr(request, "is_preview", False):
             prefetch_related_objects([self], *self.inline_lookups())
-        prefetch_related_objects(
-            [self], Prefetch("testimonial_set", queryset=Testimonial.objects.published())
-        )
         context = super().get_context(request, *args, **kwargs)
         context["related"] = self.related()
         context["testimonials"] = self.testimonials()

@@ -369,6 +369,8 @@ class DoctorPage(SeoMixin, Page):
         ]
 
     def procedures_performed(self):
+        if self.pk is None:  # a profile being previewed before its first save
+            return []
         return self.procedures.live().order_by("title")
 
     def get_context(self, request, *args, **kwargs):

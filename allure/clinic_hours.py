@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from allure.models import Weekday
+
 CLINIC_TZ = ZoneInfo("America/Chicago")
 LOOKAHEAD_DAYS = 31  # long enough to see past any realistic holiday closure
 
@@ -86,7 +88,5 @@ def clinic_status(now: dt.datetime, hours: Iterable, closures: Iterable) -> Clin
 
 def weekly_hours(hours: Iterable) -> list[tuple[str, list]]:
     """Every weekday with its opening periods (empty means closed), Monday first."""
-    from allure.models import Weekday
-
     hours = list(hours)
     return [(label, [p for p in hours if p.weekday == value]) for value, label in Weekday.choices]

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.timezone import localdate
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -173,6 +174,11 @@ class SeoMixin:
         return ""
 
     @property
+    def share_image(self):
+        """The image shown when the page is shared (Open Graph)."""
+        return getattr(self, "hero_image", None)
+
+    @property
     def meta_description(self) -> str:
         return self.search_description or self.description_fallback()
 
@@ -315,7 +321,7 @@ class ContactPage(SeoMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["opening_hours"] = OpeningHours.objects.all()
-        context["upcoming_closures"] = Closure.objects.filter(ends_on__gte=dt.date.today())[:3]
+        context["upcoming_closures"] = Closure.objects.filter(ends_on__gte=localdate())[:3]
         return context
 
 
@@ -352,6 +358,10 @@ class DoctorPage(SeoMixin, Page):
     def description_fallback(self):
         return self.summary
 
+    @property
+    def share_image(self):
+        return self.photo
+
     def structured_data(self, request):
         return [
             structured_data.physician(self, request),
@@ -359,6 +369,8 @@ class DoctorPage(SeoMixin, Page):
         ]
 
     def procedures_performed(self):
+        if self.pk is None:  # a profile being previewed before its first save
+            return []
         return self.procedures.live().order_by("title")
 
     def get_context(self, request, *args, **kwargs):

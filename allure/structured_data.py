@@ -1,6 +1,7 @@
 """schema.org structured data built from the page fields, never typed in by hand.
 
 Each function returns a plain dict; `{% json_ld %}` renders them into the page head.
+The models are imported inside the functions because allure.models imports this module.
 """
 
 from itertools import groupby

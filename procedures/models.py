@@ -87,6 +87,8 @@ class ProcedureIndexPage(SeoMixin, Page):
 
 
 class ProcedurePage(SeoMixin, Page):
+    """One treatment the clinic offers: its facts as fields, its story in StreamFields."""
+
     category = models.CharField(
         max_length=20,
         choices=ProcedureCategory.choices,
@@ -301,9 +303,10 @@ class ProcedurePage(SeoMixin, Page):
         scale = self.timeline_scale_days() or 1
         bars = []
         for stage in self.recovery_stages.all():
-            surely_healing = math.floor(stage.days_min / scale * 20) * 5
-            healed_by = max(math.ceil(stage.days_max / scale * 20) * 5, surely_healing + 5)
-            bars.append(TimelineBar(stage, surely_healing, min(healed_by, 100)))
+            # The range gets at least one step, so a fixed number of days still shows.
+            starts_at = min(math.floor(stage.days_min / scale * 20) * 5, 95)
+            ends_at = max(math.ceil(stage.days_max / scale * 20) * 5, starts_at + 5)
+            bars.append(TimelineBar(stage, starts_at, ends_at))
         return bars
 
     # Queries: each list is one query however long it gets (see the query-count test).
@@ -311,7 +314,10 @@ class ProcedurePage(SeoMixin, Page):
         return [link.procedure for link in self.related_procedures.all() if link.procedure.live]
 
     def testimonials(self):
-        return self.testimonial_set.all()
+        """Published testimonials about this procedure (none yet while it is being created)."""
+        if self.pk is None:
+            return Testimonial.objects.none()
+        return Testimonial.objects.published().filter(procedures=self)
 
     def structured_data(self, request):
         data = [
@@ -323,8 +329,8 @@ class ProcedurePage(SeoMixin, Page):
         return data
 
     @staticmethod
-    def detail_lookups():
-        """Every list the page shows, so each is fetched in one query however long it is."""
+    def inline_lookups():
+        """Every inline list the page shows, each fetched in one query however long it is."""
         return [
             "technologies",
             "conditions",
@@ -337,13 +343,12 @@ class ProcedurePage(SeoMixin, Page):
                     "procedure__recovery_stages"
                 ),
             ),
-            Prefetch("testimonial_set", queryset=Testimonial.objects.published()),
         ]
 
     def get_context(self, request, *args, **kwargs):
         # Previews carry unsaved inline items in memory; fetching would replace them.
         if not getattr(request, "is_preview", False):
-            prefetch_related_objects([self], *self.detail_lookups())
+            prefetch_related_objects([self], *self.inline_lookups())
         context = super().get_context(request, *args, **kwargs)
         context["related"] = self.related()
         context["testimonials"] = self.testimonials()

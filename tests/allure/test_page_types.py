@@ -1,5 +1,6 @@
 """Where the site-wide pages may live, and that editors can build the tree in the admin."""
 
+from django.urls import reverse
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTests
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
@@ -30,7 +31,7 @@ class PageTypeRules(WagtailPageTests):
         self.assertAllowedSubpageTypes(StandardPage, {StandardPage})
         self.assertCanNotCreateAt(StandardPage, ProcedurePage)
 
-    def test_an_editor_can_build_every_page_type_in_the_admin(self):
+    def create_home_in_admin(self):
         root = Page.get_first_root_node()
         self.assertCanCreate(
             root,
@@ -46,7 +47,10 @@ class PageTypeRules(WagtailPageTests):
                 }
             ),
         )
-        home = HomePage.objects.get()
+        return HomePage.objects.get()
+
+    def test_an_editor_can_build_every_page_type_in_the_admin(self):
+        home = self.create_home_in_admin()
         self.assertCanCreate(
             home,
             StandardPage,
@@ -81,3 +85,24 @@ class PageTypeRules(WagtailPageTests):
     def test_there_is_one_home_and_one_contact_page(self):
         self.assertEqual(HomePage.max_count, 1)
         self.assertEqual(ContactPage.max_count, 1)
+
+    def test_every_page_type_can_be_previewed_while_being_created(self):
+        home = self.create_home_in_admin()
+        drafts = {
+            DoctorPage: {
+                "title": "Dr. Draft",
+                "slug": "dr-draft",
+                "job_title": "Surgeon",
+                "summary": "Draft.",
+                "credentials": inline_formset([]),
+                "philosophy": narrative(),
+            },
+            StandardPage: {"title": "Draft", "slug": "draft", "intro": "", "body": narrative()},
+        }
+        for model, data in drafts.items():
+            url = reverse(
+                "wagtailadmin_pages:preview_on_add",
+                args=[model._meta.app_label, model._meta.model_name, home.pk],
+            )
+            self.assertTrue(self.client.post(url, nested_form_data(data)).json()["is_valid"])
+            self.assertContains(self.client.get(url), data["title"])

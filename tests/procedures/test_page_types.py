@@ -152,3 +152,15 @@ class ProcedurePageTypeRules(WagtailPageTests):
         self.assertEqual(self.client.post(preview_url, data).json()["is_valid"], True)
         self.assertContains(self.client.get(preview_url), "Unsaved question?")
         self.assertFalse(page.faqs.filter(question="Unsaved question?").exists())
+
+    def test_a_new_procedure_can_be_previewed_before_it_is_saved(self):
+        index = ProcedureIndexPage.objects.get()
+        preview_url = reverse(
+            "wagtailadmin_pages:preview_on_add", args=["procedures", "procedurepage", index.pk]
+        )
+        self.assertEqual(
+            self.client.post(preview_url, procedure_form_data()).json()["is_valid"], True
+        )
+        response = self.client.get(preview_url)
+        self.assertContains(response, "Microneedling")
+        self.assertFalse(ProcedurePage.objects.filter(slug="microneedling").exists())

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from procedures import models
+from procedures.models import ProcedurePage
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +71,10 @@ def test_every_page_with_testimonials_shows_the_results_disclaimer(demo_response
     assert "Wesson, MS" in html or "Brandon, MS" in html
     section = html.split('id="testimonials-heading"')[1].split("</section>")[0]
     assert "Individual results may vary" in section
+
+
+def test_an_unpublished_testimonial_never_shows_on_its_procedure_page(demo, client):
+    page = ProcedurePage.objects.get(slug="dermal-fillers")
+    draft = models.Testimonial.objects.create(quote="Draft words", patient_name="Not yet")
+    draft.procedures.add(page)
+    assert "Draft words" not in client.get(page.url).content.decode()

@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import importlib
 import importlib.util
+import logging
 from io import StringIO
 from urllib.parse import urlsplit
 
@@ -71,8 +72,20 @@ def upcoming_holidays(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
 class Command(BaseCommand):
     help = "Create the clinic's demo content where it is missing. Safe to run repeatedly."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        # Wagtail logs every page it creates; `make run` only needs to hear that all is well.
+        wagtail_log = logging.getLogger("wagtail")
+        quiet_level = logging.INFO if options["verbosity"] > 1 else logging.WARNING
+        previous_level = wagtail_log.level
+        wagtail_log.setLevel(quiet_level)
+        try:
+            self.build()
+        finally:
+            wagtail_log.setLevel(previous_level)
+        self.stdout.write(self.style.SUCCESS("Demo content is in place."))
+
+    @transaction.atomic
+    def build(self):
         home = self.home()
         clinic = self.clinic_settings()
         self.hours_and_closures()
@@ -100,7 +113,6 @@ class Command(BaseCommand):
 
         if importlib.util.find_spec("bookings.demo"):
             importlib.import_module("bookings.demo").load()
-        self.stdout.write(self.style.SUCCESS("Demo content is in place."))
 
     def home(self) -> HomePage:
         home = HomePage.objects.first()

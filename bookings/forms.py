@@ -3,7 +3,6 @@
 import datetime as dt
 import time
 
-import phonenumbers
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
@@ -17,6 +16,7 @@ from procedures.models import ProcedurePage
 
 from . import availability
 from .models import ConsultationStatus, ContactMethod
+from .phones import normalise_phone
 
 CALL_ME = "call"
 STARTED_SALT = "bookings.form-started"
@@ -46,22 +46,6 @@ def slot_choices(slots: list[dt.datetime]) -> list:
 
 def parse_slot(value: str) -> dt.datetime | None:
     return None if value == CALL_ME else dt.datetime.fromisoformat(value)
-
-
-def normalise_phone(raw: str) -> str:
-    """E.164 for any valid number; US numbers may be typed the American way."""
-    try:
-        number = phonenumbers.parse(raw, "US")
-    except phonenumbers.NumberParseException as error:
-        raise forms.ValidationError(
-            "Enter a phone number we can call, e.g. (601) 555-0142.", code="invalid_phone"
-        ) from error
-    if not phonenumbers.is_valid_number(number):
-        raise forms.ValidationError(
-            "That phone number doesn't look complete. Please check it, e.g. (601) 555-0142.",
-            code="invalid_phone",
-        )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 class ErrorSummaryMixin:

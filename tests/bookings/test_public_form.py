@@ -5,8 +5,9 @@ import time
 import pytest
 from django.test import override_settings
 
-from bookings.forms import ConsultationRequestForm, normalise_phone, slot_value, started_token
+from bookings.forms import ConsultationRequestForm, slot_value, started_token
 from bookings.models import ConsultationRequest
+from bookings.phones import normalise_phone
 
 from .conftest import form_data
 

@@ -81,10 +81,24 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
         "message": "Message",
     }
 
-    full_name = forms.CharField(label="Your name", max_length=120)
-    email = forms.EmailField(label="Email", max_length=254)
+    full_name = forms.CharField(
+        label="Your name",
+        max_length=120,
+        error_messages={"required": "Tell us your name, so we know who to ask for."},
+    )
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        error_messages={
+            "required": "Enter your email: we send your reference and link there.",
+            "invalid": "Enter an email address like name@example.com.",
+        },
+    )
     phone = forms.CharField(
-        label="Phone", max_length=40, help_text="We'll call or text this number."
+        label="Phone",
+        max_length=40,
+        help_text="We'll call or text this number.",
+        error_messages={"required": "Enter a phone number so we can confirm your time."},
     )
     procedures = forms.ModelMultipleChoiceField(
         label="Procedures you're interested in",

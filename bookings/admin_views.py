@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.admin.ui.components import Component
+from wagtail.log_actions import registry as log_registry
 
 from . import availability, selectors, services
 from .forms import AssignForm, ConfirmTimeForm, ConsultationFilterForm, NoteForm, slot_value
@@ -159,6 +160,9 @@ def _detail_context(consultation, **forms):
         or ConfirmTimeForm(initial={"slot": initial_slot}, slots=slots),
         "has_slots": bool(slots),
         "notes": consultation.notes.select_related("author"),
+        "history": log_registry.get_logs_for_instance(consultation)
+        .select_related("user")
+        .order_by("-timestamp")[:30],
     }
 
 

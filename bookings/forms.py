@@ -3,7 +3,6 @@
 import datetime as dt
 import time
 
-import phonenumbers
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
@@ -17,6 +16,7 @@ from procedures.models import ProcedurePage
 
 from . import availability
 from .models import ConsultationStatus, ContactMethod
+from .phones import normalise_phone
 
 CALL_ME = "call"
 STARTED_SALT = "bookings.form-started"
@@ -46,22 +46,6 @@ def slot_choices(slots: list[dt.datetime]) -> list:
 
 def parse_slot(value: str) -> dt.datetime | None:
     return None if value == CALL_ME else dt.datetime.fromisoformat(value)
-
-
-def normalise_phone(raw: str) -> str:
-    """E.164 for any valid number; US numbers may be typed the American way."""
-    try:
-        number = phonenumbers.parse(raw, "US")
-    except phonenumbers.NumberParseException as error:
-        raise forms.ValidationError(
-            "Enter a phone number we can call, e.g. (601) 555-0142.", code="invalid_phone"
-        ) from error
-    if not phonenumbers.is_valid_number(number):
-        raise forms.ValidationError(
-            "That phone number doesn't look complete. Please check it, e.g. (601) 555-0142.",
-            code="invalid_phone",
-        )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 class ErrorSummaryMixin:
@@ -97,10 +81,24 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
         "message": "Message",
     }
 
-    full_name = forms.CharField(label="Your name", max_length=120)
-    email = forms.EmailField(label="Email", max_length=254)
+    full_name = forms.CharField(
+        label="Your name",
+        max_length=120,
+        error_messages={"required": "Tell us your name, so we know who to ask for."},
+    )
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        error_messages={
+            "required": "Enter your email: we send your reference and link there.",
+            "invalid": "Enter an email address like name@example.com.",
+        },
+    )
     phone = forms.CharField(
-        label="Phone", max_length=40, help_text="We'll call or text this number."
+        label="Phone",
+        max_length=40,
+        help_text="We'll call or text this number.",
+        error_messages={"required": "Enter a phone number so we can confirm your time."},
     )
     procedures = forms.ModelMultipleChoiceField(
         label="Procedures you're interested in",

@@ -22,6 +22,7 @@ from .models import (
     ConsultationRequest,
 )
 from .models import ConsultationStatus as S
+from .phones import normalise_phone
 
 # The front desk's workflow: from each status, where a request may go next.
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -109,6 +110,10 @@ def consultation_request_create(
     procedures = list(procedures)
     if not procedures:
         raise ValidationError({"procedures": "Choose at least one procedure."})
+    try:
+        phone = normalise_phone(phone)
+    except ValidationError as error:
+        raise ValidationError({"phone": error.messages}) from error
 
     consultation = ConsultationRequest(
         full_name=full_name.strip(),

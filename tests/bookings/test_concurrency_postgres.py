@@ -9,6 +9,8 @@ from django.db import connection, connections
 from bookings import availability, services
 from bookings.models import ConsultationRequest
 
+from .conftest import form_data
+
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
@@ -64,3 +66,47 @@ def test_only_one_of_many_simultaneous_requests_holds_a_time(procedures, clinic_
     assert outcomes.count("call me") == bystanders  # nobody else was lost
     assert ConsultationRequest.objects.filter(slot_start=slot).count() == 1
     assert ConsultationRequest.objects.count() == 1 + bystanders
+
+
+def post_form(results, barrier, data):
+    from django.test import Client
+
+    try:
+        barrier.wait(timeout=30)
+        response = Client().post("/consultation/", data)
+        results.append((response.status_code, response.content.decode()))
+    except Exception as error:
+        results.append((500, repr(error)))
+    finally:
+        connections.close_all()
+
+
+def test_patients_racing_through_the_form_get_one_booking_and_clear_messages(
+    procedures, clinic_hours, settings
+):
+    settings.BOOKING_RATE_LIMIT = (1000, 3600)
+    slot = availability.available_slots()[0]
+    racers = 10
+    barrier = threading.Barrier(racers)
+    results = []
+    threads = [
+        threading.Thread(
+            target=post_form,
+            args=(results, barrier, form_data(procedures, slot=slot, email=f"p{i}@example.com")),
+        )
+        for i in range(racers)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    statuses = sorted(status for status, _ in results)
+    assert statuses.count(302) == 1, statuses
+    assert all(status in (200, 409) for status in statuses if status != 302), statuses
+    for status, html in results:
+        if status == 409:
+            assert "that time was just taken" in html
+        elif status == 200:
+            assert "not available any more" in html
+    assert ConsultationRequest.objects.filter(slot_start=slot).count() == 1

@@ -5,8 +5,9 @@ import time
 import pytest
 from django.test import override_settings
 
-from bookings.forms import ConsultationRequestForm, normalise_phone, slot_value, started_token
+from bookings.forms import ConsultationRequestForm, slot_value, started_token
 from bookings.models import ConsultationRequest
+from bookings.phones import normalise_phone
 
 from .conftest import form_data
 
@@ -76,13 +77,13 @@ def test_double_clicking_submit_creates_one_request(client, procedures, free_slo
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"full_name": ""}, "full_name", "This field is required."),
+        ({"full_name": ""}, "full_name", "Tell us your name"),
         ({"full_name": "x" * 121}, "full_name", "at most 120"),
-        ({"email": "not-an-email"}, "email", "valid email"),
-        ({"email": ""}, "email", "required"),
+        ({"email": "not-an-email"}, "email", "like name@example.com"),
+        ({"email": ""}, "email", "Enter your email"),
         ({"phone": "12"}, "phone", "doesn't look complete"),
         ({"phone": "call me maybe"}, "phone", "Enter a phone number"),
-        ({"phone": ""}, "phone", "required"),
+        ({"phone": ""}, "phone", "Enter a phone number so"),
         ({"procedures": []}, "procedures", "Choose at least one procedure."),
         ({"procedures": ["999999"]}, "procedures", "valid choice"),
         ({"slot": ""}, "slot", "Choose a time, or ask us to call you"),

@@ -79,6 +79,13 @@ def test_consent_is_required(make_request):
     assert not ConsultationRequest.objects.exists()
 
 
+def test_phone_numbers_are_checked_and_stored_in_e164_whoever_calls(make_request):
+    assert make_request(phone="(601) 555-0142").phone == "+16015550142"
+    with pytest.raises(ValidationError) as error:
+        make_request(phone="555")
+    assert "phone" in error.value.message_dict
+
+
 def test_at_least_one_procedure_is_required(make_request):
     with pytest.raises(ValidationError):
         make_request(procedures=[])

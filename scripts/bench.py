@@ -7,13 +7,19 @@ measured in the same runs as the ceiling, so ratios hold on a noisy shared machi
 """
 
 import argparse
+import http.client
+import http.cookies
 import json
 import re
 import shutil
 import statistics
 import subprocess
 import sys
+import threading
+import time
+import uuid
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import psycopg
 
@@ -29,11 +35,12 @@ PAGES = {
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def ensure_database(url: str) -> None:
+def fresh_database(url: str) -> None:
+    """Every run starts from an empty database: the same demo content, no earlier bookings."""
     name = url.rsplit("/", 1)[1]
     with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def wrk(url: str, seconds: int, connections: int) -> dict:
@@ -45,7 +52,10 @@ def wrk(url: str, seconds: int, connections: int) -> dict:
     ).stdout
 
     def latency(pct: str) -> float:
-        value, unit = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)$", out, re.M).groups()
+        found = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if not found:
+            raise RuntimeError(f"unexpected wrk output for {url}:\n{out}")
+        value, unit = found.groups()
         return float(value) * UNITS[unit]
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -55,6 +65,112 @@ def wrk(url: str, seconds: int, connections: int) -> dict:
         "p99": latency("99"),
         "errors": int(errors.group(1)) if errors else 0,
     }
+
+
+def booking_form(base: str) -> dict:
+    """What a patient's browser holds after loading the form: cookie, tokens, free times."""
+    host = urlsplit(base).netloc
+    conn = http.client.HTTPConnection(host, timeout=30)
+    conn.request("GET", "/consultation/")
+    response = conn.getresponse()
+    html = response.read().decode()
+    cookie = http.cookies.SimpleCookie(response.getheader("Set-Cookie"))
+    inputs = [
+        (re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag))
+        for tag in re.findall(r"<input[^>]*>", html)
+    ]
+    values = [(n.group(1), v.group(1)) for n, v in inputs if n and v]
+
+    def field(name: str) -> str:
+        return next(value for n, value in values if n == name)
+
+    return {
+        "host": host,
+        "cookie": f"csrftoken={cookie['csrftoken'].value}",
+        "csrf": field("csrfmiddlewaretoken"),
+        "started": field("started"),
+        "procedure": field("procedures"),
+        "slots": [value for n, value in values if n == "slot" and value != "call"],
+    }
+
+
+def post_bookings(form: dict, slots: list[str], clients: int) -> dict:
+    """Each of `clients` threads posts bookings back to back, each for its own free time."""
+    latencies, failures, lock = [], [], threading.Lock()
+    queue = iter(enumerate(slots))
+
+    def client():
+        while True:
+            with lock:
+                item = next(queue, None)
+            if item is None:
+                return
+            n, slot = item
+            body = urlencode(
+                {
+                    "csrfmiddlewaretoken": form["csrf"],
+                    "full_name": f"Bench Patient {n}",
+                    "email": f"bench{n}@example.com",
+                    "phone": "601-555-0142",
+                    "contact_method": "phone",
+                    "procedures": form["procedure"],
+                    "slot": slot,
+                    "consent": "on",
+                    "website": "",
+                    "started": form["started"],
+                    "submission_token": str(uuid.uuid4()),
+                }
+            )
+            headers = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": form["cookie"],
+                # Each simulated patient comes from its own address, as on the internet;
+                # the per-client rate limit reads it (BOOKING_CLIENT_IP_HEADER).
+                "X-Real-IP": f"198.18.{n // 250}.{n % 250 + 1}",
+            }
+            started = time.perf_counter()
+            conn = http.client.HTTPConnection(form["host"], timeout=30)
+            conn.request("POST", "/consultation/", body, headers)
+            response = conn.getresponse()
+            response.read()
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.append(elapsed)
+                if response.status != 302 or "/received/" not in response.getheader("Location", ""):
+                    failures.append(response.status)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    took = time.perf_counter() - began
+    latencies.sort()
+    return {
+        "rps": len(latencies) / took,
+        "p50": statistics.median(latencies),
+        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        "errors": len(failures),
+    }
+
+
+def stored_requests(env: dict) -> int:
+    out = subprocess.run(
+        [
+            PYTHON,
+            "manage.py",
+            "shell",
+            "-c",
+            "from bookings.models import ConsultationRequest as C; print(C.objects.count())",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return int(out.strip().splitlines()[-1])
 
 
 def closest_static_file(size: int) -> str:
@@ -83,13 +199,16 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=8, help="length of each wrk run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--posts", type=int, default=96, help="booking POSTs per run")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: `apt-get install wrk`.")
-    ensure_database(args.database_url)
+    fresh_database(args.database_url)
 
-    with production_server(args.database_url, workers=args.workers) as base:
+    env = production_env(args.database_url)
+    extra = {"BOOKING_CLIENT_IP_HEADER": "HTTP_X_REAL_IP"}
+    with production_server(args.database_url, workers=args.workers, **extra) as base:
         page_size = len(
             subprocess.run(
                 ["curl", "-s", base + PAGES["skin resurfacing"]], capture_output=True, check=True
@@ -101,7 +220,17 @@ def main() -> int:
             for name, path in targets.items():
                 runs[name].append(wrk(base + path, args.seconds, args.connections))
         results = {name: median_of(r) for name, r in runs.items()}
-        env = production_env(args.database_url)
+
+        form = booking_form(base)
+        time.sleep(3.5)  # the form refuses posts faster than a person can fill it in
+        per_run = min(args.posts, len(form["slots"]) // 3)
+        before = stored_requests(env)
+        post_runs = [
+            post_bookings(form, form["slots"][i * per_run : (i + 1) * per_run], args.connections)
+            for i in range(3)
+        ]
+        stored = stored_requests(env) - before
+        results["booking POST"] = median_of(post_runs)
         counts = json.loads(
             subprocess.run(
                 [PYTHON, "scripts/query_counts.py", *PAGES.values()],
@@ -124,14 +253,24 @@ def main() -> int:
         f"{'errors':>8}{'queries':>9}"
     )
     for name, r in results.items():
-        queries = counts.get(targets[name], {}).get("queries", "-")
+        queries = counts.get(targets.get(name), {}).get("queries", "-")
         print(
             f"{name:<18}{r['rps']:>10.0f}{100 * r['rps'] / ceiling:>9.0f}%"
             f"{r['p50']:>10.1f}{r['p99']:>10.1f}{r['errors']:>8.0f}{queries:>9}"
         )
+    posted = 3 * per_run
+    print(
+        f"booking POSTs: {posted} sent, {stored} requests stored "
+        f"({'exactly one per POST' if stored == posted else 'MISMATCH'})"
+    )
     if args.json:
-        args.json.write_text(json.dumps({"results": results, "queries": counts}, indent=2))
-    return 0
+        args.json.write_text(
+            json.dumps(
+                {"results": results, "queries": counts, "posted": posted, "stored": stored},
+                indent=2,
+            )
+        )
+    return 0 if stored == posted else 1
 
 
 if __name__ == "__main__":

@@ -1,14 +1,18 @@
 """Settings for pytest: fast hashing, no network, real database and task worker."""
 
 from .base import *  # noqa: F403
+from .base import BASE_DIR
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Real files, served by the site, so browser journeys and screenshots show the images.
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+SERVE_MEDIA = True
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 SITE_URL = "http://testserver"

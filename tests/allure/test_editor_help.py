@@ -22,6 +22,6 @@ def editor_fields():
                 yield pytest.param(field, id=f"{model.__name__}.{field.name}")
 
 
-@pytest.mark.parametrize("field", editor_fields())
+@pytest.mark.parametrize("field", list(editor_fields()))
 def test_every_editor_facing_field_has_help_text(field):
     assert field.help_text, f"{field.model.__name__}.{field.name} needs help_text"

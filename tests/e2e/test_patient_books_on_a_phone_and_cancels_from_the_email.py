@@ -6,6 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
+from allure.models import ClinicSettings
 from bookings.models import ConsultationRequest, ConsultationStatus
 from tests.e2e.conftest import screenshot
 
@@ -44,6 +45,11 @@ def test_a_patient_books_from_a_procedure_page_on_a_phone_and_cancels_from_the_e
     reference = page.locator(".booking-reference strong").inner_text()
     assert page.url.endswith(f"/received/{reference}/")
     screenshot(page, "journey-received-phone")
+    # "Can't find our email? Call us": the number is a link that dials the clinic.
+    clinic = ClinicSettings.load()
+    expect(page.get_by_role("main").get_by_role("link", name=clinic.phone)).to_have_attribute(
+        "href", clinic.phone_href
+    )
     consultation = ConsultationRequest.objects.get(reference=reference)
     assert consultation.status == ConsultationStatus.NEW
     assert consultation.email == PATIENT["email"]

@@ -72,9 +72,9 @@ def test_pages_reflow_without_sideways_scrolling_when_zoomed(demo_site, browser,
     )
     page = context.new_page()
     try:
-        for path, button in (
-            ("/procedures/skin-resurfacing/", ("link", "Book a consultation")),
-            ("/consultation/?procedure=skin-resurfacing", ("button", "Send my request")),
+        for name, path, button in (
+            ("procedure", "/procedures/skin-resurfacing/", ("link", "Book a consultation")),
+            ("booking", "/consultation/?procedure=skin-resurfacing", ("button", "Send my request")),
         ):
             page.goto(demo_site + path)
             assert page.evaluate("() => window.innerWidth") == 1280 * 100 // zoom
@@ -85,7 +85,7 @@ def test_pages_reflow_without_sideways_scrolling_when_zoomed(demo_site, browser,
             target = page.get_by_role("main").get_by_role(button[0], name=button[1]).first
             target.scroll_into_view_if_needed()
             expect(target).to_be_in_viewport(ratio=1)
-            screenshot(page, f"zoom-{zoom}-{path.strip('/').split('/')[-1].split('?')[0]}")
+            screenshot(page, f"zoom-{zoom}-{name}")
     finally:
         context.close()
 

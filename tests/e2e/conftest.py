@@ -56,3 +56,63 @@ def axe_violations(page) -> list[str]:
         f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})"
         for v in results.response["violations"]
     ]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The booking form's rate limit and the page cache live in the cache: start empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def booking_site(demo_site, settings):
+    """The demo site, ready for a patient: the form's minimum fill time is off (a browser
+    fills it faster than a person) and the links in emails point at this server. The
+    settings are changed in this process, so the live_server thread sees them too."""
+    settings.BOOKING_MIN_FILL_SECONDS = 0
+    settings.SITE_URL = demo_site
+    return demo_site
+
+
+def screenshot(page, name: str) -> None:
+    from tests.conftest import SCREENSHOTS
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+# The focused element's focus indicator: its outline or box-shadow, or those of its label
+# (the booking form's slot radios are styled through their labels).
+FOCUS_INDICATOR_JS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  for (const c of [el, ...(el.labels || [])]) {
+    const s = getComputedStyle(c);
+    const outlined = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0;
+    if (outlined) return "outline " + s.outlineWidth;
+    if (s.boxShadow && s.boxShadow !== "none") return "box-shadow " + s.boxShadow;
+  }
+  return "";
+}"""
+
+
+def focus_indicator(page) -> str | None:
+    """How the focused element shows focus ("" when it does not; None when nothing has it)."""
+    return page.evaluate(FOCUS_INDICATOR_JS)
+
+
+def tab_to(page, selector: str, *, limit: int = 60, backwards: bool = False) -> int:
+    """Press Tab (or Shift+Tab) until the focused element matches selector; return how many
+    presses it took. Fails after `limit` presses, so a keyboard trap or a control that is
+    not focusable shows up as a failure rather than a hang."""
+    key = "Shift+Tab" if backwards else "Tab"
+    for presses in range(1, limit + 1):
+        page.keyboard.press(key)
+        if page.evaluate("s => document.activeElement?.matches(s) ?? false", selector):
+            return presses
+    active = page.evaluate("() => document.activeElement?.outerHTML.slice(0, 200)")
+    raise AssertionError(f"{selector} not reached in {limit} x {key}; focus is on {active}")

@@ -1,28 +1,39 @@
-"""Clinic hours and closures in the Wagtail admin, where editors keep them up to date."""
+"""Clinic hours and closures in the Wagtail admin: the front desk and editors keep them
+up to date; the booking form and the contact page both read them."""
 
-from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from allure.models import Closure, OpeningHours
 
 
-class OpeningHoursViewSet(SnippetViewSet):
+class OpeningHoursViewSet(ModelViewSet):
     model = OpeningHours
     icon = "time"
     menu_label = "Opening hours"
-    add_to_admin_menu = True
-    menu_order = 300
+    form_fields = ["weekday", "opens", "closes"]
     list_display = ["__str__", "weekday", "opens", "closes"]
+    list_filter = ["weekday"]
+    copy_view_enabled = False
 
 
-class ClosureViewSet(SnippetViewSet):
+class ClosureViewSet(ModelViewSet):
     model = Closure
-    icon = "date"
+    icon = "cross"
     menu_label = "Closures"
-    add_to_admin_menu = True
-    menu_order = 310
+    form_fields = ["starts_on", "ends_on", "reason"]
     list_display = ["reason", "starts_on", "ends_on"]
+    ordering = ["-starts_on"]
+    copy_view_enabled = False
 
 
-register_snippet(OpeningHoursViewSet)
-register_snippet(ClosureViewSet)
+class ClinicHoursGroup(ModelViewSetGroup):
+    menu_label = "Clinic hours"
+    menu_icon = "time"
+    menu_order = 160
+    items = (OpeningHoursViewSet("opening_hours"), ClosureViewSet("closures"))
+
+
+@hooks.register("register_admin_viewset")
+def register_clinic_hours():
+    return ClinicHoursGroup()

@@ -1,11 +1,8 @@
-"""The front desk's admin: Consultations menu, dashboard panel, clinic hours, audit actions."""
+"""The front desk's admin: Consultations menu, dashboard panel, audit actions."""
 
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-
-from allure.models import Closure, OpeningHours
 
 from . import admin_urls
 from .admin_views import TodayAndWaitingPanel, can_manage
@@ -32,38 +29,6 @@ def register_consultations_menu_item():
 def add_consultations_panel(request, panels):
     if can_manage(request.user):
         panels.insert(0, TodayAndWaitingPanel())
-
-
-class OpeningHoursViewSet(ModelViewSet):
-    model = OpeningHours
-    icon = "time"
-    menu_label = "Opening hours"
-    form_fields = ["weekday", "opens", "closes"]
-    list_display = ["__str__", "weekday", "opens", "closes"]
-    list_filter = ["weekday"]
-    copy_view_enabled = False
-
-
-class ClosureViewSet(ModelViewSet):
-    model = Closure
-    icon = "cross"
-    menu_label = "Closures"
-    form_fields = ["starts_on", "ends_on", "reason"]
-    list_display = ["reason", "starts_on", "ends_on"]
-    ordering = ["-starts_on"]
-    copy_view_enabled = False
-
-
-class ClinicHoursGroup(ModelViewSetGroup):
-    menu_label = "Clinic hours"
-    menu_icon = "time"
-    menu_order = 160
-    items = (OpeningHoursViewSet("opening_hours"), ClosureViewSet("closures"))
-
-
-@hooks.register("register_admin_viewset")
-def register_clinic_hours():
-    return ClinicHoursGroup()
 
 
 @hooks.register("register_log_actions")

@@ -9,11 +9,11 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     "url_name",
     [
-        "wagtailsnippets_allure_openinghours:list",
-        "wagtailsnippets_allure_closure:list",
+        "opening_hours:index",
+        "closures:index",
         "wagtailsnippets_procedures_testimonial:list",
-        "wagtailsnippets_allure_openinghours:add",
-        "wagtailsnippets_allure_closure:add",
+        "opening_hours:add",
+        "closures:add",
     ],
 )
 def test_clinic_facts_have_admin_screens(admin_client, demo, url_name):

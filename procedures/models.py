@@ -18,7 +18,7 @@ from wagtail.search import index
 
 from allure import structured_data
 from allure.blocks import NarrativeBlock
-from allure.models import SeoMixin, image_field
+from allure.models import SeoMixin, any_view_restriction, image_field
 
 
 class ProcedureCategory(models.TextChoices):
@@ -64,13 +64,14 @@ class ProcedureIndexPage(SeoMixin, Page):
         return self.intro
 
     def procedures(self):
-        return (
+        procedures = (
             ProcedurePage.objects.child_of(self)
             .live()
-            .public()
             .prefetch_related("recovery_stages")
             .order_by("title")
         )
+        # public() costs a query; without any private page it would leave out nothing.
+        return procedures.public() if any_view_restriction() else procedures
 
     def procedures_by_category(self) -> list[tuple[str, list]]:
         procedures = list(self.procedures())
@@ -260,6 +261,7 @@ class ProcedurePage(SeoMixin, Page):
 
     parent_page_types = ["procedures.ProcedureIndexPage"]
     subpage_types = []
+    serve_select_related = ("hero_image", "doctor")
 
     def description_fallback(self):
         return self.summary

@@ -199,9 +199,7 @@ class Closure(models.Model):
 
 def any_view_restriction() -> bool:
     """Whether an editor has made any page private (shared until the next content change)."""
-    return cached_until_content_changes(
-        "any-view-restriction", PageViewRestriction.objects.exists
-    )
+    return cached_until_content_changes("any-view-restriction", PageViewRestriction.objects.exists)
 
 
 def fetch_for_serving(model, pk):

@@ -337,20 +337,22 @@ class ProcedurePage(SeoMixin, Page):
             "technologies",
             "conditions",
             "areas",
-            "recovery_stages",
             "faqs",
             Prefetch(
-                "related_procedures",
-                queryset=RelatedProcedure.objects.select_related("procedure").prefetch_related(
-                    "procedure__recovery_stages"
-                ),
+                "related_procedures", queryset=RelatedProcedure.objects.select_related("procedure")
             ),
         ]
+
+    def prefetch_inline_lists(self):
+        prefetch_related_objects([self], *self.inline_lookups())
+        # The page's recovery stages and its related procedures' (for their downtime), together.
+        related = [link.procedure for link in self.related_procedures.all()]
+        prefetch_related_objects([self, *related], "recovery_stages")
 
     def get_context(self, request, *args, **kwargs):
         # Previews carry unsaved inline items in memory; fetching would replace them.
         if not getattr(request, "is_preview", False):
-            prefetch_related_objects([self], *self.inline_lookups())
+            self.prefetch_inline_lists()
         context = super().get_context(request, *args, **kwargs)
         context["related"] = self.related()
         context["testimonials"] = self.testimonials()

@@ -13,9 +13,11 @@ from procedures.models import ProcedureFAQ, ProcedurePage, RelatedProcedure
 pytestmark = pytest.mark.django_db
 
 # Uncached means without the whole-page cache (off in tests). Routing takes two (the pages on
-# the path, then the page with its hero image and doctor); each inline list takes one (7:
-# technologies, conditions, areas, recovery stages, FAQs, related procedures and their
-# stages), then testimonials. Site, settings, menu and footer come from the shared fragments.
+# the path, then the page with its hero image and doctor); each inline list takes one (6:
+# technologies, conditions, areas, FAQs, related procedures, then the recovery stages of the
+# page and of its related procedures together), then testimonials: 9. Site, settings, menu
+# and footer come from the shared fragments; after a content change the first visit pays for
+# them too.
 MAX_QUERIES = 12
 
 

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db import models
+from django.http import Http404, HttpRequest
 from django.utils.functional import cached_property
 from django.utils.timezone import localdate
 from modelcluster.fields import ParentalKey
@@ -10,11 +11,12 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
 from allure import structured_data
 from allure.blocks import NarrativeBlock
+from allure.page_cache import cached_until_content_changes
 
 
 @register_setting(icon="site")
@@ -76,8 +78,31 @@ class ClinicSettings(ClusterableModel, BaseGenericSetting):
         locality = f"{self.locality}, {self.region} {self.postal_code}".strip()
         return [line for line in (self.street_address, locality) if line]
 
-    def footer_link_list(self):
-        return self.footer_links.select_related("page")
+    @classmethod
+    def load(cls, request_or_site=None):
+        """Every public page reads the settings (header, footer, structured data): for a request
+        they come, footer links included, from the shared cache until the next content change.
+        The admin edits its own fresh copy (it never calls load() to edit)."""
+        if not isinstance(request_or_site, HttpRequest):
+            return super().load(request_or_site)
+        attr_name = cls.get_cache_attr_name()
+        if not hasattr(request_or_site, attr_name):
+            setattr(
+                request_or_site,
+                attr_name,
+                cached_until_content_changes("clinic-settings", cls._load_with_footer_links),
+            )
+        return getattr(request_or_site, attr_name)
+
+    @classmethod
+    def _load_with_footer_links(cls):
+        clinic = super().load()
+        clinic.footer_link_list  # noqa: B018 - fetched now, so the cached copy carries them
+        return clinic
+
+    @cached_property
+    def footer_link_list(self) -> list["FooterLink"]:
+        return list(self.footer_links.select_related("page"))
 
     @property
     def phone_href(self) -> str:
@@ -136,6 +161,11 @@ class OpeningHours(models.Model):
     def __str__(self):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
+    @classmethod
+    def cached(cls) -> list["OpeningHours"]:
+        """All periods, for public pages: shared until the next content change."""
+        return cached_until_content_changes("opening-hours", lambda: list(cls.objects.all()))
+
 
 class Closure(models.Model):
     """Days the clinic is closed although the weekly hours say open (holidays, days off)."""
@@ -161,14 +191,47 @@ class Closure(models.Model):
     def covers(self, day: dt.date) -> bool:
         return self.starts_on <= day <= self.ends_on
 
+    @classmethod
+    def cached(cls) -> list["Closure"]:
+        """All closures, for public pages: shared until the next content change."""
+        return cached_until_content_changes("closures", lambda: list(cls.objects.all()))
+
+
+def any_view_restriction() -> bool:
+    """Whether an editor has made any page private (shared until the next content change)."""
+    return cached_until_content_changes("any-view-restriction", PageViewRestriction.objects.exists)
+
+
+def fetch_for_serving(model, pk):
+    """The page as its own type, with the related rows its template shows joined in."""
+    queryset = model._default_manager.all()
+    if related := getattr(model, "serve_select_related", ()):
+        queryset = queryset.select_related(*related)  # never empty: that would join every FK
+    return queryset.get(pk=pk)
+
 
 class SeoMixin:
-    """Meta description with a fallback, and breadcrumbs (links and structured data)."""
+    """Meta description with a fallback, and breadcrumbs (links and structured data).
+
+    Also what serving any public page needs: see HomePage.route and get_view_restrictions."""
+
+    # Related rows the page's own template shows, fetched with the page when it is routed.
+    serve_select_related: tuple[str, ...] = ()
 
     @cached_property
     def breadcrumb_trail(self) -> list[Page]:
-        """The pages from home down to this one; the template and the JSON-LD share it."""
+        """The pages from home down to this one; the template and the JSON-LD share it.
+        HomePage.route sets it from the pages it has already fetched."""
         return [*self.get_ancestors().filter(depth__gte=2), self]
+
+    def get_view_restrictions(self):
+        """Wagtail checks every page view against the restrictions of the page and its
+        ancestors (two queries). The clinic restricts no page, so while none exists at all
+        (known from the shared cache until the next content change) there is nothing to check.
+        """
+        if not any_view_restriction():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     def description_fallback(self) -> str:
         return ""
@@ -245,11 +308,41 @@ class HomePage(SeoMixin, Page):
         "allure.StandardPage",
     ]
 
+    serve_select_related = ("hero_image", "doctor__photo")
+
     def description_fallback(self):
         return self.hero_text or self.hero_heading
 
     def structured_data(self, request):
         return [structured_data.clinic(request)]
+
+    def route(self, request, path_components):
+        """Find the page for a URL in two queries whatever its depth: the pages along the path
+        by their url_path, then the last one as its own type. Wagtail's default walks down one
+        level at a time (two queries per level). Falls back to that walk for any page type
+        that routes itself (none does today) and to report a missing page."""
+        if not path_components:
+            return super().route(request, path_components)
+        url_paths = [
+            self.url_path + "".join(f"{slug}/" for slug in path_components[:depth])
+            for depth in range(1, len(path_components) + 1)
+        ]
+        path_pages = list(
+            Page.objects.descendant_of(self).filter(url_path__in=url_paths).order_by("depth")
+        )
+        if [page.url_path for page in path_pages] != url_paths or any(
+            page.specific_class is None or page.specific_class.route is not Page.route
+            for page in path_pages
+        ):
+            return super().route(request, path_components)
+        model = path_pages[-1].specific_class
+        try:
+            page = fetch_for_serving(model, path_pages[-1].pk)
+        except model.DoesNotExist as error:  # deleted since the first query
+            raise Http404 from error
+        page._cached_parent_obj = path_pages[-2] if len(path_pages) > 1 else self
+        page.breadcrumb_trail = [self, *path_pages[:-1], page]
+        return page.route(request, [])
 
     def featured(self):
         return [
@@ -320,8 +413,9 @@ class ContactPage(SeoMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["opening_hours"] = OpeningHours.objects.all()
-        context["upcoming_closures"] = Closure.objects.filter(ends_on__gte=localdate())[:3]
+        today = localdate()
+        context["opening_hours"] = OpeningHours.cached()
+        context["upcoming_closures"] = [c for c in Closure.cached() if c.ends_on >= today][:3]
         return context
 
 
@@ -354,6 +448,7 @@ class DoctorPage(SeoMixin, Page):
 
     parent_page_types = ["allure.HomePage"]
     subpage_types = []
+    serve_select_related = ("photo",)
 
     def description_fallback(self):
         return self.summary

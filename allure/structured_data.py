@@ -52,7 +52,7 @@ def clinic(request) -> dict:
         "telephone": settings.phone,
         "email": settings.email,
         "address": postal_address(settings),
-        "openingHoursSpecification": opening_hours_specification(OpeningHours.objects.all()),
+        "openingHoursSpecification": opening_hours_specification(OpeningHours.cached()),
         "medicalSpecialty": "PlasticSurgery",
     }
     if same_as:

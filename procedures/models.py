@@ -18,7 +18,7 @@ from wagtail.search import index
 
 from allure import structured_data
 from allure.blocks import NarrativeBlock
-from allure.models import SeoMixin, image_field
+from allure.models import SeoMixin, any_view_restriction, image_field
 
 
 class ProcedureCategory(models.TextChoices):
@@ -64,13 +64,14 @@ class ProcedureIndexPage(SeoMixin, Page):
         return self.intro
 
     def procedures(self):
-        return (
+        procedures = (
             ProcedurePage.objects.child_of(self)
             .live()
-            .public()
             .prefetch_related("recovery_stages")
             .order_by("title")
         )
+        # public() costs a query; without any private page it would leave out nothing.
+        return procedures.public() if any_view_restriction() else procedures
 
     def procedures_by_category(self) -> list[tuple[str, list]]:
         procedures = list(self.procedures())
@@ -260,6 +261,7 @@ class ProcedurePage(SeoMixin, Page):
 
     parent_page_types = ["procedures.ProcedureIndexPage"]
     subpage_types = []
+    serve_select_related = ("hero_image", "doctor")
 
     def description_fallback(self):
         return self.summary
@@ -335,20 +337,22 @@ class ProcedurePage(SeoMixin, Page):
             "technologies",
             "conditions",
             "areas",
-            "recovery_stages",
             "faqs",
             Prefetch(
-                "related_procedures",
-                queryset=RelatedProcedure.objects.select_related("procedure").prefetch_related(
-                    "procedure__recovery_stages"
-                ),
+                "related_procedures", queryset=RelatedProcedure.objects.select_related("procedure")
             ),
         ]
+
+    def prefetch_inline_lists(self):
+        prefetch_related_objects([self], *self.inline_lookups())
+        # The page's recovery stages and its related procedures' (for their downtime), together.
+        related = [link.procedure for link in self.related_procedures.all()]
+        prefetch_related_objects([self, *related], "recovery_stages")
 
     def get_context(self, request, *args, **kwargs):
         # Previews carry unsaved inline items in memory; fetching would replace them.
         if not getattr(request, "is_preview", False):
-            prefetch_related_objects([self], *self.inline_lookups())
+            self.prefetch_inline_lists()
         context = super().get_context(request, *args, **kwargs)
         context["related"] = self.related()
         context["testimonials"] = self.testimonials()

@@ -62,6 +62,17 @@ def pytest_report_header(config):
     return f"chromium: {CHROMIUM}"
 
 
+@pytest.fixture(autouse=True)
+def _empty_shared_cache():
+    """Each test's database is rolled back after it, but the cache would keep what it read
+    (fragments under the same content generation): every test starts as a fresh deployment."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not HAS_CHROMIUM:

@@ -8,6 +8,7 @@ from wagtail.models import Site
 
 from allure.clinic_hours import clinic_status, weekly_hours
 from allure.models import Closure, OpeningHours
+from allure.page_cache import cached_until_content_changes
 
 register = template.Library()
 
@@ -15,21 +16,24 @@ register = template.Library()
 @register.simple_tag
 def current_clinic_status():
     """Computed per request on purpose: the only part of the contact page that changes hourly."""
-    return clinic_status(timezone.now(), OpeningHours.objects.all(), Closure.objects.all())
+    return clinic_status(timezone.now(), OpeningHours.cached(), Closure.cached())
 
 
 @register.simple_tag
 def opening_hours_by_day():
-    return weekly_hours(OpeningHours.objects.all())
+    return weekly_hours(OpeningHours.cached())
 
 
 @register.simple_tag(takes_context=True)
 def main_menu(context):
-    """Header navigation: the home page's children that editors ticked “Show in menus”."""
+    """Header navigation: the home page's children that editors ticked “Show in menus”.
+    On every page, so shared from the cache until the next content change."""
     site = Site.find_for_request(context["request"])
     if site is None:
         return []
-    return site.root_page.get_children().live().in_menu()
+    return cached_until_content_changes(
+        f"main-menu:{site.pk}", lambda: list(site.root_page.get_children().live().in_menu())
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE ?= allure.settings.dev
 
-.PHONY: run test serve lint check pytest screenshots lighthouse bench clean venv
+.PHONY: run test lint check pytest screenshots lighthouse bench clean venv
 
 # The environment is rebuilt only when the declared dependencies change.
 $(VENV)/.installed: pyproject.toml
@@ -47,8 +47,9 @@ bench: venv
 	$(PY) scripts/bench.py
 
 # Full-page screenshots of every public page type at phone and desktop width (var/screenshots);
-# the procedure page's pair is copied to docs/screenshots for the README.
+# the first screen of the procedure page at both widths goes to docs/screenshots for the README.
 screenshots: venv
 	DJANGO_SETTINGS_MODULE=allure.settings.test $(PY) -m pytest -q tests/e2e/test_public_pages.py
 	mkdir -p docs/screenshots
-	cp var/screenshots/procedure-phone.png var/screenshots/procedure-desktop.png docs/screenshots/
+	cp var/screenshots/procedure-phone-first-screen.png docs/screenshots/procedure-phone.png
+	cp var/screenshots/procedure-desktop-first-screen.png docs/screenshots/procedure-desktop.png

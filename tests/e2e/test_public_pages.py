@@ -28,6 +28,8 @@ def test_public_page_is_accessible_and_screenshotted_at_phone_and_desktop_width(
         response = page.goto(demo_site + PAGES[name])
         assert response.status == 200
         page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
+        # What a patient sees first, before scrolling (the README shows the procedure's).
+        page.screenshot(path=SCREENSHOTS / f"{name}-{label}-first-screen.png")
         assert axe_violations(page) == [], f"{name} at {label} width"
 
 

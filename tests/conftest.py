@@ -9,6 +9,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -87,3 +90,32 @@ def django_db_modify_db_settings(request, django_db_modify_db_settings):
     serialized copy of the database (for serialized rollbacks) must be the one tests use."""
     if HAS_CHROMIUM and any(item.get_closest_marker("e2e") for item in request.session.items):
         request.getfixturevalue("playwright")
+
+
+def load_demo():
+    call_command("load_demo_content", verbosity=0)
+
+
+@pytest.fixture
+def demo(db):
+    """The whole demo site, as `make run` builds it."""
+    load_demo()
+
+
+@pytest.fixture(scope="module")
+def demo_responses(django_db_setup, django_db_blocker):
+    """Fetch pages of the demo site once per module, then roll the demo back.
+
+    Building the demo takes a second or two; many assertions read the same page.
+    """
+    cache = {}
+
+    def get(url):
+        if url not in cache:
+            with django_db_blocker.unblock(), transaction.atomic():
+                load_demo()
+                cache[url] = Client().get(url)
+                transaction.set_rollback(True)
+        return cache[url]
+
+    return get

@@ -9,8 +9,7 @@ from django.core.management import call_command
 from wagtail.models import Page
 
 from procedures.models import ProcedurePage
-
-from .conftest import load_demo
+from tests.conftest import load_demo
 
 pytestmark = pytest.mark.django_db
 

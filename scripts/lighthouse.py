@@ -100,15 +100,17 @@ def misses(results: dict) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--database-url", default=f"sqlite:///{VAR / 'lighthouse.sqlite3'}")
+    parser.add_argument("--database-url", help="default: a new SQLite file with the demo")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--gate", action="store_true", help="exit 1 when a gate is missed")
     args = parser.parse_args()
 
     ensure_lighthouse()
     VAR.mkdir(exist_ok=True)
-    with production_server(args.database_url) as base_url:
-        results = {name: audit(base_url + path) for name, path in PAGES.items()}
+    with tempfile.TemporaryDirectory(dir=VAR) as tmp:
+        database_url = args.database_url or f"sqlite:///{Path(tmp) / 'lighthouse.sqlite3'}"
+        with production_server(database_url) as base_url:
+            results = {name: audit(base_url + path) for name, path in PAGES.items()}
 
     print(f"\n{'page':<18}" + "".join(f"{c:>16}" for c in CATEGORIES) + f"{'KB':>8}")
     for name, r in results.items():

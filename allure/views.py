@@ -1,5 +1,7 @@
 """Small site-wide views: site search, robots.txt and the favicon."""
 
+import re
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
@@ -11,12 +13,19 @@ from wagtail.models import Page
 RESULTS_PER_PAGE = 10
 
 
+def search_terms(raw: str) -> str:
+    """Words only: quotes and operators mean syntax to the full-text engine (an unmatched
+    quote is an error in SQLite's), and patients search for words, not expressions."""
+    return " ".join(re.sub(r"[^\w\s]", " ", raw).split())[:200]
+
+
 @require_GET
 def search(request):
     query = request.GET.get("q", "").strip()
+    terms = search_terms(query)
     results = (
-        Page.objects.live().public().filter(depth__gt=1).specific().search(query)
-        if query
+        Page.objects.live().public().filter(depth__gt=1).specific().search(terms)
+        if terms
         else Page.objects.none()
     )
     page_of_results = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))

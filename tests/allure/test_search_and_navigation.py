@@ -15,6 +15,11 @@ def test_search_finds_procedures_by_their_words(demo, client):
     assert 'href="/procedures/facelift/"' not in html
 
 
+def test_search_ignores_quotes_and_operators_a_patient_may_type(demo, client):
+    html = client.get("/search/", {"q": '"laser AND ('}).content.decode()
+    assert 'href="/procedures/skin-resurfacing/"' in html
+
+
 def test_search_without_a_query_shows_just_the_form(demo, client):
     html = client.get("/search/").content.decode()
     assert 'role="search"' in html

@@ -1,0 +1,42 @@
+"""No input, however odd, produces a server error on any public address."""
+
+import pytest
+
+ODD = [
+    *["", "%00", "\x00", "'\"<script>", "a" * 5000, "💉🙂", "../../etc/passwd", "%ff%fe", "-1"],
+    *['"', "NEAR(", "laser AND", "OR", "*", "^", "laser -", "(", "NOT NOT"],  # search syntax
+]
+PATHS = [
+    "/?q={}",
+    "/search/?q={}",
+    "/search/?q=laser&page={}",
+    "/procedures/?category={}",
+    "/procedures/{}/",
+    "/consultation/?procedure={}",
+    "/consultation/received/{}/",
+    "/consultation/manage/{}/",
+    "/sitemap.xml?p={}",
+]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_odd_query_and_path_values_never_cause_a_server_error(client, demo, path):
+    for value in ODD:
+        response = client.get(path.format(value))
+        assert response.status_code < 500, (path, value[:20], response.status_code)
+
+
+@pytest.mark.parametrize("path", ["/consultation/", "/search/", "/procedures/skin-resurfacing/"])
+def test_odd_posts_never_cause_a_server_error(client, demo, path):
+    for value in ODD:
+        data = {
+            "full_name": value,
+            "email": value,
+            "phone": value,
+            "slot": value,
+            "procedures": value,
+            "started": value,
+            "submission_token": value,
+        }
+        response = client.post(path, data)
+        assert response.status_code < 500, (path, value[:20], response.status_code)

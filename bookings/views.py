@@ -1,5 +1,6 @@
 """The patient's pages: the consultation form, the received page and the manage link."""
 
+import re
 import uuid
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from . import availability, links, services
 from .forms import CALL_ME, ConsultationRequestForm, RescheduleForm, slot_value, started_token
 from .models import ConsultationRequest, ConsultationStatus
 
+SLUG = re.compile(r"[-\w]{1,255}")
 RATE_LIMITED_MESSAGE = (
     "We've received several requests from your connection in the last hour. "
     "Please try again later, or call us."
@@ -126,14 +128,11 @@ def _add_service_errors(form: ConsultationRequestForm, error: ValidationError) -
 
 
 def _preselected_procedures(request: HttpRequest) -> list[int]:
-    slugs = request.GET.getlist("procedure")
+    # Only well-formed slugs reach the database (PostgreSQL refuses a NUL byte, for one).
+    slugs = [slug for slug in request.GET.getlist("procedure") if SLUG.fullmatch(slug)]
     if not slugs:
         return []
-    return list(
-        ProcedurePage.objects.live()
-        .filter(Q(slug__in=[slug[:255] for slug in slugs]))
-        .values_list("pk", flat=True)
-    )
+    return list(ProcedurePage.objects.live().filter(Q(slug__in=slugs)).values_list("pk", flat=True))
 
 
 @require_GET

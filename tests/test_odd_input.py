@@ -40,3 +40,19 @@ def test_odd_posts_never_cause_a_server_error(client, demo, path):
         }
         response = client.post(path, data)
         assert response.status_code < 500, (path, value[:20], response.status_code)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/consultations/?q={}",
+        "/admin/consultations/?status={}&procedure={}",
+        "/admin/consultations/?assigned_to={}&p={}",
+        "/admin/consultations/?date_from={}&date_to={}",
+        "/admin/consultations/export.csv?q={}&status={}",
+    ],
+)
+def test_odd_filters_in_the_front_desk_admin_never_cause_a_server_error(admin_client, demo, path):
+    for value in ODD:
+        response = admin_client.get(path.format(value, value))
+        assert response.status_code < 500, (path, value[:20], response.status_code)

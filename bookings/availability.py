@@ -36,10 +36,11 @@ def schedule_slots(
     ignoring closures, notice and bookings."""
     zone = clinic_zone()
     length = dt.timedelta(minutes=consultation_minutes)
+    # The shared copies the contact page reads too: refreshed on any change to hours/closures.
     periods: dict[int, list[OpeningHours]] = {}
-    for hours in OpeningHours.objects.all():
+    for hours in OpeningHours.cached():
         periods.setdefault(hours.weekday, []).append(hours)
-    closures = list(Closure.objects.filter(ends_on__gte=start_day, starts_on__lte=end_day))
+    closures = [c for c in Closure.cached() if c.ends_on >= start_day and c.starts_on <= end_day]
 
     slots: set[dt.datetime] = set()
     day = start_day

@@ -70,6 +70,19 @@ def test_closures_remove_every_time_on_the_days_they_cover(clinic_hours):
     assert local_times(slots, dt.date(2026, 12, 10))
 
 
+def test_a_closure_or_new_hours_added_by_staff_change_the_times_offered_at_once(clinic_hours):
+    # Hours and closures come from the shared cache; a change must not wait for it to expire.
+    before = available_slots(now=MONDAY_MORNING, rules=rules(minimum_notice_hours=0))
+    assert local_times(before, dt.date(2026, 12, 8))
+    Closure.objects.create(
+        starts_on=dt.date(2026, 12, 8), ends_on=dt.date(2026, 12, 8), reason="Training"
+    )
+    OpeningHours.objects.create(weekday=5, opens=dt.time(9), closes=dt.time(10))
+    after = available_slots(now=MONDAY_MORNING, rules=rules(minimum_notice_hours=0))
+    assert local_times(after, dt.date(2026, 12, 8)) == []
+    assert local_times(after, dt.date(2026, 12, 12)) == ["09:00", "09:30"]
+
+
 def test_minimum_notice_hides_times_too_soon(clinic_hours):
     slots = available_slots(now=MONDAY_MORNING, rules=rules(minimum_notice_hours=24))
     assert local_times(slots, dt.date(2026, 12, 7)) == []

@@ -38,34 +38,21 @@ def procedures(db):
     root = Page.get_first_root_node()
     home = root.add_child(instance=HomePage(title="Allure Plastics", slug="home-allure"))
     index = home.add_child(instance=ProcedureIndexPage(title="Procedures", slug="procedures"))
-    rhinoplasty = index.add_child(
-        instance=ProcedurePage(
-            title="Rhinoplasty",
-            slug="rhinoplasty",
-            category="face",
-            summary="Nose reshaping.",
+
+    def procedure(title, slug, category, summary, live=True):
+        page = ProcedurePage(
+            title=title,
+            slug=slug,
+            category=category,
+            summary=summary,
+            live=live,
             **PROCEDURE_FACTS,
         )
-    )
-    botox = index.add_child(
-        instance=ProcedurePage(
-            title="Botox",
-            slug="botox",
-            category="injectables",
-            summary="Wrinkle relaxer.",
-            **PROCEDURE_FACTS,
-        )
-    )
-    draft = index.add_child(
-        instance=ProcedurePage(
-            title="Secret draft",
-            slug="secret-draft",
-            category="body",
-            summary="Draft.",
-            live=False,
-            **PROCEDURE_FACTS,
-        )
-    )
+        return index.add_child(instance=page)
+
+    rhinoplasty = procedure("Rhinoplasty", "rhinoplasty", "face", "Nose reshaping.")
+    botox = procedure("Botox", "botox", "injectables", "Wrinkle relaxer.")
+    draft = procedure("Secret draft", "secret-draft", "body", "Draft.", live=False)
     return {"rhinoplasty": rhinoplasty, "botox": botox, "draft": draft}
 
 

@@ -34,26 +34,34 @@ def ensure_lighthouse() -> None:
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=TOOL, check=True)
 
 
+def run_lighthouse(url: str, out: Path, chromium: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={out}",
+            f"--only-categories={','.join(CATEGORIES)}",
+            "--chrome-flags=--headless=new --no-sandbox --disable-gpu "
+            "--disable-background-networking --disable-component-update --disable-sync "
+            "--no-first-run --disable-quic",
+        ],
+        env={**os.environ, "CHROME_PATH": chromium},
+        capture_output=True,
+        text=True,
+    )
+
+
 def audit(url: str) -> dict:
     chromium = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.json"
-        run = subprocess.run(
-            [
-                str(LIGHTHOUSE),
-                url,
-                "--quiet",
-                "--output=json",
-                f"--output-path={out}",
-                f"--only-categories={','.join(CATEGORIES)}",
-                "--chrome-flags=--headless=new --no-sandbox --disable-gpu "
-                "--disable-background-networking --disable-component-update --disable-sync "
-                "--no-first-run --disable-quic",
-            ],
-            env={**os.environ, "CHROME_PATH": chromium},
-            capture_output=True,
-            text=True,
-        )
+        for _ in range(3):
+            run = run_lighthouse(url, out, chromium)
+            # Trace-recording hiccups (e.g. NO_NAVSTART) say to try again; a 404 does not.
+            if run.returncode == 0 or "Please run Lighthouse again" not in run.stderr:
+                break
         if run.returncode != 0:  # e.g. the page answered 404: every score counts as 0
             return {
                 "url": url,

@@ -25,6 +25,7 @@ run: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 check: venv
 	DJANGO_SETTINGS_MODULE=allure.settings.test $(PY) manage.py check --fail-level WARNING

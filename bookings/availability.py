@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from allure.models import Closure, OpeningHours
+from allure.base.models import Closure, OpeningHours
 
 from .models import OPEN_STATUSES, BookingRules, ConsultationRequest
 

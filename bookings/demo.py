@@ -1,24 +1,16 @@
-"""Demo data for `make run`: booking rules, clinic hours if none exist, and a few
-consultation requests in different states. Idempotent: run it as often as you like."""
+"""Demo data for `make run`: booking rules and a few consultation requests in different
+states, at free times of the clinic's hours (the clinic's demo facts come from
+`allure.base.demo`, loaded first). Idempotent: run it as often as you like."""
 
-import datetime as dt
 import uuid
 
 from django.db import transaction
-from django.utils import timezone
 
-from allure.models import Closure, OpeningHours
 from procedures.models import ProcedurePage
 
 from . import availability, services
 from .models import BookingRules, ConsultationRequest
 from .models import ConsultationStatus as S
-
-WEEKLY_HOURS = [
-    (weekday, opens, closes)
-    for weekday in range(5)  # Monday to Friday
-    for opens, closes in ((dt.time(9), dt.time(12)), (dt.time(13), dt.time(17)))
-]
 
 DEMO_NAMESPACE = uuid.UUID("6f3c0a52-1f0e-4a4b-9d8e-0c7b2b7e4d11")
 DEMO_PATIENTS = [
@@ -31,30 +23,9 @@ DEMO_PATIENTS = [
 ]
 
 
-def _holidays(today: dt.date):
-    """Thanksgiving (and the Friday after), Christmas and New Year's Day, next occurrence."""
-    for year in (today.year, today.year + 1):
-        november_first = dt.date(year, 11, 1)
-        thanksgiving = november_first + dt.timedelta(days=(3 - november_first.weekday()) % 7 + 21)
-        for reason, first, last in (
-            ("Thanksgiving", thanksgiving, thanksgiving + dt.timedelta(days=1)),
-            ("Christmas", dt.date(year, 12, 24), dt.date(year, 12, 25)),
-            ("New Year's Day", dt.date(year + 1, 1, 1), dt.date(year + 1, 1, 1)),
-        ):
-            if last >= today:
-                yield reason, first, last
-
-
 @transaction.atomic
 def load() -> None:
     BookingRules.load()  # creates the defaults on first use
-    if not OpeningHours.objects.exists():
-        OpeningHours.objects.bulk_create(
-            OpeningHours(weekday=w, opens=o, closes=c) for w, o, c in WEEKLY_HOURS
-        )
-    today = timezone.localdate()
-    for reason, first, last in _holidays(today):
-        Closure.objects.get_or_create(starts_on=first, defaults={"ends_on": last, "reason": reason})
     procedures = list(ProcedurePage.objects.live().order_by("title")[:3])
     if not procedures:
         return

@@ -12,7 +12,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from allure.models import ClinicSettings
+from allure.base.models import ClinicSettings
 
 from . import availability
 from .links import manage_url

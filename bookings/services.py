@@ -23,6 +23,7 @@ from .models import (
 )
 from .models import ConsultationStatus as S
 from .phones import normalise_phone
+from .tasks import send_consultation_email
 
 # The front desk's workflow: from each status, where a request may go next.
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -47,8 +48,6 @@ class SlotUnavailableError(ValidationError):
 
 
 def _enqueue_email(kind: str, consultation: ConsultationRequest, **extra) -> None:
-    from .tasks import send_consultation_email
-
     pk = consultation.pk
     transaction.on_commit(
         lambda: send_consultation_email.enqueue(kind=kind, consultation_id=pk, **extra)

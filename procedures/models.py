@@ -16,9 +16,10 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from allure import structured_data
-from allure.blocks import NarrativeBlock
-from allure.models import SeoMixin, any_view_restriction, image_field
+from allure.base import structured_data
+from allure.base.blocks import NarrativeBlock
+from allure.base.pages import SeoMixin, image_field
+from allure.base.serving import any_view_restriction
 
 
 class ProcedureCategory(models.TextChoices):

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
@@ -68,9 +69,8 @@ def pytest_report_header(config):
 @pytest.fixture(autouse=True)
 def _empty_shared_cache():
     """Each test's database is rolled back after it, but the cache would keep what it read
-    (fragments under the same content generation): every test starts as a fresh deployment."""
-    from django.core.cache import cache
-
+    (fragments under the same content generation, the page cache, the booking form's rate
+    limit): every test starts as a fresh deployment. The one place the suite clears it."""
     cache.clear()
     yield
     cache.clear()

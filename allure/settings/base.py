@@ -20,10 +20,14 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# The project's own apps, top floor first (see README, "Where things live"); `make lint`
+# checks that each imports only from the floors below it.
 INSTALLED_APPS = [
-    "allure",
-    "procedures",
+    "allure.demo",
+    "allure.site",
     "bookings",
+    "procedures",
+    "allure.base",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -57,16 +61,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside sessions/CSRF/CSP: a cached page already carries the headers they added.
-    "allure.page_cache.AnonymousPageCacheMiddleware",
+    "allure.base.serving.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "allure.middleware.CachedSiteMiddleware",
+    "allure.base.serving.CachedSiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "allure.middleware.AdminContentSecurityPolicyMiddleware",
+    "allure.base.security.AdminContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -84,7 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "wagtail.contrib.settings.context_processors.settings",
+                "allure.base.context_processors.clinic",
             ],
         },
     },

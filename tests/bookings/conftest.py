@@ -4,10 +4,10 @@ import uuid
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from wagtail.models import Page
 
-from allure.models import HomePage, OpeningHours
+from allure.base.models import OpeningHours
+from allure.site.models import HomePage
 from bookings import availability
 from bookings.forms import slot_value, started_token
 from procedures.models import ProcedureIndexPage, ProcedurePage
@@ -16,13 +16,6 @@ pytestmark = pytest.mark.django_db
 
 # The facts every procedure page must state; their values do not matter to bookings.
 PROCEDURE_FACTS = {"duration_min_minutes": 30, "results_first_visible": "Within a week"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -214,7 +214,7 @@ def test_csv_export_contains_the_filtered_list_and_is_logged(desk_client, make_r
 def test_the_dashboard_shows_who_waits_for_a_call_and_todays_consultations(
     desk_client, make_request, front_desk_user, clinic_hours
 ):
-    from allure.models import OpeningHours
+    from allure.base.models import OpeningHours
     from bookings import availability
 
     today = timezone.localdate()
@@ -258,7 +258,7 @@ def test_the_front_desk_edits_opening_hours_closures_and_booking_rules(desk_clie
         {"starts_on": "2026-12-24", "ends_on": "2026-12-26", "reason": "Christmas"},
     )
     assert response.status_code == 302
-    from allure.models import Closure
+    from allure.base.models import Closure
 
     assert Closure.objects.get().reason == "Christmas"
     assert desk_client.get("/admin/settings/bookings/bookingrules/", follow=True).status_code == 200

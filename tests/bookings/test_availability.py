@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from allure.models import Closure, OpeningHours
+from allure.base.models import Closure, OpeningHours
 from bookings.availability import available_slots, format_slot, schedule_slots, slots_by_day
 from bookings.models import BookingRules, ConsultationStatus
 

@@ -1,15 +1,15 @@
-import datetime as dt
-
 import pytest
 
-from allure.models import Closure, OpeningHours
-from bookings import demo
+from allure.base import demo as clinic_demo
+from allure.base.models import Closure, OpeningHours
+from bookings import availability, demo
 from bookings.models import BookingRules, ConsultationRequest, ConsultationStatus
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_data_loads_in_various_states_and_loading_again_changes_nothing(procedures):
+    clinic_demo.load()
     demo.load()
     counts = (
         ConsultationRequest.objects.count(),
@@ -25,20 +25,24 @@ def test_demo_data_loads_in_various_states_and_loading_again_changes_nothing(pro
     assert BookingRules.load().consultation_minutes == 30
     statuses = set(ConsultationRequest.objects.values_list("status", flat=True))
     assert {ConsultationStatus.NEW, ConsultationStatus.CANCELLED} <= statuses
-    assert Closure.objects.filter(reason="Thanksgiving").exists()
 
 
-def test_thanksgiving_is_the_fourth_thursday_of_november():
-    thanksgivings = [
-        (a, b) for r, a, b in demo._holidays(dt.date(2026, 1, 1)) if r == "Thanksgiving"
-    ]
-    assert thanksgivings == [
-        (dt.date(2026, 11, 26), dt.date(2026, 11, 27)),
-        (dt.date(2027, 11, 25), dt.date(2027, 11, 26)),
-    ]
-
-
-def test_demo_without_procedures_still_sets_up_hours(db):
+def test_the_booking_demo_makes_no_hours_of_its_own(procedures):
     demo.load()
-    assert OpeningHours.objects.exists()
-    assert not ConsultationRequest.objects.exists()
+    assert not OpeningHours.objects.exists() and not Closure.objects.exists()
+    assert not ConsultationRequest.objects.exclude(slot_start=None).exists()
+
+
+def test_demo_times_fall_in_the_clinics_demo_hours(procedures):
+    clinic_demo.load()
+    demo.load()
+    held = ConsultationRequest.objects.exclude(slot_start=None)
+    starts = held.values_list("slot_start", flat=True)
+    hours, closures = list(OpeningHours.objects.all()), list(Closure.objects.all())
+    assert starts
+    for start in starts:
+        local = start.astimezone(availability.clinic_zone())
+        assert any(
+            p.weekday == local.weekday() and p.opens <= local.time() < p.closes for p in hours
+        ), local
+        assert not any(closure.covers(local.date()) for closure in closures), local

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from allure.models import OpeningHours
+from allure.base.models import OpeningHours
 from bookings import availability, links, services, tasks
 from bookings.models import ConsultationRequest, ConsultationStatus
 

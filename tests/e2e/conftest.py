@@ -58,16 +58,6 @@ def axe_violations(page) -> list[str]:
     ]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """The booking form's rate limit and the page cache live in the cache: start empty."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def booking_site(demo_site, settings):
     """The demo site, ready for a patient: the form's minimum fill time is off (a browser

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from playwright.sync_api import expect
 
-from allure import page_cache
+from allure.base import serving
 from procedures.models import ProcedurePage
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_front_desk_confirms_a_request import log_in
@@ -30,7 +30,7 @@ def editor(demo_site):
 def cached_copy(host: str):
     """The anonymous page cache's entry for the procedure page, if there is one."""
     request = RequestFactory().get(PATH, HTTP_HOST=host)
-    return cache.get(page_cache._key(request, cache.get(page_cache.GENERATION_KEY)))
+    return cache.get(serving._page_key(request, cache.get(serving.GENERATION_KEY)))
 
 
 def shallow_stage(page):

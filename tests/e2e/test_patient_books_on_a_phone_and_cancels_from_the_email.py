@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from allure.models import ClinicSettings
+from allure.base.models import ClinicSettings
 from bookings.models import ConsultationRequest, ConsultationStatus
 from tests.e2e.conftest import screenshot
 

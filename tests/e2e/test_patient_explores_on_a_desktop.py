@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from allure.models import ClinicSettings
+from allure.base.models import ClinicSettings
 from tests.e2e.conftest import focus_indicator, screenshot, tab_to
 
 SCROLL_LEFT = "document.querySelector('.related__list').scrollLeft"

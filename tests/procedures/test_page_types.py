@@ -10,7 +10,7 @@ from wagtail.test.utils.form_data import (
     streamfield,
 )
 
-from allure.models import HomePage
+from allure.site.models import HomePage
 from procedures.models import ProcedureIndexPage, ProcedurePage
 
 

@@ -1,9 +1,13 @@
 """The skin resurfacing page says everything the clinic's current page says (shared/seed)."""
 
+import json
 import re
 
 import pytest
 from django.utils.html import strip_tags
+
+from allure.base.models import ClinicSettings
+from procedures.models import ProcedurePage
 
 pytestmark = pytest.mark.django_db  # the module-wide demo needs the test database set up
 
@@ -127,3 +131,20 @@ def test_face_and_neck_are_the_popular_areas_and_chest_and_hands_also_treatable(
     chips = re.search(r'<ul class="chips">(.*?)</ul>', html, re.S).group(1)
     assert re.findall(r'<li class="chip--common">(\w+)', chips) == ["Face", "Neck"]
     assert re.findall(r"<li>(\w+)</li>", chips) == ["Chest", "Hands"]
+
+
+def test_every_seed_fact_is_content_editors_can_change_not_template_text(demo):
+    """The page states the facts (above); here, each is stored in the CMS: the page's fields
+    and inline rows (ranges such as "15–30 minutes" are made from two number fields), its
+    doctor's take, its testimonials or the clinic settings."""
+    page = ProcedurePage.objects.get(slug="skin-resurfacing")
+    stored = [
+        json.dumps(page.serializable_data(), ensure_ascii=False, default=str),
+        page.duration_label,
+        page.results_develop_label,
+        f"{page.doctor.title}’s take" if page.doctors_take else "",
+        ClinicSettings.load().results_disclaimer,
+        *(f"{t.quote} {t.patient_name} {t.town}" for t in page.testimonials()),
+    ]
+    text = " ".join(strip_tags(" ".join(stored)).split()).lower()
+    assert [fact for fact in SEED_FACTS if fact.lower() not in text] == []

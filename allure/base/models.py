@@ -1,0 +1,203 @@
+"""The clinic's own facts: its settings (name, phone, address, disclaimer, footer links), its
+weekly opening hours and its closures. Every floor above reads them; they import no app.
+
+These models were first made in the site pages' app (label "allure"); their tables keep the
+names they had there (`db_table`), so moving them here changed no table.
+"""
+
+import datetime as dt
+
+from django.db import models
+from django.http import HttpRequest
+from django.utils.functional import cached_property
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.models import Orderable
+
+from allure.base.serving import cached_until_content_changes
+
+
+@register_setting(icon="site")
+class ClinicSettings(ClusterableModel, BaseGenericSetting):
+    """The clinic's facts, shown in the header, footer, contact page and structured data."""
+
+    name = models.CharField(
+        max_length=100,
+        default="Allure Plastics",
+        help_text="The clinic's name as patients know it.",
+    )
+    phone = models.CharField(
+        max_length=30, default="(601) 555-0142", help_text="As patients should dial it."
+    )
+    email = models.EmailField(
+        default="hello@allureplastics.com", help_text="Where patients can write to the clinic."
+    )
+    street_address = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Street and suite, e.g. “1020 River Oaks Dr, Suite 300”.",
+    )
+    locality = models.CharField("city", max_length=100, default="Jackson", help_text="City.")
+    region = models.CharField("state", max_length=50, default="MS", help_text="Two-letter state.")
+    postal_code = models.CharField(max_length=20, blank=True, help_text="ZIP code.")
+    results_disclaimer = models.CharField(
+        max_length=200,
+        default="Individual results may vary.",
+        help_text="Shown wherever results, photos or testimonials appear.",
+    )
+    facebook_url = models.URLField(blank=True, help_text="The clinic's Facebook page, if any.")
+    instagram_url = models.URLField(blank=True, help_text="The clinic's Instagram profile, if any.")
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("name"), FieldPanel("phone"), FieldPanel("email")], heading="Contact"
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("street_address"),
+                FieldPanel("locality"),
+                FieldPanel("region"),
+                FieldPanel("postal_code"),
+            ],
+            heading="Address",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("facebook_url"), FieldPanel("instagram_url")], heading="Social media"
+        ),
+        FieldPanel("results_disclaimer"),
+        InlinePanel("footer_links", heading="Footer links", label="Footer link"),
+    ]
+
+    class Meta:
+        db_table = "allure_clinicsettings"
+        verbose_name = "clinic settings"
+
+    @property
+    def address_lines(self) -> list[str]:
+        locality = f"{self.locality}, {self.region} {self.postal_code}".strip()
+        return [line for line in (self.street_address, locality) if line]
+
+    @classmethod
+    def load(cls, request_or_site=None):
+        """Every public page reads the settings (header, footer, structured data): for a request
+        they come, footer links included, from the shared cache until the next content change.
+        The admin edits its own fresh copy (it never calls load() to edit)."""
+        if not isinstance(request_or_site, HttpRequest):
+            return super().load(request_or_site)
+        attr_name = cls.get_cache_attr_name()
+        if not hasattr(request_or_site, attr_name):
+            setattr(
+                request_or_site,
+                attr_name,
+                cached_until_content_changes("clinic-settings", cls._load_with_footer_links),
+            )
+        return getattr(request_or_site, attr_name)
+
+    @classmethod
+    def _load_with_footer_links(cls):
+        clinic = super().load()
+        clinic.footer_link_list  # noqa: B018 - fetched now, so the cached copy carries them
+        return clinic
+
+    @cached_property
+    def footer_link_list(self) -> list["FooterLink"]:
+        return list(self.footer_links.select_related("page"))
+
+    @property
+    def phone_href(self) -> str:
+        digits = "".join(ch for ch in self.phone if ch.isdigit())
+        # US numbers written without the country code still need it in a tel: link.
+        return f"tel:+1{digits}" if len(digits) == 10 else f"tel:+{digits}"
+
+
+class FooterLink(Orderable):
+    """A page linked from the footer on every page (privacy notice, accessibility...)."""
+
+    settings = ParentalKey(ClinicSettings, on_delete=models.CASCADE, related_name="footer_links")
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="+", help_text="Page to link."
+    )
+    label = models.CharField(
+        max_length=60, blank=True, help_text="Link text; leave empty to use the page title."
+    )
+
+    panels = [FieldPanel("page"), FieldPanel("label")]
+
+    class Meta(Orderable.Meta):
+        db_table = "allure_footerlink"
+
+    def __str__(self):
+        return self.label or self.page.title
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class OpeningHours(models.Model):
+    """One opening period on a weekday, in the clinic's time zone. A day may have several."""
+
+    weekday = models.PositiveSmallIntegerField(
+        choices=Weekday.choices, help_text="Days without any period are shown as closed."
+    )
+    opens = models.TimeField(help_text="Clinic time (Jackson, MS), e.g. 08:00.")
+    closes = models.TimeField(help_text="Clinic time (Jackson, MS), e.g. 17:00.")
+
+    panels = [FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")]
+
+    class Meta:
+        db_table = "allure_openinghours"
+        ordering = ["weekday", "opens"]
+        verbose_name_plural = "opening hours"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes__gt=models.F("opens")), name="hours_close_after_open"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    @classmethod
+    def cached(cls) -> list["OpeningHours"]:
+        """All periods, for public pages: shared until the next content change."""
+        return cached_until_content_changes("opening-hours", lambda: list(cls.objects.all()))
+
+
+class Closure(models.Model):
+    """Days the clinic is closed although the weekly hours say open (holidays, days off)."""
+
+    starts_on = models.DateField(help_text="First closed day.")
+    ends_on = models.DateField(help_text="Last closed day; the same as the first for one day.")
+    reason = models.CharField(max_length=100, help_text="Shown to patients, e.g. “Thanksgiving”.")
+
+    panels = [FieldPanel("starts_on"), FieldPanel("ends_on"), FieldPanel("reason")]
+
+    class Meta:
+        db_table = "allure_closure"
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="closure_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reason} ({self.starts_on:%b %d}–{self.ends_on:%b %d})"
+
+    def covers(self, day: dt.date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+    @classmethod
+    def cached(cls) -> list["Closure"]:
+        """All closures, for public pages: shared until the next content change."""
+        return cached_until_content_changes("closures", lambda: list(cls.objects.all()))

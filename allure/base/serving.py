@@ -1,0 +1,229 @@
+"""How a public page is served, in one place: finding the site, routing a URL to its page,
+fetching the page with what its template shows, skipping view-restriction checks while no
+page is private, and the shared caches (whole pages and fragments) with their invalidation.
+
+Most traffic is patients reading procedure pages; those pages are the same for everyone who
+is not logged in, so their HTML is kept in the shared cache (Redis in production) for a
+short while. Any content change (a page published, a testimonial, image, setting, hours or
+closure saved) bumps a generation number that is part of every key, so editors see their
+change at once and stale entries simply expire. Booking and admin pages are never cached.
+
+The same generation keys the shared fragments every page reads (clinic settings, menu, hours,
+the site): `cached_until_content_changes` keeps them until the next change, for all processes.
+
+Requests pass through here in this order:
+1. `AnonymousPageCacheMiddleware`: an anonymous GET of a cached page ends here.
+2. `CachedSiteMiddleware`: the Site and its root page, from the shared cache.
+3. `ServedPageMixin.route` on the root page: the page for the URL in two queries.
+4. `ServedPageMixin.get_view_restrictions`: nothing to check while no page is private.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import Http404
+from django.http.request import split_domain_port
+from django.utils.functional import cached_property
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_unpublished
+
+GENERATION_KEY = "page-cache:generation"
+# Content that appears on public pages: a change to any of these apps' rows clears the cache.
+CONTENT_APPS = {"base", "allure", "procedures", "wagtailcore", "wagtailimages", "wagtailredirects"}
+# ...except image renditions: made by page views (a new size on first use), derived from an
+# image whose own changes already clear the cache. Clearing on them would empty it on a visit.
+NOT_CONTENT = {"wagtailimages.rendition"}
+NEVER_CACHED_PREFIXES = ("/admin/", "/consultation/", "/documents/", "/search/")
+# Fragments live until the next content change; this only bounds how long a stale copy could
+# be reused if the shared cache ever evicted the generation number itself (it restarts at 0).
+FRAGMENT_SECONDS = 300
+
+
+# Invalidation ------------------------------------------------------------------------------
+
+
+def _bump_generation() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet (first change, or the cache was emptied)
+        cache.set(GENERATION_KEY, 1, None)
+
+
+def clear_page_cache() -> None:
+    _bump_generation()
+    # Again once the change is committed: a request that read the new generation before the
+    # commit may have stored the old rows under it.
+    transaction.on_commit(_bump_generation)
+
+
+def clear_page_cache_on_content_change(sender, **kwargs) -> None:
+    if sender._meta.app_label in CONTENT_APPS and sender._meta.label_lower not in NOT_CONTENT:
+        clear_page_cache()
+
+
+def connect_invalidation() -> None:
+    """Called once at start-up (the base app's `ready`)."""
+    for signal, name in (
+        (post_save, "save"),
+        (post_delete, "delete"),
+        (page_published, "publish"),
+        (page_unpublished, "unpublish"),
+    ):
+        signal.connect(clear_page_cache_on_content_change, dispatch_uid=f"page-cache-{name}")
+
+
+# Shared fragments --------------------------------------------------------------------------
+
+
+def cached_until_content_changes(name: str, compute):
+    """`compute()`'s result, shared by every process until any content changes."""
+    generation = cache.get_or_set(GENERATION_KEY, 0, None)
+    key = f"fragment:{generation}:{name}"
+    found = cache.get(key)
+    if found is None:
+        found = (compute(),)  # a tuple, so that None or an empty list is cached too
+        cache.set(key, found, FRAGMENT_SECONDS)
+    return found[0]
+
+
+def any_view_restriction() -> bool:
+    """Whether an editor has made any page private (shared until the next content change)."""
+    return cached_until_content_changes("any-view-restriction", PageViewRestriction.objects.exists)
+
+
+# Whole pages -------------------------------------------------------------------------------
+
+
+def _page_key(request, generation: int) -> str:
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"page-cache:{generation}:{request.method}:{request.get_host()}:{digest}"
+
+
+class AnonymousPageCacheMiddleware:
+    """Outside sessions, CSRF and CSP in MIDDLEWARE: a cached page already carries the
+    headers they added."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self._cacheable_request(request):
+            return self.get_response(request)
+        generation = cache.get_or_set(GENERATION_KEY, 0, None)
+        key = _page_key(request, generation)
+        response = cache.get(key)
+        if response is not None:
+            return response
+        response = self.get_response(request)
+        if self._cacheable_response(response):
+            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+        return response
+
+    @staticmethod
+    def _cacheable_request(request) -> bool:
+        return (
+            settings.PAGE_CACHE_SECONDS > 0
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path.startswith(NEVER_CACHED_PREFIXES)
+        )
+
+    @staticmethod
+    def _cacheable_response(response) -> bool:
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.cookies
+            and not response.streaming
+            and "private" not in cache_control
+            and "no-store" not in cache_control
+        )
+
+
+# Site and routing --------------------------------------------------------------------------
+
+
+def fetch_for_serving(model, pk):
+    """The page as its own type, with the related rows its template shows joined in."""
+    queryset = model._default_manager.all()
+    if related := getattr(model, "serve_select_related", ()):
+        queryset = queryset.select_related(*related)  # never empty: that would join every FK
+    return queryset.get(pk=pk)
+
+
+class CachedSiteMiddleware:
+    """Wagtail finds the Site for every request, then its root page (two queries). Both come
+    from the shared cache until the next content change; the root page as its own type with
+    what its template shows, ready for routing and for the home page itself.
+    Must come after CommonMiddleware, which rejects hosts not in ALLOWED_HOSTS."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        hostname = split_domain_port(request.get_host())[0]
+        request._wagtail_site = cached_until_content_changes(  # read by Site.find_for_request
+            f"site:{hostname}:{request.get_port()}", lambda: self._find_site(request)
+        )
+        return self.get_response(request)
+
+    @staticmethod
+    def _find_site(request):
+        site = Site._find_for_request(request)
+        if site is not None:
+            site.root_page = fetch_for_serving(site.root_page.specific_class, site.root_page_id)
+        return site
+
+
+class ServedPageMixin:
+    """What serving needs from every public page type. A page model lists in
+    `serve_select_related` the related rows its own template shows; they are fetched with
+    the page when it is routed."""
+
+    serve_select_related: tuple[str, ...] = ()
+
+    @cached_property
+    def breadcrumb_trail(self) -> list[Page]:
+        """The pages from home down to this one; the template and the JSON-LD share it.
+        `route` sets it from the pages it has already fetched."""
+        return [*self.get_ancestors().filter(depth__gte=2), self]
+
+    def get_view_restrictions(self):
+        """Wagtail checks every page view against the restrictions of the page and its
+        ancestors (two queries). The clinic restricts no page, so while none exists at all
+        there is nothing to check."""
+        if not any_view_restriction():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+    def route(self, request, path_components):
+        """Find the page for a URL in two queries whatever its depth: the pages along the path
+        by their url_path, then the last one as its own type. Wagtail's default walks down one
+        level at a time (two queries per level). Falls back to that walk for any page type
+        that routes itself (none does today) and to report a missing page."""
+        if not path_components:
+            return super().route(request, path_components)
+        url_paths = [
+            self.url_path + "".join(f"{slug}/" for slug in path_components[:depth])
+            for depth in range(1, len(path_components) + 1)
+        ]
+        path_pages = list(
+            Page.objects.descendant_of(self).filter(url_path__in=url_paths).order_by("depth")
+        )
+        if [page.url_path for page in path_pages] != url_paths or any(
+            page.specific_class is None
+            or page.specific_class.route not in (Page.route, ServedPageMixin.route)
+            for page in path_pages
+        ):
+            return super().route(request, path_components)
+        model = path_pages[-1].specific_class
+        try:
+            page = fetch_for_serving(model, path_pages[-1].pk)
+        except model.DoesNotExist as error:  # deleted since the first query
+            raise Http404 from error
+        page._cached_parent_obj = path_pages[-2] if len(path_pages) > 1 else self
+        page.breadcrumb_trail = [self, *path_pages[:-1], page]
+        return page.route(request, [])

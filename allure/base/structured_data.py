@@ -1,0 +1,120 @@
+"""schema.org structured data built from the page fields, never typed in by hand.
+
+Each function returns a plain dict; `{% json_ld %}` renders them into the page head.
+"""
+
+from itertools import groupby
+
+from allure.base.models import ClinicSettings, OpeningHours
+
+SCHEMA = "https://schema.org"
+SCHEMA_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def _site_root_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+def opening_hours_specification(hours) -> list[dict]:
+    """Groups days that share the same opening period, as search engines prefer."""
+    periods = sorted(hours, key=lambda period: (period.opens, period.closes, period.weekday))
+    return [
+        {
+            "@type": "OpeningHoursSpecification",
+            "dayOfWeek": [SCHEMA_DAYS[period.weekday] for period in group],
+            "opens": opens.strftime("%H:%M"),
+            "closes": closes.strftime("%H:%M"),
+        }
+        for (opens, closes), group in groupby(periods, key=lambda p: (p.opens, p.closes))
+    ]
+
+
+def postal_address(clinic) -> dict:
+    return {
+        "@type": "PostalAddress",
+        "streetAddress": clinic.street_address,
+        "addressLocality": clinic.locality,
+        "addressRegion": clinic.region,
+        "postalCode": clinic.postal_code,
+        "addressCountry": "US",
+    }
+
+
+def clinic(request) -> dict:
+    settings = ClinicSettings.load(request_or_site=request)
+    same_as = [url for url in (settings.facebook_url, settings.instagram_url) if url]
+    data = {
+        "@context": SCHEMA,
+        "@type": "MedicalClinic",
+        "name": settings.name,
+        "url": _site_root_url(request),
+        "telephone": settings.phone,
+        "email": settings.email,
+        "address": postal_address(settings),
+        "openingHoursSpecification": opening_hours_specification(OpeningHours.cached()),
+        "medicalSpecialty": "PlasticSurgery",
+    }
+    if same_as:
+        data["sameAs"] = same_as
+    return data
+
+
+def breadcrumbs(page, request) -> dict:
+    return {
+        "@context": SCHEMA,
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": crumb.title,
+                "item": crumb.get_full_url(request),
+            }
+            for position, crumb in enumerate(page.breadcrumb_trail, start=1)
+        ],
+    }
+
+
+def physician(doctor, request) -> dict:
+    clinic_settings = ClinicSettings.load(request_or_site=request)
+    return {
+        "@context": SCHEMA,
+        "@type": "Physician",
+        "name": doctor.title,
+        "description": doctor.summary,
+        "url": doctor.get_full_url(request),
+        "medicalSpecialty": "PlasticSurgery",
+        "telephone": clinic_settings.phone,
+        "address": postal_address(clinic_settings),
+    }
+
+
+def medical_procedure(procedure, request) -> dict:
+    data = {
+        "@context": SCHEMA,
+        "@type": "MedicalProcedure",
+        "name": procedure.title,
+        "description": procedure.summary,
+        "url": procedure.get_full_url(request),
+        "procedureType": f"{SCHEMA}/{procedure.procedure_type}",
+        "bodyLocation": ", ".join(area.name for area in procedure.areas.all()),
+        "howPerformed": ", ".join(tech.name for tech in procedure.technologies.all()),
+    }
+    if procedure.sun_care:
+        data["followup"] = procedure.sun_care
+    return data
+
+
+def faq_page(faqs) -> dict:
+    return {
+        "@context": SCHEMA,
+        "@type": "FAQPage",
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": faq.question,
+                "acceptedAnswer": {"@type": "Answer", "text": faq.answer},
+            }
+            for faq in faqs
+        ],
+    }

@@ -1,0 +1,532 @@
+"""The demo procedures and testimonials: facts as fields, prose written for this site.
+
+Skin resurfacing carries every fact of the clinic's current page (shared/seed); the others
+are realistic outlines an editor would refine with Dr. Walker. `load` builds them under the
+page and with the doctor that the top-floor loader hands over.
+"""
+
+import datetime as dt
+import functools
+
+from allure.base import demo_images
+from allure.base.demo import narrative, publish
+from procedures.models import (
+    ProcedureCategory,
+    ProcedureCondition,
+    ProcedureFAQ,
+    ProcedureIndexPage,
+    ProcedurePage,
+    ProcedureTechnology,
+    ProcedureType,
+    RecoveryStage,
+    RelatedProcedure,
+    Testimonial,
+    TreatmentArea,
+)
+
+
+def stages(*rows) -> list[RecoveryStage]:
+    return [
+        RecoveryStage(
+            depth=depth,
+            examples=examples,
+            anaesthesia=anaesthesia,
+            treatments=treatments,
+            days_min=low,
+            days_max=high,
+        )
+        for depth, examples, anaesthesia, treatments, low, high in rows
+    ]
+
+
+def conditions(*names):
+    return [ProcedureCondition(name=name) for name in names]
+
+
+def areas(common, other=()):
+    return [TreatmentArea(name=n, is_common=True) for n in common] + [
+        TreatmentArea(name=n) for n in other
+    ]
+
+
+def technologies(*pairs):
+    return [ProcedureTechnology(name=name, description=text) for name, text in pairs]
+
+
+def faqs(*pairs):
+    return [ProcedureFAQ(question=q, answer=a) for q, a in pairs]
+
+
+def procedures() -> list[dict]:
+    """Fresh field values and unsaved inline items on every call."""
+    skin_resurfacing = {
+        "title": "Skin resurfacing",
+        "slug": "skin-resurfacing",
+        "category": ProcedureCategory.SKIN,
+        "procedure_type": ProcedureType.NONINVASIVE,
+        "summary": (
+            "Laser treatment without surgery that lifts away tired, sun-worn skin and prompts "
+            "your skin to build fresh collagen, for smoother texture and a more even tone."
+        ),
+        "search_description": (
+            "Laser skin resurfacing in Jackson, MS with Dr. Walker: Erbium:YAG and CO2 lasers, "
+            "full-field or fractional, recovery from 2–3 days. Book a consultation."
+        ),
+        "palette": "rose",
+        "what_it_is": narrative(
+            "Skin resurfacing is a non-surgical laser treatment for skin that has lost its "
+            "smoothness and clarity. The laser gently removes the outermost, damaged layer of "
+            "skin and, at the same time, wakes up the deeper layers so they produce new collagen "
+            "and remodel the collagen already there.",
+            "We use two kinds of laser, Erbium:YAG and CO2, and treat in one of two ways: "
+            "full-field, where the whole surface of the area is treated, or fractional, where "
+            "only a fraction of the skin is treated so it heals faster.",
+        ),
+        "technologies": technologies(
+            ("Erbium:YAG laser", "Precise laser light that removes very thin layers of skin."),
+            ("CO2 laser", "A stronger laser for deeper correction of wrinkles and scars."),
+            ("Full-field resurfacing", "Treats 100% of the skin's surface in the chosen area."),
+            (
+                "Fractional resurfacing",
+                "Treats a fraction of the skin in a fine pattern; the untouched skin in between "
+                "means a quicker recovery.",
+            ),
+        ),
+        "how_it_works": narrative(
+            "Dr. Walker decides how deep the laser goes. That depth depends on the condition of "
+            "your skin, the result you hope for and how much downtime you are comfortable with.",
+            "The treated surface grows back with fresh, healthy cells, so skin looks younger and "
+            "rested. Underneath, the laser's warmth stimulates new collagen, which makes the "
+            "skin thicker and more resilient over the following months.",
+        ),
+        "conditions": conditions(
+            "Fine lines to deeper wrinkles",
+            "Scars",
+            "Aged or sun-damaged skin",
+            "Liver spots",
+            "Dull complexion",
+            "Irregular pigmentation",
+            "Poor skin tone and texture",
+        ),
+        "areas": areas(["Face", "Neck"], ["Chest", "Hands"]),
+        "treatments_min": 1,
+        "treatments_max": None,
+        "treatments_note": (
+            "A single treatment can give an excellent result, but the number varies from one "
+            "patient to the next. Lighter peels, such as a nanolaser peel or a microlaser peel, "
+            "are done as a series, while a deeper resurfacing usually needs only one treatment. "
+            "How much downtime you can accept helps decide the depth, and so the number."
+        ),
+        "typical_treatment": narrative(
+            "We cleanse the skin of the area being treated and protect your eyes with safety "
+            "shields. The laser handpiece is held just above your skin while a computer-guided "
+            "scanner moves the beam evenly across the area."
+        ),
+        "duration_min_minutes": 15,
+        "duration_max_minutes": 30,
+        "duration_note": "It depends on the size of the area; deeper treatments can take longer.",
+        "comfort_note": (
+            "How it feels differs from person to person and depends mostly on depth. Shallow "
+            "treatments are usually comfortable with a topical anaesthetic cream; deeper ones may "
+            "need a local anaesthetic injected under the skin."
+        ),
+        "results_first_visible": "About a week, when makeup can go on",
+        "results_develop_months_min": 4,
+        "results_develop_months_max": 6,
+        "results": narrative(
+            "Once the new surface has grown back, after about a week, you can cover it with "
+            "makeup and you will already notice smoother texture, a more even tone and softer "
+            "wrinkles.",
+            "Deeper treatments keep working: new collagen forms over the next 4 to 6 months, and "
+            "skin can become steadily firmer and more resilient during that time.",
+        ),
+        "recovery_milestone": "before makeup can be applied",
+        "recovery_stages": stages(
+            (
+                "Shallow",
+                "nanolaser or microlaser peel",
+                "Topical anaesthetic cream",
+                "Usually a series",
+                2,
+                3,
+            ),
+            (
+                "Medium or fractional",
+                "medium-depth peel or fractional laser",
+                "Topical anaesthetic; local if needed",
+                "One or a few",
+                4,
+                7,
+            ),
+            (
+                "Deep",
+                "full-field resurfacing",
+                "Local anaesthetic under the skin",
+                "Usually a single treatment",
+                7,
+                10,
+            ),
+        ),
+        "recovery": narrative(
+            "Straight afterwards the skin is red and feels much like a sunburn, and the treated "
+            "area may swell a little. How long healing takes depends above all on the depth of "
+            "the treatment.",
+            "You go home with aftercare instructions written for your depth of treatment. They "
+            "may include pain relief and an ointment that keeps the skin moist while it heals, "
+            "and we recommend the skin care products that suit your new skin.",
+        ),
+        "sun_care": (
+            "Newly treated skin is sensitive to ultraviolet light: stay out of direct sun until "
+            "you have fully healed. After that, wear sun protection every day to guard your "
+            "result against new sun damage and premature aging."
+        ),
+        "doctors_take": narrative(
+            "Many people who ask me about facial rejuvenation are really bothered by their skin: "
+            "it has lost its quality and its glow. A good skin care routine at home helps over "
+            "time, but it cannot match what laser resurfacing does, and how quickly. Resurfacing "
+            "corrects signs of aging and gives a sound foundation that you then keep up with good "
+            "skin care and lighter treatments such as chemical peels or Forever Young BBL.",
+            "The real craft is fitting the treatment to the person. I weigh two things: how much "
+            "correction your skin needs and how much downtime you can take. With those settled, "
+            "I can plan a treatment that is right for you.",
+            "Resurfacing also works hand in hand with surgery. A face or neck lift corrects what "
+            "gravity has done and dermal fillers restore lost volume; laser resurfacing then adds "
+            "the “wow” that can take results beyond what patients expected.",
+        ),
+        "faqs": faqs(
+            (
+                "Is laser skin resurfacing surgery?",
+                "No. It is a non-surgical treatment: the laser works on the skin's surface and the "
+                "layers just beneath it, with no incisions.",
+            ),
+            (
+                "When can I wear makeup again?",
+                "After about a week for most treatments. Shallow peels heal in 2–3 days, medium or "
+                "fractional treatments in 4–7 days, and deep treatments in 7–10 days.",
+            ),
+            (
+                "How long does a treatment take?",
+                "Usually 15 to 30 minutes, depending on the size of the area; deeper treatments "
+                "may take longer.",
+            ),
+        ),
+        "related": ["facelift", "neck-lift", "dermal-fillers", "chemical-peel", "bbl-photofacial"],
+    }
+
+    other_procedures = [
+        {
+            "title": "Facelift",
+            "slug": "facelift",
+            "category": ProcedureCategory.FACE,
+            "procedure_type": ProcedureType.SURGICAL,
+            "summary": (
+                "Surgery that lifts and firms sagging skin and tissue of the lower face and jaw, "
+                "for a refreshed look that still looks like you."
+            ),
+            "palette": "sand",
+            "what_it_is": narrative(
+                "A facelift repositions the deeper tissues of the lower face and removes excess "
+                "skin, softening jowls and deep folds caused by gravity and time."
+            ),
+            "technologies": technologies(
+                ("Deep-plane or SMAS lift", "The supporting layer under the skin is lifted too."),
+            ),
+            "how_it_works": narrative(
+                "Discreet incisions around the ears let Dr. Walker lift the underlying tissue "
+                "into a younger position before the skin is gently redraped."
+            ),
+            "conditions": conditions("Jowls", "Deep folds from nose to mouth", "Loose facial skin"),
+            "areas": areas(["Lower face", "Jawline"]),
+            "treatments_min": 1,
+            "treatments_max": 1,
+            "treatments_note": "A single operation; results last for many years.",
+            "typical_treatment": narrative(
+                "The operation takes place in an accredited surgical facility under anaesthesia, "
+                "and you go home the same day or after one night."
+            ),
+            "duration_min_minutes": 120,
+            "duration_max_minutes": 240,
+            "comfort_note": "Discomfort afterwards is usually mild and eased with pain relief.",
+            "results_first_visible": "Once swelling settles, after 2–3 weeks",
+            "results_develop_months_min": 3,
+            "results_develop_months_max": 6,
+            "recovery_milestone": "before returning to social activities",
+            "recovery_stages": stages(
+                ("Typical recovery", "", "General anaesthesia or sedation", "One", 10, 14)
+            ),
+            "recovery": narrative(
+                "Expect swelling and bruising for the first two weeks. Most patients return to "
+                "desk work after about two weeks and to exercise after four to six."
+            ),
+            "sun_care": "Protect healing scars from the sun for a year so they fade well.",
+            "related": ["neck-lift", "skin-resurfacing", "eyelid-surgery"],
+        },
+        {
+            "title": "Neck lift",
+            "slug": "neck-lift",
+            "category": ProcedureCategory.FACE,
+            "procedure_type": ProcedureType.SURGICAL,
+            "summary": (
+                "Tightens loose neck skin and muscle bands for a smoother, more defined "
+                "neck and jawline."
+            ),
+            "palette": "clay",
+            "what_it_is": narrative(
+                "A neck lift treats loose skin, visible muscle bands and fullness under the chin. "
+                "It is often combined with a facelift."
+            ),
+            "conditions": conditions("Loose neck skin", "Neck bands", "Fullness under the chin"),
+            "areas": areas(["Neck", "Under the chin"]),
+            "treatments_min": 1,
+            "treatments_max": 1,
+            "typical_treatment": narrative(
+                "Small incisions under the chin and behind the ears allow the muscle to be "
+                "tightened and excess skin removed."
+            ),
+            "duration_min_minutes": 90,
+            "duration_max_minutes": 180,
+            "results_first_visible": "After 2–3 weeks, as swelling eases",
+            "results_develop_months_min": 3,
+            "results_develop_months_max": 6,
+            "recovery_milestone": "before returning to social activities",
+            "recovery_stages": stages(
+                ("Typical recovery", "", "General anaesthesia or sedation", "One", 7, 14)
+            ),
+            "recovery": narrative("A supportive garment helps for the first week or so."),
+            "sun_care": "Keep scars covered or protected with sunscreen while they mature.",
+            "related": ["facelift", "skin-resurfacing"],
+        },
+        {
+            "title": "Dermal fillers",
+            "slug": "dermal-fillers",
+            "category": ProcedureCategory.INJECTABLES,
+            "procedure_type": ProcedureType.PERCUTANEOUS,
+            "summary": (
+                "Gentle injections that restore lost volume to cheeks, lips and folds, with "
+                "results you see the same day."
+            ),
+            "palette": "dusk",
+            "what_it_is": narrative(
+                "Dermal fillers are soft gels, most often hyaluronic acid, placed beneath the "
+                "skin to restore volume that fades with age."
+            ),
+            "technologies": technologies(
+                ("Hyaluronic acid fillers", "Similar to a substance the skin makes itself."),
+            ),
+            "conditions": conditions("Hollow cheeks", "Thin lips", "Smile lines"),
+            "areas": areas(["Cheeks", "Lips"], ["Under-eye hollows", "Jawline"]),
+            "treatments_min": 1,
+            "treatments_max": 1,
+            "treatments_note": "One session, with occasional top-ups to maintain the result.",
+            "typical_treatment": narrative(
+                "After a numbing cream, fine injections place the filler exactly where it is "
+                "needed. You can usually return to your day straight away."
+            ),
+            "duration_min_minutes": 15,
+            "duration_max_minutes": 45,
+            "results_first_visible": "Right away",
+            "recovery_milestone": "of mild swelling or bruising",
+            "recovery_stages": stages(("Typical", "", "Numbing cream", "One", 0, 2)),
+            "sun_care": "Avoid strong sun and heat for a day or two while swelling settles.",
+            "related": ["skin-resurfacing", "bbl-photofacial"],
+        },
+        {
+            "title": "Chemical peel",
+            "slug": "chemical-peel",
+            "category": ProcedureCategory.SKIN,
+            "procedure_type": ProcedureType.NONINVASIVE,
+            "summary": (
+                "A carefully chosen solution that renews the skin's surface, brightening "
+                "dull skin and evening out tone."
+            ),
+            "palette": "sand",
+            "what_it_is": narrative(
+                "A chemical peel uses a solution applied to the skin to loosen and lift away the "
+                "outer layer, revealing fresher skin beneath."
+            ),
+            "conditions": conditions("Dull skin", "Uneven tone", "Fine lines", "Mild acne scars"),
+            "areas": areas(["Face"], ["Neck", "Chest", "Hands"]),
+            "treatments_min": 3,
+            "treatments_max": 6,
+            "treatments_note": "Light peels work best as a series a few weeks apart.",
+            "typical_treatment": narrative(
+                "The skin is cleansed, the peel applied for a few minutes and then neutralised "
+                "or removed. A warm tingling is normal."
+            ),
+            "duration_min_minutes": 20,
+            "duration_max_minutes": 40,
+            "results_first_visible": "Once peeling ends, after a few days",
+            "recovery_milestone": "of flaking or peeling",
+            "recovery_stages": stages(
+                ("Light", "", "None needed", "A series", 1, 3),
+                ("Medium", "", "Cooling fan; mild pain relief", "One or two", 5, 7),
+            ),
+            "sun_care": "Daily broad-spectrum sunscreen keeps the new skin even and healthy.",
+            "related": ["skin-resurfacing", "bbl-photofacial"],
+        },
+        {
+            "title": "BBL photofacial",
+            "slug": "bbl-photofacial",
+            "category": ProcedureCategory.SKIN,
+            "procedure_type": ProcedureType.NONINVASIVE,
+            "summary": (
+                "BroadBand Light fades sun spots and redness and keeps skin looking younger "
+                "with little or no downtime."
+            ),
+            "palette": "rose",
+            "what_it_is": narrative(
+                "BBL (BroadBand Light) is a light-based treatment, sometimes called Forever Young "
+                "BBL, that targets brown spots and redness and helps skin behave younger."
+            ),
+            "technologies": technologies(
+                ("BroadBand Light (BBL)", "Filtered pulses of light, not a laser."),
+            ),
+            "conditions": conditions("Sun spots", "Redness and small veins", "Uneven tone"),
+            "areas": areas(["Face"], ["Neck", "Chest", "Hands", "Arms"]),
+            "treatments_min": 3,
+            "treatments_max": 5,
+            "treatments_note": (
+                "A series a month apart, then one or two maintenance sessions a year."
+            ),
+            "typical_treatment": narrative(
+                "A cool gel is applied and short flashes of light pass over the skin. Most "
+                "patients describe a warm snap, like a rubber band."
+            ),
+            "duration_min_minutes": 20,
+            "duration_max_minutes": 30,
+            "results_first_visible": "About a week, as spots darken and flake away",
+            "recovery_milestone": "of light redness",
+            "recovery_stages": stages(("Typical", "", "None usually needed", "A series", 0, 2)),
+            "sun_care": "Avoid tanning for a few weeks before and after each session.",
+            "related": ["skin-resurfacing", "chemical-peel", "dermal-fillers"],
+        },
+        {
+            "title": "Eyelid surgery",
+            "slug": "eyelid-surgery",
+            "category": ProcedureCategory.FACE,
+            "procedure_type": ProcedureType.SURGICAL,
+            "summary": (
+                "Blepharoplasty removes heavy skin and puffiness around the eyes for a more "
+                "rested, open look."
+            ),
+            "palette": "sage",
+            "what_it_is": narrative(
+                "Eyelid surgery (blepharoplasty) removes excess skin and, where needed, fat from "
+                "the upper or lower eyelids."
+            ),
+            "conditions": conditions("Heavy upper lids", "Under-eye bags", "Tired appearance"),
+            "areas": areas(["Upper eyelids", "Lower eyelids"]),
+            "treatments_min": 1,
+            "treatments_max": 1,
+            "typical_treatment": narrative(
+                "Incisions follow the natural creases of the eyelid so scars are hard to see."
+            ),
+            "duration_min_minutes": 60,
+            "duration_max_minutes": 120,
+            "results_first_visible": "After 1–2 weeks",
+            "results_develop_months_min": 2,
+            "results_develop_months_max": 3,
+            "recovery_milestone": "before most bruising has faded",
+            "recovery_stages": stages(
+                ("Typical recovery", "", "Local anaesthetic with sedation", "One", 7, 14)
+            ),
+            "sun_care": "Sunglasses and sunscreen protect the healing eyelids.",
+            "related": ["facelift", "skin-resurfacing"],
+        },
+    ]
+    return [skin_resurfacing, *other_procedures]
+
+
+TESTIMONIALS = [
+    {
+        "patient_name": "Pam",
+        "town": "Wesson, MS",
+        "quote": (
+            "It all went better than I had dared to hope. The result is wonderful and I "
+            "still look like me. I would recommend Dr. Walker to anyone, and I'll keep coming "
+            "back to him."
+        ),
+        "procedures": ["skin-resurfacing"],
+    },
+    {
+        "patient_name": "Denise R.",
+        "town": "Brandon, MS",
+        "quote": (
+            "Everyone at the clinic made me feel at ease. My friends say I look rested, and "
+            "nobody can tell exactly why."
+        ),
+        "procedures": ["facelift", "neck-lift"],
+    },
+    {
+        "patient_name": "Carla",
+        "town": "Madison, MS",
+        "quote": (
+            "Dr. Walker explained every option and never pushed. The sun spots on my cheeks "
+            "are gone after three sessions."
+        ),
+        "procedures": ["bbl-photofacial", "skin-resurfacing"],
+    },
+    {
+        "patient_name": "Angela T.",
+        "town": "Clinton, MS",
+        "quote": "Subtle, natural and quick. I was back at work the same afternoon.",
+        "procedures": ["dermal-fillers"],
+    },
+]
+
+
+def load(*, home, doctor) -> dict[str, ProcedurePage]:
+    """The procedure index under `home`, every procedure (performed by `doctor`) with its
+    related procedures, and the testimonials. Returns the procedures by slug."""
+    index = publish(
+        home,
+        ProcedureIndexPage(
+            title="Procedures",
+            slug="procedures",
+            show_in_menus=True,
+            intro=(
+                "Treatments for skin, face and body, each explained plainly: what it "
+                "does, how it feels and how long recovery takes."
+            ),
+        ),
+    )
+    by_slug = _procedures(index, doctor)
+    _testimonials(by_slug)
+    return by_slug
+
+
+def _procedures(index, doctor) -> dict[str, ProcedurePage]:
+    by_slug, related = {}, {}
+    for seed, data in enumerate(procedures()):
+        related[data["slug"]] = data.pop("related", [])
+        palette = data.pop("palette")
+        data["hero_image"] = demo_images.demo_image(
+            f"{data['title']} hero",
+            f"Abstract, softly lit {palette} tones",
+            functools.partial(demo_images.abstract, palette, seed),
+        )
+        page = publish(index, ProcedurePage(doctor=doctor, **data))
+        by_slug[page.slug] = page
+    for slug, related_slugs in related.items():
+        page = by_slug[slug]
+        if not page.related_procedures.exists():
+            for order, other in enumerate(related_slugs):
+                RelatedProcedure.objects.create(
+                    page=page, procedure=by_slug[other], sort_order=order
+                )
+    return by_slug
+
+
+def _testimonials(by_slug):
+    for data in TESTIMONIALS:
+        testimonial, created = Testimonial.objects.get_or_create(
+            patient_name=data["patient_name"],
+            town=data["town"],
+            defaults={
+                "quote": data["quote"],
+                "consent_given_on": dt.date(2026, 9, 1),
+                "is_published": True,
+            },
+        )
+        if created:
+            testimonial.procedures.set(by_slug[slug] for slug in data["procedures"])

@@ -1,0 +1,107 @@
+"""What every page shares (the site, clinic settings, menu, footer, hours, whether any page
+is private) is kept in the shared cache under the content generation: each change an editor
+makes shows on the next visit, in any process, since nothing is kept in the process itself."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from wagtail.models import Page, PageViewRestriction
+
+from allure.base.models import ClinicSettings, Closure, FooterLink, OpeningHours
+from allure.base.serving import GENERATION_KEY, cached_until_content_changes
+from allure.site.models import HomePage
+
+pytestmark = pytest.mark.django_db
+
+
+def header(client, url="/"):
+    return client.get(url).content.decode().split("</header>")[0]
+
+
+def test_a_new_phone_number_shows_at_once(demo, client):
+    assert "(601) 555-0142" in header(client)
+    clinic = ClinicSettings.load()
+    clinic.phone = "(601) 555-0199"
+    clinic.save()
+    assert "(601) 555-0199" in header(client)
+    assert "(601) 555-0199" in header(client, "/procedures/skin-resurfacing/")
+
+
+def test_the_menu_follows_show_in_menus(demo, client):
+    assert 'href="/contact/"' in header(client)
+    contact = Page.objects.get(url_path__endswith="/contact/").specific
+    contact.show_in_menus = False
+    contact.save_revision().publish()
+    assert 'href="/contact/"' not in header(client)
+
+
+def test_a_new_footer_link_shows_at_once(demo, client):
+    client.get("/")
+    FooterLink.objects.create(
+        settings=ClinicSettings.load(),
+        page=Page.objects.get(url_path__endswith="/contact/"),
+        label="Visit",
+    )
+    footer = client.get("/").content.decode().split('aria-label="Footer"')[1]
+    assert ">Visit</a>" in footer
+
+
+def test_changed_hours_and_a_new_closure_show_on_the_contact_page(demo, client):
+    client.get("/contact/")
+    OpeningHours.objects.filter(weekday=0).update(opens=dt.time(7, 15))  # no signal...
+    Closure.objects.create(
+        starts_on=dt.date.today() + dt.timedelta(days=3),
+        ends_on=dt.date.today() + dt.timedelta(days=3),
+        reason="Staff training",
+    )  # ...but this save clears the generation, as any editor's change does
+    html = client.get("/contact/").content.decode()
+    assert "7:15 AM" in html
+    assert "Staff training" in html
+
+
+def test_publishing_the_home_page_shows_at_once(demo, client):
+    client.get("/")
+    home = HomePage.objects.get()
+    home.hero_heading = "A freshly published promise"
+    home.save_revision().publish()
+    assert "A freshly published promise" in client.get("/").content.decode()
+
+
+def test_making_a_page_private_takes_effect_at_once(demo, client):
+    url = "/procedures/skin-resurfacing/"
+    assert client.get(url).status_code == 200
+    assert 'href="/procedures/skin-resurfacing/"' in client.get("/procedures/").content.decode()
+    page = Page.objects.get(url_path__endswith="/skin-resurfacing/")
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    assert client.get(url).status_code == 302  # to the login page
+    assert 'href="/procedures/skin-resurfacing/"' not in client.get("/procedures/").content.decode()
+
+
+def test_a_change_seen_by_another_process_reaches_this_one(demo, client):
+    """Another process changes the database and bumps the shared generation: this process
+    serves the change, so it kept nothing of its own."""
+    assert "(601) 555-0142" in header(client)
+    ClinicSettings.objects.update(phone="(601) 555-0123")  # no signal: still cached here
+    assert "(601) 555-0142" in header(client)
+    cache.incr(GENERATION_KEY)
+    assert "(601) 555-0123" in header(client)
+
+
+def test_a_change_clears_again_once_committed(demo, django_capture_on_commit_callbacks):
+    """A visit between the first bump and the commit may store the old rows under the new
+    generation; the bump after the commit retires them."""
+    with django_capture_on_commit_callbacks(execute=True):
+        Closure.objects.create(
+            starts_on=dt.date(2031, 1, 1), ends_on=dt.date(2031, 1, 1), reason="X"
+        )
+        cached_until_content_changes("closures", lambda: ["the old rows"])
+    assert "X" in [closure.reason for closure in Closure.cached()]
+
+
+def test_routing_still_finds_only_live_pages_that_exist(demo, client):
+    assert client.get("/procedures/no-such-procedure/").status_code == 404
+    assert client.get("/no-such-section/skin-resurfacing/").status_code == 404
+    page = Page.objects.get(url_path__endswith="/skin-resurfacing/")
+    page.unpublish()
+    assert client.get("/procedures/skin-resurfacing/").status_code == 404

@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE ?= allure.settings.dev
 
-.PHONY: run test lint check pytest screenshots lighthouse bench clean venv
+.PHONY: run test lint check pytest screenshots lighthouse bench scale-test clean venv
 
 # The environment is rebuilt only when the declared dependencies change.
 $(VENV)/.installed: pyproject.toml
@@ -46,6 +46,10 @@ lighthouse: venv
 # Load benchmark: gunicorn + PostgreSQL (+ Redis when REDIS_URL is set), wrk from outside.
 bench: venv
 	$(PY) scripts/bench.py
+
+# Two app nodes, one PostgreSQL, one Redis, two workers: edits, races, emails, rate limits.
+scale-test: venv
+	DATABASE_URL=$${DATABASE_URL:-postgres://allure:allure@127.0.0.1:5432/allure} $(PY) scripts/scale_test.py
 
 # Full-page screenshots of every public page type at phone and desktop width (var/screenshots);
 # the first screen of the procedure page at both widths goes to docs/screenshots for the README.

@@ -21,10 +21,16 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-import psycopg
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from scripts.prodserver import PYTHON, ROOT, production_env, production_server  # noqa: E402
+from scripts.prodserver import (  # noqa: E402
+    PYTHON,
+    ROOT,
+    fresh_database,
+    gunicorn,
+    production_env,
+    production_server,
+    varnish,
+)
 
 PAGES = {
     "home": "/",
@@ -33,14 +39,6 @@ PAGES = {
     "booking form": "/consultation/",
 }
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def fresh_database(url: str) -> None:
-    """Every run starts from an empty database: the same demo content, no earlier bookings."""
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def wrk(url: str, seconds: int, connections: int) -> dict:
@@ -60,6 +58,7 @@ def wrk(url: str, seconds: int, connections: int) -> dict:
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50": latency("50"),
         "p99": latency("99"),
@@ -187,6 +186,14 @@ def closest_static_file(size: int) -> str:
     return "/static/" + best.relative_to(static_root).as_posix()
 
 
+def measured(server, url: str, seconds: int, connections: int) -> dict:
+    """One wrk run, with the app servers' CPU milliseconds per request it cost."""
+    cpu_before = server.cpu_seconds()
+    result = wrk(url, seconds, connections)
+    cpu = server.cpu_seconds() - cpu_before
+    return {**result, "cpu_ms": 1000 * cpu / max(result["requests"], 1)}
+
+
 def median_of(runs: list[dict]) -> dict:
     return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
 
@@ -208,7 +215,8 @@ def main() -> int:
 
     env = production_env(args.database_url)
     extra = {"BOOKING_CLIENT_IP_HEADER": "HTTP_X_REAL_IP"}
-    with production_server(args.database_url, workers=args.workers, **extra) as base:
+    with production_server(args.database_url, workers=args.workers, **extra) as server:
+        base = server.url
         page_size = len(
             subprocess.run(
                 ["curl", "-s", base + PAGES["skin resurfacing"]], capture_output=True, check=True
@@ -218,17 +226,38 @@ def main() -> int:
         runs = {name: [] for name in targets}
         for _ in range(3):
             for name, path in targets.items():
-                runs[name].append(wrk(base + path, args.seconds, args.connections))
+                runs[name].append(measured(server, base + path, args.seconds, args.connections))
         results = {name: median_of(r) for name, r in runs.items()}
+        # The same pages with no page cache at all: what each visit costs when nothing helps.
+        uncached = {}
+        with gunicorn({**env, **extra, "PAGE_CACHE_SECONDS": "0"}, args.workers) as cold:
+            runs = {name: [] for name in targets}
+            for _ in range(3):
+                for name, path in targets.items():
+                    runs[name].append(measured(cold, cold.url + path, args.seconds, 4))
+            uncached = {name: median_of(r)["cpu_ms"] for name, r in runs.items()}
+        # The same pages through Varnish in front (deploy/varnish/allure.vcl), when installed.
+        through_varnish = {}
+        if shutil.which("varnishd"):
+            with varnish(base) as front:
+                runs = {name: [] for name in targets}
+                for _ in range(3):
+                    for name, path in targets.items():
+                        runs[name].append(wrk(front + path, args.seconds, args.connections))
+                through_varnish = {name: median_of(r)["rps"] for name, r in runs.items()}
 
         form = booking_form(base)
         time.sleep(3.5)  # the form refuses posts faster than a person can fill it in
         per_run = min(args.posts, len(form["slots"]) // 3)
         before = stored_requests(env)
-        post_runs = [
-            post_bookings(form, form["slots"][i * per_run : (i + 1) * per_run], args.connections)
-            for i in range(3)
-        ]
+        post_runs = []
+        for i in range(3):
+            cpu_before = server.cpu_seconds()
+            run = post_bookings(
+                form, form["slots"][i * per_run : (i + 1) * per_run], args.connections
+            )
+            cpu_ms = 1000 * (server.cpu_seconds() - cpu_before) / per_run
+            post_runs.append({**run, "cpu_ms": cpu_ms})
         stored = stored_requests(env) - before
         results["booking POST"] = median_of(post_runs)
         counts = json.loads(
@@ -250,13 +279,22 @@ def main() -> int:
     )
     print(
         f"{'target':<18}{'req/s':>10}{'% static':>10}{'p50 ms':>10}{'p99 ms':>10}"
-        f"{'errors':>8}{'queries':>9}"
+        f"{'errors':>8}{'queries':>9}{'CPU ms':>8}{'uncached':>10}{'× static':>10}"
+        f"{'via Varnish req/s':>19}"
     )
+    static_cpu = uncached["static file"]
     for name, r in results.items():
         queries = counts.get(targets.get(name), {}).get("queries", "-")
+        via_varnish = f"{through_varnish[name]:.0f}" if name in through_varnish else "-"
+        cold = (
+            f"{uncached[name]:>10.2f}{uncached[name] / static_cpu:>10.1f}"
+            if name in uncached
+            else f"{'-':>10}{'-':>10}"
+        )
         print(
             f"{name:<18}{r['rps']:>10.0f}{100 * r['rps'] / ceiling:>9.0f}%"
             f"{r['p50']:>10.1f}{r['p99']:>10.1f}{r['errors']:>8.0f}{queries:>9}"
+            f"{r['cpu_ms']:>8.2f}{cold}{via_varnish:>19}"
         )
     posted = 3 * per_run
     print(
@@ -266,7 +304,14 @@ def main() -> int:
     if args.json:
         args.json.write_text(
             json.dumps(
-                {"results": results, "queries": counts, "posted": posted, "stored": stored},
+                {
+                    "results": results,
+                    "through_varnish": through_varnish,
+                    "uncached_cpu_ms": uncached,
+                    "queries": counts,
+                    "posted": posted,
+                    "stored": stored,
+                },
                 indent=2,
             )
         )

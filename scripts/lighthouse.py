@@ -117,7 +117,8 @@ def main() -> int:
     VAR.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=VAR) as tmp:
         database_url = args.database_url or f"sqlite:///{Path(tmp) / 'lighthouse.sqlite3'}"
-        with production_server(database_url) as base_url:
+        with production_server(database_url) as server:
+            base_url = server.url
             results = {name: audit(base_url + path) for name, path in PAGES.items()}
 
     print(f"\n{'page':<18}" + "".join(f"{c:>16}" for c in CATEGORIES) + f"{'KB':>8}")

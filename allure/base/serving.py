@@ -11,24 +11,32 @@ change at once and stale entries simply expire. Booking and admin pages are neve
 The same generation keys the shared fragments every page reads (clinic settings, menu, hours,
 the site): `cached_until_content_changes` keeps them until the next change, for all processes.
 
+In front of the site, a shared HTTP cache (Varnish, a CDN) keeps public pages too: every
+response says whether it may (`Cache-Control: public, s-maxage=...`) or must not (`private,
+no-store`), and every content change purges every public page there (`purge_shared_caches`).
+
 Requests pass through here in this order:
-1. `AnonymousPageCacheMiddleware`: an anonymous GET of a cached page ends here.
+1. `AnonymousPageCacheMiddleware`: an anonymous GET of a cached page ends here; every
+   response leaves labelled for the caches in front.
 2. `CachedSiteMiddleware`: the Site and its root page, from the shared cache.
 3. `ServedPageMixin.route` on the root page: the page for the URL in two queries.
 4. `ServedPageMixin.get_view_restrictions`: nothing to check while no page is private.
 """
 
 import hashlib
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.http import Http404
 from django.http.request import split_domain_port
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.functional import cached_property
+from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 from wagtail.models import Page, PageViewRestriction, Site
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 GENERATION_KEY = "page-cache:generation"
 # Content that appears on public pages: a change to any of these apps' rows clears the cache.
@@ -62,6 +70,42 @@ def clear_page_cache() -> None:
 def clear_page_cache_on_content_change(sender, **kwargs) -> None:
     if sender._meta.app_label in CONTENT_APPS and sender._meta.label_lower not in NOT_CONTENT:
         clear_page_cache()
+        _purge_shared_caches_after_commit()
+
+
+def purge_old_address(sender, instance, **kwargs) -> None:
+    """A page that leaves its address (unpublished, deleted, moved) is purged there too:
+    `purge_shared_caches` only knows the live pages' addresses."""
+    url = instance.get_full_url() if isinstance(instance, Page) else None
+    if url and (before := kwargs.get("url_path_before")):
+        path = urlsplit(url).path
+        site_root = kwargs["url_path_after"][: -len(path) + 1 or None]
+        url = url[: -len(path)] + "/" + before[len(site_root) :]
+    if url and getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        transaction.on_commit(lambda: purge_urls_from_cache([url]))
+
+
+def _purge_shared_caches_after_commit() -> None:
+    """Once per transaction, however many rows it saves (a publish commits a few times:
+    each sends its round of PURGEs, which a cache takes as cheaply as one)."""
+    connection = transaction.get_connection()
+    if not any(entry[1] is purge_shared_caches for entry in connection.run_on_commit):
+        transaction.on_commit(purge_shared_caches)
+
+
+def purge_shared_caches() -> None:
+    """Purge every public page from the caches in front (`WAGTAILFRONTENDCACHE`), by a task.
+
+    All of them, not just the page saved: a title or summary shows on the index, the home
+    page and related procedures, a menu entry or a clinic setting on every page, and the
+    clinic has a few dozen pages. Without a cache in front configured, nothing is sent."""
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    pages = Page.objects.live().public().filter(depth__gt=1).order_by("path")
+    urls = [url for page in pages if (url := page.get_full_url())]
+    roots = {url for page in pages if page.depth == 2 and (url := page.get_full_url())}
+    urls += [root + name for root in sorted(roots) for name in ("sitemap.xml", "robots.txt")]
+    purge_urls_from_cache(urls)
 
 
 def connect_invalidation() -> None:
@@ -73,6 +117,9 @@ def connect_invalidation() -> None:
         (page_unpublished, "unpublish"),
     ):
         signal.connect(clear_page_cache_on_content_change, dispatch_uid=f"page-cache-{name}")
+    for signal, name in ((page_unpublished, "unpublish"), (pre_delete, "delete")):
+        signal.connect(purge_old_address, dispatch_uid=f"shared-cache-gone-{name}")
+    post_page_move.connect(purge_old_address, dispatch_uid="shared-cache-gone-move")
 
 
 # Shared fragments --------------------------------------------------------------------------
@@ -102,45 +149,66 @@ def _page_key(request, generation: int) -> str:
     return f"page-cache:{generation}:{request.method}:{request.get_host()}:{digest}"
 
 
+def shareable_request(request) -> bool:
+    """A request whose answer is the same for everyone: an anonymous read of a public page."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith(NEVER_CACHED_PREFIXES)
+    )
+
+
+def shareable_response(response) -> bool:
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not response.streaming
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+def label_for_shared_caches(request, response) -> None:
+    """Public pages may be kept by any cache in front, and served stale while it refetches
+    or while the site is down; everything else (booking, manage, admin, search, staff,
+    anything that sets a cookie) by none. A view that chose its own policy keeps it."""
+    if shareable_request(request) and shareable_response(response):
+        if "Cache-Control" not in response:
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=0,  # browsers cannot be purged: they ask again (cheaply, from the cache)
+                s_maxage=settings.HTTP_CACHE_SECONDS,
+                stale_while_revalidate=settings.HTTP_CACHE_STALE_WHILE_REVALIDATE,
+                stale_if_error=settings.HTTP_CACHE_STALE_IF_ERROR,
+            )
+    else:
+        add_never_cache_headers(response)
+
+
 class AnonymousPageCacheMiddleware:
     """Outside sessions, CSRF and CSP in MIDDLEWARE: a cached page already carries the
-    headers they added."""
+    headers they added (and sees the cookies they set, which make a response private)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not self._cacheable_request(request):
-            return self.get_response(request)
+        if not (settings.PAGE_CACHE_SECONDS > 0 and shareable_request(request)):
+            response = self.get_response(request)
+            label_for_shared_caches(request, response)
+            return response
         generation = cache.get_or_set(GENERATION_KEY, 0, None)
         key = _page_key(request, generation)
         response = cache.get(key)
         if response is not None:
             return response
         response = self.get_response(request)
-        if self._cacheable_response(response):
+        label_for_shared_caches(request, response)
+        if shareable_response(response):
             cache.set(key, response, settings.PAGE_CACHE_SECONDS)
         return response
-
-    @staticmethod
-    def _cacheable_request(request) -> bool:
-        return (
-            settings.PAGE_CACHE_SECONDS > 0
-            and request.method in ("GET", "HEAD")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and not request.path.startswith(NEVER_CACHED_PREFIXES)
-        )
-
-    @staticmethod
-    def _cacheable_response(response) -> bool:
-        cache_control = response.get("Cache-Control", "")
-        return (
-            response.status_code == 200
-            and not response.cookies
-            and not response.streaming
-            and "private" not in cache_control
-            and "no-store" not in cache_control
-        )
 
 
 # Site and routing --------------------------------------------------------------------------

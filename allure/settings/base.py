@@ -133,6 +133,19 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Several app servers need one place for uploads: S3-compatible object storage (install
+# `django-storages[s3]`; credentials come from the usual AWS_* variables or the instance role).
+if os.environ.get("MEDIA_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["MEDIA_BUCKET"],
+            "endpoint_url": os.environ.get("MEDIA_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("MEDIA_REGION") or None,
+            "custom_domain": os.environ.get("MEDIA_DOMAIN") or None,
+            "file_overwrite": False,
+        },
+    }
 
 # Background work (emails, reminders) runs in a separate worker: `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -178,6 +191,30 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party requests, even in the adm
 
 # How long an anonymous visitor's copy of a public page is reused (0 turns the cache off).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+
+# The HTTP cache in front (Varnish, a CDN): how long it keeps a public page (any content
+# change purges them all), and how long it may serve a stale copy while it refetches or while
+# the site is down.
+HTTP_CACHE_SECONDS = int(os.environ.get("HTTP_CACHE_SECONDS", "300"))
+HTTP_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("HTTP_CACHE_STALE_WHILE_REVALIDATE", "60"))
+HTTP_CACHE_STALE_IF_ERROR = int(os.environ.get("HTTP_CACHE_STALE_IF_ERROR", "86400"))
+# Where to purge changed pages: Varnish or any cache that takes HTTP PURGE (FRONTEND_CACHE_URL),
+# or Cloudflare (CLOUDFLARE_API_TOKEN + CLOUDFLARE_ZONE_ID). None set: nothing is purged.
+if os.environ.get("FRONTEND_CACHE_URL"):
+    WAGTAILFRONTENDCACHE = {
+        "http": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ["FRONTEND_CACHE_URL"],
+        }
+    }
+elif os.environ.get("CLOUDFLARE_API_TOKEN"):
+    WAGTAILFRONTENDCACHE = {
+        "cloudflare": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+            "BEARER_TOKEN": os.environ["CLOUDFLARE_API_TOKEN"],
+            "ZONEID": os.environ.get("CLOUDFLARE_ZONE_ID", ""),
+        }
+    }
 
 # Closed consultation requests are anonymised after this many months.
 BOOKING_RETENTION_MONTHS = int(os.environ.get("BOOKING_RETENTION_MONTHS", "24"))

@@ -32,10 +32,32 @@ from wagtail.signals import page_published, page_unpublished
 
 GENERATION_KEY = "page-cache:generation"
 # Content that appears on public pages: a change to any of these apps' rows clears the cache.
-CONTENT_APPS = {"base", "allure", "procedures", "wagtailcore", "wagtailimages", "wagtailredirects"}
+CONTENT_APPS = {"base", "allure", "procedures", "wagtailimages", "wagtailredirects"}
 # ...except image renditions: made by page views (a new size on first use), derived from an
 # image whose own changes already clear the cache. Clearing on them would empty it on a visit.
 NOT_CONTENT = {"wagtailimages.rendition"}
+# Of Wagtail's own rows only these show on public pages (pages themselves are handled apart).
+# The rest of wagtailcore is bookkeeping written all day long: audit log entries (every
+# front-desk view and export), revisions, workflow and task states, comments, locks, the
+# reference index. Clearing on those would keep a busy site cold.
+WAGTAILCORE_CONTENT = {"wagtailcore.site", "wagtailcore.pageviewrestriction", "wagtailcore.locale"}
+# What saving a draft (or locking) writes on a live page's row: visitors see none of it.
+PAGE_DRAFT_FIELDS = frozenset(
+    {
+        "wagtail_admin_comments",
+        "latest_revision_created_at",
+        "draft_title",
+        "latest_revision",
+        "has_unpublished_changes",
+        "locked",
+        "locked_at",
+        "locked_by",
+    }
+)
+# Query parameters a cached page reads (none today: search, the only page that reads any, is
+# never cached). Any other parameter is left out of the key, so `/?x=1`, `/?x=2`... share
+# the one copy of `/` instead of each filling the cache.
+PAGE_CACHE_QUERY_PARAMETERS: tuple[str, ...] = ()
 NEVER_CACHED_PREFIXES = ("/admin/", "/consultation/", "/documents/", "/search/")
 # Fragments live until the next content change; this only bounds how long a stale copy could
 # be reused if the shared cache ever evicted the generation number itself (it restarts at 0).
@@ -59,8 +81,18 @@ def clear_page_cache() -> None:
     transaction.on_commit(_bump_generation)
 
 
-def clear_page_cache_on_content_change(sender, **kwargs) -> None:
-    if sender._meta.app_label in CONTENT_APPS and sender._meta.label_lower not in NOT_CONTENT:
+def is_content_change(sender, instance, update_fields=None) -> bool:
+    """Whether saving or deleting this row can change what an anonymous visitor sees."""
+    if isinstance(instance, Page):  # any page type, whatever app it lives in
+        return not (update_fields and set(update_fields) <= PAGE_DRAFT_FIELDS)
+    label = sender._meta.label_lower
+    return label in WAGTAILCORE_CONTENT or (
+        sender._meta.app_label in CONTENT_APPS and label not in NOT_CONTENT
+    )
+
+
+def clear_page_cache_on_content_change(sender, instance=None, update_fields=None, **kwargs):
+    if is_content_change(sender, instance, update_fields):
         clear_page_cache()
 
 
@@ -98,7 +130,10 @@ def any_view_restriction() -> bool:
 
 
 def _page_key(request, generation: int) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    read = sorted(
+        (name, value) for name in PAGE_CACHE_QUERY_PARAMETERS for value in request.GET.getlist(name)
+    )
+    digest = hashlib.sha256(f"{request.path}?{read}".encode()).hexdigest()
     return f"page-cache:{generation}:{request.method}:{request.get_host()}:{digest}"
 
 

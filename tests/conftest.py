@@ -9,10 +9,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
+
+from tests.clock import PINNED_NOW
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -74,6 +77,16 @@ def _empty_shared_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """Every test runs at a pinned instant (PINNED_NOW, or one of tests.clock's awkward
+    instants), so the suite passes at any hour of any day. Browser journeys start there and
+    let time run, because the browser and the server wait on each other in real time."""
+    instant = getattr(request, "param", PINNED_NOW)
+    with time_machine.travel(instant, tick=bool(request.node.get_closest_marker("e2e"))) as t:
+        yield t
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ from django.test import override_settings
 from bookings.forms import ConsultationRequestForm, slot_value, started_token
 from bookings.models import ConsultationRequest
 from bookings.phones import normalise_phone
-
 from tests.clock import across_awkward_instants
 
 from .conftest import form_data

@@ -104,8 +104,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, falling back to process memory while Redis is down.
+            "BACKEND": "allure.base.cache_backend.FallbackRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "OPTIONS": {
+                # A Redis that is away must cost milliseconds, not a hung request.
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+                "RETRY_SECONDS": 5,
+            },
         }
     }
 else:

@@ -4,7 +4,8 @@ page is private, and the shared caches (whole pages and fragments) with their in
 
 Most traffic is patients reading procedure pages; those pages are the same for everyone who
 is not logged in, so their HTML is kept in the shared cache (Redis in production) for a
-short while. Any content change (a page published, a testimonial, image, setting, hours or
+short while (and a stale copy for much longer, served only while the database is
+unreachable). Any content change (a page published, a testimonial, image, setting, hours or
 closure saved) bumps a generation number that is part of every key, so editors see their
 change at once and stale entries simply expire. Booking and admin pages are never cached.
 
@@ -129,7 +130,7 @@ def any_view_restriction() -> bool:
 # Whole pages -------------------------------------------------------------------------------
 
 
-def _page_key(request, generation: int) -> str:
+def _page_key(request, generation: int | str) -> str:
     read = sorted(
         (name, value) for name in PAGE_CACHE_QUERY_PARAMETERS for value in request.GET.getlist(name)
     )
@@ -155,6 +156,13 @@ class AnonymousPageCacheMiddleware:
         response = self.get_response(request)
         if self._cacheable_response(response):
             cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            cache.set(_page_key(request, "stale"), response, settings.PAGE_CACHE_STALE_SECONDS)
+        elif response.status_code == 503:
+            # The database is unreachable (allure.base.outage): the last good copy of this
+            # page, however old (up to PAGE_CACHE_STALE_SECONDS), beats an error page.
+            stale = cache.get(_page_key(request, "stale"))
+            if stale is not None:
+                return stale
         return response
 
     @staticmethod

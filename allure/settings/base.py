@@ -96,7 +96,11 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=60,
+        # A kept connection is checked before a request reuses it, so the first request
+        # after PostgreSQL comes back gets a new one instead of a 500.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -185,6 +189,8 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party requests, even in the adm
 
 # How long an anonymous visitor's copy of a public page is reused (0 turns the cache off).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+# How long the last good copy of a page is kept to serve while PostgreSQL is unreachable.
+PAGE_CACHE_STALE_SECONDS = int(os.environ.get("PAGE_CACHE_STALE_SECONDS", str(6 * 3600)))
 
 # Closed consultation requests are anonymised after this many months.
 BOOKING_RETENTION_MONTHS = int(os.environ.get("BOOKING_RETENTION_MONTHS", "24"))

@@ -80,6 +80,9 @@ class TcpProxy:
             listener, self._listener = self._listener, None
             sockets, self._sockets = self._sockets, []
         if listener:
+            # shutdown() wakes the thread blocked in accept(); close() alone would not.
+            with contextlib.suppress(OSError):
+                listener.shutdown(socket.SHUT_RDWR)
             listener.close()
         for sock in sockets:
             with contextlib.suppress(OSError):

@@ -20,6 +20,7 @@ from .models import (
     BookingRules,
     ConsultationNote,
     ConsultationRequest,
+    UndeliveredEmail,
 )
 from .models import ConsultationStatus as S
 from .phones import normalise_phone
@@ -328,6 +329,24 @@ def consultation_request_record_view(
     log(consultation, "bookings.viewed", user=user)
 
 
+def undelivered_email_resend(*, undelivered: UndeliveredEmail, user: AbstractBaseUser) -> bool:
+    """Queue an email the worker gave up on again (with a fresh set of retries). Returns
+    False if someone resent it already: two clicks send it once."""
+    with transaction.atomic():
+        claimed = UndeliveredEmail.objects.filter(pk=undelivered.pk, resent_at__isnull=True)
+        if not claimed.update(resent_at=timezone.now()):
+            return False
+        extra = {"slot_start": undelivered.slot_start} if undelivered.slot_start else {}
+        _enqueue_email(undelivered.kind, undelivered.consultation, **extra)
+        log(
+            undelivered.consultation,
+            "bookings.email_resent",
+            user=user,
+            data={"kind": undelivered.kind},
+        )
+    return True
+
+
 def consultation_requests_record_export(
     *, consultations: Iterable[ConsultationRequest], user: AbstractBaseUser
 ) -> None:
@@ -385,6 +404,7 @@ def consultation_request_anonymise(*, consultation: ConsultationRequest) -> None
         consultation.anonymised_at = timezone.now()
         consultation.save()
         consultation.notes.all().delete()
+        consultation.undelivered_emails.all().delete()  # their errors may name the address
         log(consultation, "bookings.anonymised")
 
 

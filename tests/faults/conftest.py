@@ -1,3 +1,6 @@
+import json
+import os
+
 import pytest
 from django.core.cache import cache
 
@@ -31,3 +34,17 @@ def redis_cache(redis_server, settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def fault_report():
+    """Adds a row to `make faults`' table (scripts/faults.py sets FAULTS_TABLE and prints
+    it): the fault, what a patient saw, what staff saw, what was lost, how recovery went."""
+
+    def record(*, fault: str, patient: str, staff: str, lost: str, recovery: str) -> None:
+        if path := os.environ.get("FAULTS_TABLE"):
+            row = dict(fault=fault, patient=patient, staff=staff, lost=lost, recovery=recovery)
+            with open(path, "a", encoding="utf-8") as table:
+                table.write(json.dumps(row) + "\n")
+
+    return record

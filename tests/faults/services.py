@@ -112,3 +112,31 @@ class TcpProxy:
                 sink.sendall(data)
         with contextlib.suppress(OSError):
             sink.shutdown(socket.SHUT_WR)
+
+
+class SmtpServer:
+    """A local SMTP server (aiosmtpd) on its own port: refuses connections until started,
+    then keeps every message it accepts."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.messages = []
+        self._controller = None
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        server = self
+
+        class Keep:
+            async def handle_DATA(self, smtp_server, session, envelope):  # noqa: N802 (aiosmtpd)
+                server.messages.append(envelope)
+                return "250 OK"
+
+        self._controller = Controller(Keep(), hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller:
+            self._controller.stop()
+            self._controller = None

@@ -6,6 +6,7 @@ are kept and health-checked between requests as in production (the test client s
 """
 
 import io
+import time
 import wsgiref.util
 
 import pytest
@@ -56,7 +57,9 @@ def database_behind_a_proxy(settings):
     proxy.cut()
 
 
-def test_cached_pages_stay_up_and_the_rest_says_to_call(database_behind_a_proxy, clock):
+def test_cached_pages_stay_up_and_the_rest_says_to_call(
+    database_behind_a_proxy, clock, fault_report
+):
     status, _, home = get("/")
     assert status == 200
     database_behind_a_proxy.cut()
@@ -72,16 +75,32 @@ def test_cached_pages_stay_up_and_the_rest_says_to_call(database_behind_a_proxy,
         assert 'href="tel:+16015550142"' in body
         assert "To book a consultation or ask a question, please call us" in body
         assert 'class="site-header"' in body
+    fault_report(
+        fault="PostgreSQL unreachable",
+        patient="cached pages (stale copy); others a 503 saying to call, with the phone",
+        staff="503 page with the phone",
+        lost="nothing (no request can be sent; the form page says to call)",
+        recovery="see next row",
+    )
 
 
-def test_when_postgresql_returns_no_request_fails(database_behind_a_proxy):
+def test_when_postgresql_returns_no_request_fails(database_behind_a_proxy, fault_report):
     assert get("/consultation/")[0] == 200  # a kept connection is now open
     database_behind_a_proxy.cut()
     assert get("/consultation/")[0] == 503
     database_behind_a_proxy.restore()
+    back = time.monotonic()
     assert get("/consultation/")[0] == 200
+    recovered = time.monotonic() - back
 
     # A connection kept open across an outage nobody noticed is checked, not trusted.
     database_behind_a_proxy.cut()
     database_behind_a_proxy.restore()
     assert get("/consultation/")[0] == 200
+    fault_report(
+        fault="PostgreSQL back",
+        patient="the first request after it returns succeeds",
+        staff="the same; no process restarted",
+        lost="nothing",
+        recovery=f"{recovered:.2f} s: the first request (kept connections are health-checked)",
+    )

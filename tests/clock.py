@@ -25,6 +25,14 @@ AWKWARD_INSTANTS = {
     "leap-day": dt.datetime(2028, 2, 29, 11, 0, tzinfo=CLINIC_ZONE),
 }
 
+
+def next_like_pinned_now(after: dt.datetime) -> dt.datetime:
+    """The first instant after `after` on PINNED_NOW's weekday at its time of day."""
+    day = after.astimezone(CLINIC_ZONE).date() + dt.timedelta(days=1)
+    day += dt.timedelta(days=(PINNED_NOW.weekday() - day.weekday()) % 7)
+    return dt.datetime.combine(day, PINNED_NOW.timetz())
+
+
 across_awkward_instants = pytest.mark.parametrize(
     "clock", AWKWARD_INSTANTS.values(), ids=AWKWARD_INSTANTS.keys(), indirect=True
 )

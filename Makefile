@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE ?= allure.settings.dev
 
-.PHONY: run test lint check pytest screenshots lighthouse bench scale-test clean venv
+.PHONY: run test lint check pytest screenshots lighthouse bench scale-test faults clean venv
 
 # The environment is rebuilt only when the declared dependencies change.
 $(VENV)/.installed: pyproject.toml
@@ -58,3 +58,7 @@ screenshots: venv
 	mkdir -p docs/screenshots
 	cp var/screenshots/procedure-phone-first-screen.png docs/screenshots/procedure-phone.png
 	cp var/screenshots/procedure-desktop-first-screen.png docs/screenshots/procedure-desktop.png
+
+# Break Redis, PostgreSQL (DATABASE_URL), SMTP and the worker in turn; print what each cost.
+faults: venv
+	$(PY) scripts/faults.py

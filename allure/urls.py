@@ -8,6 +8,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from allure.site import views
 
+# Branded error pages: 404 with the site around it; 500 and 503 without the database.
+handler404 = views.page_not_found
+handler500 = "allure.base.outage.server_error"
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/time/", admin_views.consultation_time, name="time"),
     path("<int:pk>/assign/", admin_views.consultation_assign, name="assign"),
     path("<int:pk>/notes/", admin_views.consultation_note, name="note"),
+    path("emails/<int:pk>/resend/", admin_views.undelivered_email_resend, name="resend_email"),
 ]

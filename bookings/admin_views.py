@@ -16,7 +16,7 @@ from wagtail.log_actions import registry as log_registry
 
 from . import availability, selectors, services
 from .forms import AssignForm, ConfirmTimeForm, ConsultationFilterForm, NoteForm, slot_value
-from .models import ConsultationRequest
+from .models import ConsultationRequest, UndeliveredEmail
 from .models import ConsultationStatus as S
 
 MANAGE_PERMISSION = "bookings.manage_consultations"
@@ -252,8 +252,22 @@ def consultation_note(request, pk):
     return _back(pk)
 
 
+@front_desk_only
+@require_POST
+def undelivered_email_resend(request, pk):
+    undelivered = get_object_or_404(UndeliveredEmail, pk=pk)
+    if services.undelivered_email_resend(undelivered=undelivered, user=request.user):
+        messages.success(
+            request, f"The email for {undelivered.consultation.reference} is queued again."
+        )
+    else:
+        messages.info(request, "That email was already resent.")
+    return redirect("wagtailadmin_home")
+
+
 class TodayAndWaitingPanel(Component):
-    """Dashboard: who is waiting for a first call (oldest first) and today's consultations."""
+    """Dashboard: emails that could not be sent, who is waiting for a first call (oldest
+    first) and today's consultations."""
 
     name = "consultations"
     template_name = "bookings/admin/dashboard_panel.html"
@@ -272,5 +286,7 @@ class TodayAndWaitingPanel(Component):
             )
             for c in selectors.consultations_today()
         ]
+        context["undelivered"] = selectors.undelivered_emails()
+        context["csrf_token"] = parent_context.get("csrf_token")
         context["now"] = timezone.now()
         return context

@@ -189,3 +189,28 @@ class ConsultationNote(models.Model):
 
     def __str__(self):
         return f"Note on {self.consultation.reference}"
+
+
+class UndeliveredEmail(models.Model):
+    """An email to a patient or the front desk that the worker gave up on after every retry
+    (days of mail trouble). Listed on the front desk's dashboard until someone resends it."""
+
+    consultation = models.ForeignKey(
+        ConsultationRequest, on_delete=models.CASCADE, related_name="undelivered_emails"
+    )
+    kind = models.CharField(max_length=40)
+    # A reminder's appointment as it was queued, so a resent reminder is still checked.
+    slot_start = models.CharField(max_length=40, blank=True)
+    error = models.CharField(max_length=300)
+    failed_at = models.DateTimeField(auto_now_add=True)
+    resent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["failed_at"]
+
+    def __str__(self):
+        return f"Undelivered {self.kind} email for {self.consultation.reference}"
+
+    @property
+    def kind_label(self) -> str:
+        return self.kind.replace("_", " ").capitalize()  # "front_desk_notice": "Front desk notice"

@@ -6,7 +6,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from .availability import clinic_zone
-from .models import OPEN_STATUSES, ConsultationRequest, ConsultationStatus
+from .models import OPEN_STATUSES, ConsultationRequest, ConsultationStatus, UndeliveredEmail
 
 
 def consultation_requests_filtered(
@@ -80,3 +80,8 @@ def consultations_today(*, now: dt.datetime | None = None) -> QuerySet[Consultat
         slot_start__gte=start,
         slot_start__lt=end,
     ).order_by("slot_start")
+
+
+def undelivered_emails() -> QuerySet[UndeliveredEmail]:
+    """Emails the worker gave up on and nobody has resent yet, oldest first."""
+    return UndeliveredEmail.objects.filter(resent_at__isnull=True).select_related("consultation")

@@ -20,6 +20,7 @@ from .models import (
     BookingRules,
     ConsultationNote,
     ConsultationRequest,
+    UndeliveredEmail,
 )
 from .models import ConsultationStatus as S
 from .phones import normalise_phone
@@ -45,6 +46,29 @@ class SlotTakenError(Exception):
 
 class SlotUnavailableError(ValidationError):
     pass
+
+
+class StaleChangeError(ValidationError):
+    """The request's status moved on since the one making the change looked at it."""
+
+
+def _lock_unchanged(consultation: ConsultationRequest) -> None:
+    """Lock the request's row until the transaction ends, so that patient and staff changes
+    to one request happen one after the other; then refuse the change if the status is no
+    longer the one `consultation` was read with (someone decided a moment earlier).
+    Call inside transaction.atomic(), before checking or changing anything."""
+    status = (
+        ConsultationRequest.objects.select_for_update()
+        .filter(pk=consultation.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status != consultation.status:
+        now = S(status).label.lower() if status else "gone"
+        raise StaleChangeError(
+            f"This request was changed a moment ago (it is now {now}), so your change was "
+            "not made. Please look at it again."
+        )
 
 
 def _enqueue_email(kind: str, consultation: ConsultationRequest, **extra) -> None:
@@ -152,20 +176,21 @@ def consultation_request_transition(
     *, consultation: ConsultationRequest, to_status: str, user: AbstractBaseUser | None = None
 ) -> ConsultationRequest:
     """Move a request along the workflow; only ALLOWED_TRANSITIONS are accepted."""
-    if to_status not in ALLOWED_TRANSITIONS.get(consultation.status, ()):
-        target = S(to_status).label.lower() if to_status in S.values else "that"
-        raise ValidationError(
-            f"A {consultation.get_status_display().lower()} request cannot become {target}."
-        )
-    if to_status == S.SCHEDULED and not consultation.slot_confirmed_at:
-        raise ValidationError("Confirm an appointment time first; that schedules the request.")
     with transaction.atomic():
+        _lock_unchanged(consultation)
+        if to_status not in ALLOWED_TRANSITIONS.get(consultation.status, ()):
+            target = S(to_status).label.lower() if to_status in S.values else "that"
+            raise ValidationError(
+                f"A {consultation.get_status_display().lower()} request cannot become {target}."
+            )
+        if to_status == S.SCHEDULED and not consultation.slot_confirmed_at:
+            raise ValidationError("Confirm an appointment time first; that schedules the request.")
         previous = consultation.status
         consultation.status = to_status
         if to_status in CLOSED_STATUSES:
             consultation.closed_at = timezone.now()
         consultation.full_clean(validate_constraints=False)
-        consultation.save()
+        consultation.save(update_fields=["status", "closed_at", "updated_at"])
         log(
             consultation,
             "bookings.status_changed",
@@ -197,22 +222,31 @@ def consultation_request_confirm_time(
 ) -> ConsultationRequest:
     """Staff confirm (or move) the appointment; the request becomes scheduled and the patient
     gets a confirmation with a calendar file."""
-    if not consultation.is_open:
-        raise ValidationError("Only an open request can be given a time.")
-    if start != consultation.slot_start and not availability.is_available(
-        start, for_staff=True, exclude_pk=consultation.pk
-    ):
-        if start in availability.held_slot_starts(exclude_pk=consultation.pk):
-            raise SlotTakenError
-        raise SlotUnavailableError("That time is outside the clinic's hours or in the past.")
     with transaction.atomic():
+        _lock_unchanged(consultation)
+        if not consultation.is_open:
+            raise ValidationError("Only an open request can be given a time.")
+        if start != consultation.slot_start and not availability.is_available(
+            start, for_staff=True, exclude_pk=consultation.pk
+        ):
+            if start in availability.held_slot_starts(exclude_pk=consultation.pk):
+                raise SlotTakenError
+            raise SlotUnavailableError("That time is outside the clinic's hours or in the past.")
         previous = consultation.slot_start
         consultation.slot_start = start
         consultation.slot_confirmed_at = timezone.now()
         consultation.reminder_queued_at = None
-        if consultation.status != S.SCHEDULED:
-            consultation.status = S.SCHEDULED
-        _save_holding_slot(consultation)
+        consultation.status = S.SCHEDULED
+        _save_holding_slot(
+            consultation,
+            update_fields=[
+                "slot_start",
+                "slot_confirmed_at",
+                "reminder_queued_at",
+                "status",
+                "updated_at",
+            ],
+        )
         log(
             consultation,
             "bookings.time_confirmed",
@@ -234,16 +268,24 @@ def consultation_request_reschedule(
     A time staff already confirmed is moved by phone instead, so only new and contacted
     requests can be rescheduled here.
     """
-    if consultation.status not in (S.NEW, S.CONTACTED):
-        raise ValidationError("Please call us to change a confirmed appointment.")
-    if start is not None and not availability.is_available(start, exclude_pk=consultation.pk):
-        if start in availability.held_slot_starts(exclude_pk=consultation.pk):
-            raise SlotTakenError
-        raise SlotUnavailableError("That time is not available any more.")
     with transaction.atomic():
+        _lock_unchanged(consultation)
+        if consultation.status == S.SCHEDULED:
+            raise ValidationError("Please call us to change a confirmed appointment.")
+        if consultation.status not in (S.NEW, S.CONTACTED):
+            raise ValidationError(
+                "This request is closed, so its time cannot be changed. Please call us."
+            )
+        if start is not None and not availability.is_available(start, exclude_pk=consultation.pk):
+            if start in availability.held_slot_starts(exclude_pk=consultation.pk):
+                raise SlotTakenError
+            raise SlotUnavailableError("That time is not available any more.")
         consultation.preferred_start = start
         consultation.slot_start = start
-        _save_holding_slot(consultation)
+        # Only the patient's own fields: never write back a status read before the lock.
+        _save_holding_slot(
+            consultation, update_fields=["preferred_start", "slot_start", "updated_at"]
+        )
         log(
             consultation,
             "bookings.rescheduled_by_patient",
@@ -285,6 +327,24 @@ def consultation_request_record_view(
     *, consultation: ConsultationRequest, user: AbstractBaseUser
 ) -> None:
     log(consultation, "bookings.viewed", user=user)
+
+
+def undelivered_email_resend(*, undelivered: UndeliveredEmail, user: AbstractBaseUser) -> bool:
+    """Queue an email the worker gave up on again (with a fresh set of retries). Returns
+    False if someone resent it already: two clicks send it once."""
+    with transaction.atomic():
+        claimed = UndeliveredEmail.objects.filter(pk=undelivered.pk, resent_at__isnull=True)
+        if not claimed.update(resent_at=timezone.now()):
+            return False
+        extra = {"slot_start": undelivered.slot_start} if undelivered.slot_start else {}
+        _enqueue_email(undelivered.kind, undelivered.consultation, **extra)
+        log(
+            undelivered.consultation,
+            "bookings.email_resent",
+            user=user,
+            data={"kind": undelivered.kind},
+        )
+    return True
 
 
 def consultation_requests_record_export(
@@ -344,6 +404,7 @@ def consultation_request_anonymise(*, consultation: ConsultationRequest) -> None
         consultation.anonymised_at = timezone.now()
         consultation.save()
         consultation.notes.all().delete()
+        consultation.undelivered_emails.all().delete()  # their errors may name the address
         log(consultation, "bookings.anonymised")
 
 

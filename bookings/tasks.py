@@ -1,8 +1,9 @@
 """Background work: every email leaves from here, run by `manage.py db_worker`.
 
 The database task backend has no retries of its own, so a send that fails because mail is
-down re-enqueues itself with a growing delay, up to MAX_ATTEMPTS. The request itself was
-saved long before: mail trouble never loses a request.
+down re-enqueues itself with a growing delay, up to MAX_ATTEMPTS, then is recorded as an
+UndeliveredEmail that the front desk sees on its dashboard and can resend. The request
+itself was saved long before: mail trouble never loses a request.
 """
 
 import datetime as dt
@@ -13,13 +14,14 @@ from django.tasks import task
 from django.utils import timezone
 
 from . import emails
-from .models import ConsultationRequest, ConsultationStatus
+from .models import ConsultationRequest, ConsultationStatus, UndeliveredEmail
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 6
-# Minutes to wait before attempt 2, 3, ...: about a day in total before giving up.
-RETRY_DELAYS_MINUTES = [1, 5, 30, 120, 360]
+# Minutes to wait before attempt 2, 3, ...: quickly at first, then daily; about 3.9 days in
+# all, so mail down over a long weekend still delivers everything by itself.
+RETRY_DELAYS_MINUTES = [1, 5, 30, 120, 360, 720, 1440, 1440, 1440]
+MAX_ATTEMPTS = len(RETRY_DELAYS_MINUTES) + 1
 
 
 def retry_delay(attempt: int) -> dt.timedelta:
@@ -39,12 +41,20 @@ def send_consultation_email(
         or consultation.slot_start.isoformat() != slot_start
     ):
         return "skipped: appointment changed"
+    if kind == "reminder" and consultation.slot_start <= timezone.now():
+        return "skipped: appointment has passed"  # mail came back too late to remind
     message = emails.build(kind, consultation)
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as error:
         if attempt >= MAX_ATTEMPTS:
             logger.error("Giving up on %s email for %s: %s", kind, consultation.reference, error)
+            UndeliveredEmail.objects.create(
+                consultation=consultation,
+                kind=kind,
+                slot_start=slot_start or "",
+                error=str(error)[:300],
+            )
             raise
         run_after = timezone.now() + retry_delay(attempt)
         send_consultation_email.using(run_after=run_after).enqueue(

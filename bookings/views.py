@@ -193,7 +193,11 @@ def consultation_cancel(request: HttpRequest, token: str) -> HttpResponse:
     if problem:
         return problem
     if consultation.is_open:
-        services.consultation_request_cancel(consultation=consultation)
+        try:
+            services.consultation_request_cancel(consultation=consultation)
+        except services.StaleChangeError as error:
+            consultation.refresh_from_db()
+            return _manage_page(request, token, consultation, problem=error.message, status=409)
     return redirect(reverse("bookings:manage", args=[token]) + "?done=cancelled")
 
 
@@ -212,8 +216,12 @@ def consultation_reschedule(request: HttpRequest, token: str) -> HttpResponse:
             )
         except services.SlotTakenError:
             form.add_error("slot", services.SlotTakenError.message)
-        except ValidationError as error:
-            form.add_error(None, error)
+        except services.SlotUnavailableError as error:
+            form.add_error("slot", error)
+        except ValidationError as error:  # the request moved on: said above the form
+            consultation.refresh_from_db()
+            problem = " ".join(error.messages)
+            return _manage_page(request, token, consultation, problem=problem, status=409)
         else:
             return redirect(reverse("bookings:manage", args=[token]) + "?done=rescheduled")
     consultation.refresh_from_db()

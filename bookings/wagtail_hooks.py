@@ -53,5 +53,8 @@ def register_consultation_log_actions(actions):
     actions.register_action("bookings.assigned", "Assign consultation request", "Assigned")
     actions.register_action("bookings.note_added", "Add consultation note", "Added a note")
     actions.register_action(
+        "bookings.email_resent", "Resend undelivered email", "Resent an undelivered email"
+    )
+    actions.register_action(
         "bookings.anonymised", "Anonymise consultation request", "Anonymised personal details"
     )

@@ -4,15 +4,19 @@ Browser journeys run in Debian's Chromium (never a downloaded browser). Without 
 they are skipped with a reason on a developer's machine, and fail under CI (CI=true).
 """
 
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
+
+from tests.clock import PINNED_NOW, next_like_pinned_now
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -74,6 +78,23 @@ def _empty_shared_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """Every test runs at a pinned instant (PINNED_NOW, or one of tests.clock's awkward
+    instants), so the suite passes at any hour of any day.
+
+    Browser journeys let time run, because the browser and the server wait on each other in
+    real time; and they start at the next instant like PINNED_NOW (a Wednesday, 10:00) after
+    the real one, because Chromium expires cookies (the staff session) by its own clock."""
+    if request.node.get_closest_marker("e2e"):
+        real_now = dt.datetime.now(dt.UTC)
+        with time_machine.travel(next_like_pinned_now(real_now), tick=True) as traveller:
+            yield traveller
+        return
+    with time_machine.travel(getattr(request, "param", PINNED_NOW), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture(scope="session")

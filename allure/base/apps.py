@@ -10,6 +10,10 @@ class BaseConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: serving uses models, which exist only once apps load.
-        from allure.base import serving
+        from django.db.models.signals import post_save
+
+        from allure.base import outage, serving
+        from allure.base.models import ClinicSettings
 
         serving.connect_invalidation()
+        post_save.connect(outage.remember_clinic, sender=ClinicSettings, dispatch_uid="outage")

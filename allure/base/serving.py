@@ -4,7 +4,8 @@ page is private, and the shared caches (whole pages and fragments) with their in
 
 Most traffic is patients reading procedure pages; those pages are the same for everyone who
 is not logged in, so their HTML is kept in the shared cache (Redis in production) for a
-short while. Any content change (a page published, a testimonial, image, setting, hours or
+short while (and a stale copy for much longer, served only while the database is
+unreachable). Any content change (a page published, a testimonial, image, setting, hours or
 closure saved) bumps a generation number that is part of every key, so editors see their
 change at once and stale entries simply expire. Booking and admin pages are never cached.
 
@@ -40,10 +41,32 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 GENERATION_KEY = "page-cache:generation"
 # Content that appears on public pages: a change to any of these apps' rows clears the cache.
-CONTENT_APPS = {"base", "allure", "procedures", "wagtailcore", "wagtailimages", "wagtailredirects"}
+CONTENT_APPS = {"base", "allure", "procedures", "wagtailimages", "wagtailredirects"}
 # ...except image renditions: made by page views (a new size on first use), derived from an
 # image whose own changes already clear the cache. Clearing on them would empty it on a visit.
 NOT_CONTENT = {"wagtailimages.rendition"}
+# Of Wagtail's own rows only these show on public pages (pages themselves are handled apart).
+# The rest of wagtailcore is bookkeeping written all day long: audit log entries (every
+# front-desk view and export), revisions, workflow and task states, comments, locks, the
+# reference index. Clearing on those would keep a busy site cold.
+WAGTAILCORE_CONTENT = {"wagtailcore.site", "wagtailcore.pageviewrestriction", "wagtailcore.locale"}
+# What saving a draft (or locking) writes on a live page's row: visitors see none of it.
+PAGE_DRAFT_FIELDS = frozenset(
+    {
+        "wagtail_admin_comments",
+        "latest_revision_created_at",
+        "draft_title",
+        "latest_revision",
+        "has_unpublished_changes",
+        "locked",
+        "locked_at",
+        "locked_by",
+    }
+)
+# Query parameters a cached page reads (none today: search, the only page that reads any, is
+# never cached). Any other parameter is left out of the key, so `/?x=1`, `/?x=2`... share
+# the one copy of `/` instead of each filling the cache.
+PAGE_CACHE_QUERY_PARAMETERS: tuple[str, ...] = ()
 NEVER_CACHED_PREFIXES = ("/admin/", "/consultation/", "/documents/", "/search/")
 # Fragments live until the next content change; this only bounds how long a stale copy could
 # be reused if the shared cache ever evicted the generation number itself (it restarts at 0).
@@ -67,8 +90,18 @@ def clear_page_cache() -> None:
     transaction.on_commit(_bump_generation)
 
 
-def clear_page_cache_on_content_change(sender, **kwargs) -> None:
-    if sender._meta.app_label in CONTENT_APPS and sender._meta.label_lower not in NOT_CONTENT:
+def is_content_change(sender, instance, update_fields=None) -> bool:
+    """Whether saving or deleting this row can change what an anonymous visitor sees."""
+    if isinstance(instance, Page):  # any page type, whatever app it lives in
+        return not (update_fields and set(update_fields) <= PAGE_DRAFT_FIELDS)
+    label = sender._meta.label_lower
+    return label in WAGTAILCORE_CONTENT or (
+        sender._meta.app_label in CONTENT_APPS and label not in NOT_CONTENT
+    )
+
+
+def clear_page_cache_on_content_change(sender, instance=None, update_fields=None, **kwargs):
+    if is_content_change(sender, instance, update_fields):
         clear_page_cache()
         _purge_shared_caches_after_commit()
 
@@ -144,8 +177,11 @@ def any_view_restriction() -> bool:
 # Whole pages -------------------------------------------------------------------------------
 
 
-def _page_key(request, generation: int) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+def _page_key(request, generation: int | str) -> str:
+    read = sorted(
+        (name, value) for name in PAGE_CACHE_QUERY_PARAMETERS for value in request.GET.getlist(name)
+    )
+    digest = hashlib.sha256(f"{request.path}?{read}".encode()).hexdigest()
     return f"page-cache:{generation}:{request.method}:{request.get_host()}:{digest}"
 
 
@@ -208,6 +244,13 @@ class AnonymousPageCacheMiddleware:
         label_for_shared_caches(request, response)
         if shareable_response(response):
             cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            cache.set(_page_key(request, "stale"), response, settings.PAGE_CACHE_STALE_SECONDS)
+        elif response.status_code == 503:
+            # The database is unreachable (allure.base.outage): the last good copy of this
+            # page, however old (up to PAGE_CACHE_STALE_SECONDS), beats an error page.
+            stale = cache.get(_page_key(request, "stale"))
+            if stale is not None:
+                return stale
         return response
 
 

@@ -96,7 +96,11 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=60,
+        # A kept connection is checked before a request reuses it, so the first request
+        # after PostgreSQL comes back gets a new one instead of a 500.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -104,8 +108,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, falling back to process memory while Redis is down.
+            "BACKEND": "allure.base.cache_backend.FallbackRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "OPTIONS": {
+                # A Redis that is away must cost milliseconds, not a hung request.
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+                "RETRY_SECONDS": 5,
+            },
         }
     }
 else:
@@ -191,6 +202,8 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party requests, even in the adm
 
 # How long an anonymous visitor's copy of a public page is reused (0 turns the cache off).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+# How long the last good copy of a page is kept to serve while PostgreSQL is unreachable.
+PAGE_CACHE_STALE_SECONDS = int(os.environ.get("PAGE_CACHE_STALE_SECONDS", str(6 * 3600)))
 
 # The HTTP cache in front (Varnish, a CDN): how long it keeps a public page (any content
 # change purges them all), and how long it may serve a stale copy while it refetches or while

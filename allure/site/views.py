@@ -1,4 +1,4 @@
-"""Small site-wide views: site search, robots.txt and the favicon."""
+"""Small site-wide views: site search, the 404 page, robots.txt and the favicon."""
 
 import re
 
@@ -10,7 +10,10 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
+from procedures.models import ProcedurePage
+
 RESULTS_PER_PAGE = 10
+POPULAR_PROCEDURES = 6
 
 
 def search_terms(raw: str) -> str:
@@ -30,6 +33,13 @@ def search(request):
     )
     page_of_results = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "allure/search.html", {"query": query, "results": page_of_results})
+
+
+def page_not_found(request, exception):
+    """handler404: the whole site around it (header, search, the phone) and a few
+    procedures to go on to: the first ones of the procedure index, in the editors' order."""
+    procedures = ProcedurePage.objects.live().public().order_by("path")[:POPULAR_PROCEDURES]
+    return render(request, "404.html", {"procedures": procedures}, status=404)
 
 
 @require_GET

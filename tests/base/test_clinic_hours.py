@@ -7,6 +7,7 @@ import pytest
 
 from allure.base.clinic_hours import clinic_status, weekly_hours
 from allure.base.models import Closure, OpeningHours
+from tests.clock import AWKWARD_INSTANTS
 
 CHICAGO = ZoneInfo("America/Chicago")
 HOURS = [OpeningHours(weekday=day, opens=dt.time(8), closes=dt.time(17)) for day in range(4)] + [
@@ -76,11 +77,28 @@ def test_weekly_hours_lists_every_day_with_weekends_closed():
     assert days[5] == ("Saturday", []) and days[6] == ("Sunday", [])
 
 
+# The demo clinic opens Monday to Thursday 8–17 and Friday 8–13.
+OPEN_AT = {
+    "23:45": False,
+    "00:15": False,
+    "dst-starts": False,  # a Sunday night
+    "dst-ends": False,  # a Sunday night
+    "new-years-eve": True,  # Thursday 16:00: the holiday closure is 1 January
+    "leap-day": True,  # Tuesday 11:00
+}
+
+
 @pytest.mark.django_db
-def test_the_contact_page_shows_hours_and_the_current_status(demo, client):
+@pytest.mark.parametrize(
+    ("clock", "is_open"),
+    [(AWKWARD_INSTANTS[name], OPEN_AT[name]) for name in AWKWARD_INSTANTS],
+    ids=AWKWARD_INSTANTS.keys(),
+    indirect=["clock"],
+)
+def test_the_contact_page_shows_hours_and_the_current_status(clock, is_open, demo, client):
     html = client.get("/contact/").content.decode()
     assert 'href="tel:+16015550142"' in html
     assert "8:00 AM – 5:00 PM" in html and "8:00 AM – 1:00 PM" in html
     assert html.count("Closed</td>") == 2
-    assert "Open now" in html or "Closed" in html
+    assert ("Open now" in html) is is_open
     assert "Finding us" in html

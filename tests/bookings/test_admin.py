@@ -11,6 +11,7 @@ from wagtail.models import ModelLogEntry
 from bookings import services
 from bookings.forms import slot_value
 from bookings.models import ConsultationRequest, ConsultationStatus
+from tests.clock import across_awkward_instants
 
 pytestmark = pytest.mark.django_db
 S = ConsultationStatus
@@ -211,35 +212,46 @@ def test_csv_export_contains_the_filtered_list_and_is_logged(desk_client, make_r
     assert log_actions(wanted) == [("bookings.exported", "desk")]
 
 
+@across_awkward_instants
 def test_the_dashboard_shows_who_waits_for_a_call_and_todays_consultations(
-    desk_client, make_request, front_desk_user, clinic_hours
+    clock, desk_client, make_request, front_desk_user, clinic_hours
 ):
     from allure.base.models import OpeningHours
     from bookings import availability
 
+    now = timezone.now()
     today = timezone.localdate()
-    OpeningHours.objects.create(weekday=today.weekday(), opens=dt.time(0), closes=dt.time(23, 30))
+    tomorrow = today + dt.timedelta(days=1)
+    # An early hour today and tomorrow, whatever weekday the instant falls on.
+    for day in (today, tomorrow):
+        OpeningHours.objects.create(weekday=day.weekday(), opens=dt.time(7), closes=dt.time(8))
     waiting_long = make_request(full_name="Waited Longest")
     ConsultationRequest.objects.filter(pk=waiting_long.pk).update(
-        created_at=timezone.now() - dt.timedelta(hours=5)
+        created_at=now - dt.timedelta(hours=5)
     )
     make_request(full_name="Just Arrived")
-    contacted = make_request(full_name="Already Called")
-    services.consultation_request_transition(consultation=contacted, to_status=S.CONTACTED)
-    todays_slot = [
-        s
-        for s in availability.available_slots(for_staff=True)
-        if timezone.localtime(s).date() == today
-    ][0]
-    services.consultation_request_confirm_time(
-        consultation=contacted, start=todays_slot, user=front_desk_user
-    )
+    # Booked the day before, for today and for tomorrow.
+    clock.move_to(now - dt.timedelta(days=1))
+    for name, day in (("Seen Today", today), ("Seen Tomorrow", tomorrow)):
+        consultation = make_request(full_name=name)
+        services.consultation_request_transition(consultation=consultation, to_status=S.CONTACTED)
+        slot = [
+            s
+            for s in availability.available_slots(for_staff=True)
+            if timezone.localtime(s).date() == day
+        ][0]
+        services.consultation_request_confirm_time(
+            consultation=consultation, start=slot, user=front_desk_user
+        )
+    clock.move_to(now)
+
     html = desk_client.get("/admin/").content.decode()
     panel = html.split("Waiting for a first call")[1]
     assert panel.index("Waited Longest") < panel.index("Just Arrived")
     assert "waiting 5\xa0hours" in panel
     today_part = panel.split("Today's consultations")[1]
-    assert "Already Called" in today_part
+    assert "Seen Today" in today_part
+    assert "Seen Tomorrow" not in today_part
 
 
 def test_editors_do_not_get_the_dashboard_panel(client, editor_user, make_request):

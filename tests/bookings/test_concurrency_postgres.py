@@ -110,3 +110,78 @@ def test_patients_racing_through_the_form_get_one_booking_and_clear_messages(
         elif status == 200:
             assert "not available any more" in html
     assert ConsultationRequest.objects.filter(slot_start=slot).count() == 1
+
+
+def change(results, barrier, what, action):
+    try:
+        barrier.wait(timeout=30)
+        action()
+        results.append((what, "applied"))
+    except services.StaleChangeError:
+        results.append((what, "refused as stale"))
+    except Exception as error:  # anything else is a failure of the rule
+        results.append((what, repr(error)))
+    finally:
+        connections.close_all()
+
+
+def test_a_patient_and_the_front_desk_changing_one_request_at_once_are_serialised(
+    procedures, clinic_hours, django_user_model
+):
+    desk = django_user_model.objects.create_user(username="desk")
+    slots = availability.available_slots()
+    for round_ in range(6):
+        consultation, _ = services.consultation_request_create(
+            full_name=f"Patient {round_}",
+            email="p@example.com",
+            phone="+16015550142",
+            contact_method="phone",
+            procedures=[procedures["rhinoplasty"]],
+            slot_start=slots[2 * round_],
+            consent=True,
+            submission_token=uuid.uuid4(),
+        )
+        # Each side read the request (status new) before either acts.
+        patients_copy = ConsultationRequest.objects.get(pk=consultation.pk)
+        desk_copy = ConsultationRequest.objects.get(pk=consultation.pk)
+        new_time = slots[2 * round_ + 1]
+        barrier, results = threading.Barrier(2), []
+        threads = [
+            threading.Thread(
+                target=change,
+                args=(
+                    results,
+                    barrier,
+                    "patient",
+                    lambda c=patients_copy, t=new_time: services.consultation_request_reschedule(
+                        consultation=c, start=t
+                    ),
+                ),
+            ),
+            threading.Thread(
+                target=change,
+                args=(
+                    results,
+                    barrier,
+                    "desk",
+                    lambda c=desk_copy: services.consultation_request_transition(
+                        consultation=c, to_status="declined", user=desk
+                    ),
+                ),
+            ),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+
+        outcome = dict(results)
+        stored = ConsultationRequest.objects.get(pk=consultation.pk)
+        # Whoever came second: the decline always stands; a reschedule that came after it
+        # was refused, never written over it.
+        assert outcome["desk"] == "applied", results
+        assert outcome["patient"] in ("applied", "refused as stale"), results
+        assert stored.status == "declined"
+        expected_time = new_time if outcome["patient"] == "applied" else slots[2 * round_]
+        assert stored.slot_start == expected_time
+    assert not ConsultationRequest.objects.filter(status="new").exists()

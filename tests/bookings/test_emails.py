@@ -211,3 +211,59 @@ def test_a_reminder_for_a_cancelled_appointment_is_not_sent(
     )
     drain_queue()
     assert mailoutbox == []
+
+
+def test_retries_span_at_least_three_days():
+    total = sum(
+        (tasks.retry_delay(attempt) for attempt in range(1, tasks.MAX_ATTEMPTS)), dt.timedelta()
+    )
+    assert total >= dt.timedelta(days=3)
+
+
+def test_after_days_of_mail_trouble_the_front_desk_sees_the_emails_and_resends_them(
+    make_request, free_slots, on_commit, mailoutbox, settings, clock, client, front_desk_user
+):
+    settings.MAILERS = MAIL_DOWN
+    with on_commit():
+        consultation = make_request(slot=free_slots[0], email="avery@example.com")
+    drain_queue()
+    for attempt in range(2, tasks.MAX_ATTEMPTS + 1):  # the worker tries again as each falls due
+        clock.shift(tasks.retry_delay(attempt - 1))
+        drain_queue()
+    assert not email_tasks(status="READY").exists()
+    assert mailoutbox == []
+    assert ConsultationRequest.objects.filter(pk=consultation.pk).exists()
+
+    client.force_login(front_desk_user)
+    panel = client.get("/admin/").content.decode()
+    assert "Emails that could not be sent (2)" in panel
+    assert "Acknowledgement email" in panel and "Front desk notice email" in panel
+    assert "csrfmiddlewaretoken" in panel
+
+    settings.MAILERS = MAIL_UP
+    for undelivered in consultation.undelivered_emails.all():
+        resend = f"/admin/consultations/emails/{undelivered.pk}/resend/"
+        assert client.post(resend).status_code == 302
+        client.post(resend)  # a second click sends nothing more
+    drain_queue()
+    assert sorted(m.to[0] for m in mailoutbox) == ["avery@example.com", settings.FRONT_DESK_EMAIL]
+    assert "could not be sent" not in client.get("/admin/").content.decode()
+
+
+def test_a_reminder_whose_appointment_has_passed_is_never_sent(
+    make_request, free_slots, front_desk_user, mailoutbox, clock
+):
+    consultation = make_request(slot=None)
+    services.consultation_request_confirm_time(
+        consultation=consultation, start=free_slots[0], user=front_desk_user
+    )
+    drain_queue()
+    mailoutbox.clear()
+    tasks.send_consultation_email.enqueue(
+        kind="reminder",
+        consultation_id=consultation.pk,
+        slot_start=consultation.slot_start.isoformat(),
+    )
+    clock.move_to(free_slots[0] + dt.timedelta(minutes=1))  # mail was down until after it
+    drain_queue()
+    assert mailoutbox == []

@@ -123,3 +123,21 @@ def test_a_confirmed_appointment_is_moved_by_phone_not_online(
     assert "Pick another time" not in html
     assert "To move a confirmed appointment, please call us" in html
     assert "Yes, cancel my consultation" in html
+
+
+def test_a_reschedule_after_the_front_desk_declined_says_so_and_changes_nothing(
+    client, make_request, free_slots, front_desk_user
+):
+    from bookings import services
+
+    consultation = make_request(slot=free_slots[0])
+    page = manage_path(consultation)
+    assert "Pick another time" in client.get(page).content.decode()
+    services.consultation_request_transition(
+        consultation=consultation, to_status=ConsultationStatus.DECLINED, user=front_desk_user
+    )
+    response = client.post(page + "reschedule/", {"slot": slot_value(free_slots[3])})
+    assert response.status_code == 409
+    assert "This request is closed" in response.content.decode()
+    assert ConsultationRequest.objects.get().status == ConsultationStatus.DECLINED
+    assert ConsultationRequest.objects.get().slot_start == free_slots[0]

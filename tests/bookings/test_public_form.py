@@ -8,6 +8,7 @@ from django.test import override_settings
 from bookings.forms import ConsultationRequestForm, slot_value, started_token
 from bookings.models import ConsultationRequest
 from bookings.phones import normalise_phone
+from tests.clock import across_awkward_instants
 
 from .conftest import form_data
 
@@ -18,7 +19,8 @@ def post(client, pages, **overrides):
     return client.post("/consultation/", form_data(pages, **overrides))
 
 
-def test_the_form_offers_live_procedures_and_grouped_times(client, procedures, free_slots):
+@across_awkward_instants
+def test_the_form_offers_live_procedures_and_grouped_times(clock, client, procedures, free_slots):
     html = client.get("/consultation/").content.decode()
     assert "Rhinoplasty" in html and "Botox" in html
     assert "Secret draft" not in html
@@ -39,8 +41,9 @@ def test_unknown_or_draft_procedure_slugs_preselect_nothing(client, procedures, 
     assert form.initial["procedures"] == []
 
 
+@across_awkward_instants
 def test_a_valid_request_is_saved_and_redirects_to_the_received_page(
-    client, procedures, free_slots
+    clock, client, procedures, free_slots
 ):
     response = post(client, procedures, slot=free_slots[0])
     consultation = ConsultationRequest.objects.get()

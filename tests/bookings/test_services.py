@@ -198,6 +198,33 @@ def test_the_patient_cannot_move_a_confirmed_appointment_online(
         services.consultation_request_reschedule(consultation=consultation, start=free_slots[2])
 
 
+def test_a_patients_stale_reschedule_never_reopens_a_request_the_front_desk_declined(
+    make_request, free_slots, front_desk_user
+):
+    patients_copy = make_request(slot=free_slots[0])  # the manage page, loaded before
+    desk_copy = ConsultationRequest.objects.get(pk=patients_copy.pk)
+    services.consultation_request_transition(
+        consultation=desk_copy, to_status=S.DECLINED, user=front_desk_user
+    )
+    with pytest.raises(services.StaleChangeError, match="changed a moment ago.*declined"):
+        services.consultation_request_reschedule(consultation=patients_copy, start=free_slots[2])
+    stored = ConsultationRequest.objects.get(pk=patients_copy.pk)
+    assert stored.status == S.DECLINED
+    assert stored.slot_start == free_slots[0]  # still the declined one's, held by nobody
+    assert free_slots[2] in services.availability.available_slots()
+
+
+def test_a_stale_front_desk_change_is_refused_not_applied(make_request, front_desk_user):
+    desk_copy = make_request()
+    patients_copy = ConsultationRequest.objects.get(pk=desk_copy.pk)
+    services.consultation_request_cancel(consultation=patients_copy)
+    with pytest.raises(services.StaleChangeError, match="cancelled"):
+        services.consultation_request_transition(
+            consultation=desk_copy, to_status=S.CONTACTED, user=front_desk_user
+        )
+    assert ConsultationRequest.objects.get(pk=desk_copy.pk).status == S.CANCELLED
+
+
 def test_notes_record_author_and_time(make_request, front_desk_user):
     consultation = make_request()
     note = services.consultation_note_add(

@@ -1,0 +1,93 @@
+"""Redis stops: public pages, booking and the admin keep working; the rate limit counts in
+the process; one warning, not one per request; all recovers by itself."""
+
+import logging
+import time
+
+import pytest
+import redis
+from django.core.cache import cache
+from django.test import Client, override_settings
+
+from bookings import availability
+from bookings.models import ConsultationRequest
+from procedures.models import ProcedurePage
+from tests.bookings.conftest import form_data
+
+pytestmark = pytest.mark.django_db
+WARNINGS = "allure.base.cache_backend"
+
+
+def visit_everything(slot=None):
+    """What patients and staff do; returns each answer's status."""
+    pages = {"rhinoplasty": ProcedurePage.objects.live().first()}
+    statuses = {
+        "home": Client().get("/").status_code,
+        "procedure": Client().get(pages["rhinoplasty"].url).status_code,
+        "booking form": Client().get("/consultation/").status_code,
+        "booking POST": Client().post("/consultation/", form_data(pages, slot=slot)).status_code,
+        "admin login": Client().get("/admin/login/").status_code,
+    }
+    staff = Client()
+    statuses["staff sign-in"] = staff.post(
+        "/admin/login/", {"username": "desk", "password": "pw"}
+    ).status_code
+    statuses["admin"] = staff.get("/admin/").status_code
+    return statuses
+
+
+WORKING = {
+    "home": 200,
+    "procedure": 200,
+    "booking form": 200,
+    "booking POST": 302,
+    "admin login": 200,
+    "staff sign-in": 302,
+    "admin": 200,
+}
+
+
+@override_settings(PAGE_CACHE_SECONDS=60)
+def test_the_site_works_without_redis_warns_once_and_recovers(
+    demo, redis_server, redis_cache, django_user_model, caplog, fault_report
+):
+    django_user_model.objects.create_superuser(username="desk", password="pw")
+    slots = iter(availability.available_slots())
+    before = ConsultationRequest.objects.count()
+    assert visit_everything(slot=next(slots)) == WORKING
+    assert redis.Redis(port=redis_server.port).dbsize() > 0  # the shared cache was used
+
+    redis_server.stop()
+    with caplog.at_level(logging.WARNING, logger=WARNINGS):
+        for _ in range(3):
+            assert visit_everything(slot=next(slots)) == WORKING
+    unreachable = [r for r in caplog.records if "unreachable" in r.getMessage()]
+    assert len(unreachable) == 1
+    assert ConsultationRequest.objects.count() == before + 4  # every request was saved
+
+    caplog.clear()
+    redis_server.start()
+    back = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger=WARNINGS):
+        assert visit_everything(slot=next(slots)) == WORKING
+    assert [r.getMessage() for r in caplog.records if "answers again" in r.getMessage()]
+    assert redis.Redis(port=redis_server.port).dbsize() > 0  # shared again
+    fault_report(
+        fault="Redis stopped",
+        patient="pages and booking (GET, POST) work, slower",
+        staff="admin sign-in and dashboard work; one warning in the log",
+        lost=f"nothing ({ConsultationRequest.objects.count() - before} of 5 requests saved)",
+        recovery="the first request after Redis restarted used it again (that journey: "
+        f"{time.monotonic() - back:.2f} s); production retries every RETRY_SECONDS = 5 s",
+    )
+
+
+@override_settings(BOOKING_RATE_LIMIT=(2, 3600))
+def test_without_redis_the_booking_rate_limit_still_counts_in_the_process(
+    demo, redis_server, redis_cache
+):
+    redis_server.stop()
+    pages = {"rhinoplasty": ProcedurePage.objects.live().first()}
+    statuses = [Client().post("/consultation/", form_data(pages)).status_code for _ in range(3)]
+    assert statuses == [302, 302, 429]
+    assert cache.get("bookings:form-posts:127.0.0.1") == 3

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost of ours: its headers reach cached pages and uploaded files alike.
+    "allure.base.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside sessions/CSRF/CSP: a cached page already carries the headers they added.
     "allure.base.serving.AnonymousPageCacheMiddleware",
@@ -175,6 +177,12 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party requests, even in the admin
+# Documents: only these types can be uploaded (an .html or .js upload could run as the site),
+# always served by Wagtail's view (its privacy checks, then our sandbox headers), always as a
+# download, never shown inside the browser tab.
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "txt"]
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
 
 # How long an anonymous visitor's copy of a public page is reused (0 turns the cache off).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))

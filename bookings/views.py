@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from allure.base.client_address import client_key
 from procedures.models import ProcedurePage
 
 from . import availability, links, services
@@ -25,16 +26,10 @@ RATE_LIMITED_MESSAGE = (
 )
 
 
-def client_ip(request: HttpRequest) -> str:
-    # Behind a proxy, set BOOKING_CLIENT_IP_HEADER to the header it sets (e.g. HTTP_X_REAL_IP).
-    header = settings.BOOKING_CLIENT_IP_HEADER
-    return (header and request.META.get(header)) or request.META.get("REMOTE_ADDR", "unknown")
-
-
 def over_rate_limit(request: HttpRequest) -> bool:
     """Count this POST against the client's hourly allowance, in the shared cache."""
     limit, window = settings.BOOKING_RATE_LIMIT
-    key = f"bookings:form-posts:{client_ip(request)}"
+    key = client_key("bookings:form-posts", request)
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)

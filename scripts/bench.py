@@ -207,7 +207,7 @@ def main() -> int:
     fresh_database(args.database_url)
 
     env = production_env(args.database_url)
-    extra = {"BOOKING_CLIENT_IP_HEADER": "HTTP_X_REAL_IP"}
+    extra = {"BOOKING_CLIENT_IP_HEADER": "HTTP_X_REAL_IP", "BOOKING_TRUSTED_PROXIES": "1"}
     with production_server(args.database_url, workers=args.workers, **extra) as base:
         page_size = len(
             subprocess.run(

@@ -193,8 +193,12 @@ BOOKING_RETENTION_MONTHS = int(os.environ.get("BOOKING_RETENTION_MONTHS", "24"))
 BOOKING_MANAGE_LINK_MAX_AGE_DAYS = 30
 BOOKING_MIN_FILL_SECONDS = 3
 BOOKING_RATE_LIMIT = (10, 3600)  # at most 10 form posts an hour from one address
-# Behind a proxy: the META key holding the client address it sets, e.g. HTTP_X_REAL_IP.
+# Behind proxies: the META key of the header they add the client address to (e.g.
+# HTTP_X_FORWARDED_FOR), and how many of them add to it. The client is the right-most entry
+# no trusted proxy wrote (allure/base/client_address.py); anything to its left is whatever
+# the client sent. Production refuses one without the other.
 BOOKING_CLIENT_IP_HEADER = os.environ.get("BOOKING_CLIENT_IP_HEADER") or None
+BOOKING_TRUSTED_PROXIES = int(os.environ.get("BOOKING_TRUSTED_PROXIES", "0"))
 
 # Everything the page needs comes from this site: no CDN, fonts service or tracker.
 SECURE_CSP = {
@@ -212,7 +216,7 @@ SECURE_CSP = {
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "DENY"  # Wagtail's preview sets SAMEORIGIN on its own view
 
 LOGGING = {
     "version": 1,

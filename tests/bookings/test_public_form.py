@@ -161,6 +161,39 @@ def test_the_rate_limit_is_per_client_address(client, procedures, free_slots):
     assert response.status_code == 302
 
 
+@override_settings(
+    BOOKING_RATE_LIMIT=(3, 3600),
+    BOOKING_TRUSTED_PROXIES=1,
+    BOOKING_CLIENT_IP_HEADER="HTTP_X_FORWARDED_FOR",
+)
+def test_a_made_up_forwarded_address_does_not_escape_the_rate_limit(client, procedures, free_slots):
+    # The proxy appends the real address; the client controls only what is to its left.
+    for n in range(3):
+        client.post(
+            "/consultation/",
+            form_data(procedures, email="bad"),
+            HTTP_X_FORWARDED_FOR=f"10.9.9.{n}, 198.51.100.7",
+        )
+    response = client.post(
+        "/consultation/",
+        form_data(procedures, slot=free_slots[0]),
+        HTTP_X_FORWARDED_FOR="10.9.9.99, 198.51.100.7",
+    )
+    assert response.status_code == 429
+
+
+@override_settings(BOOKING_RATE_LIMIT=(3, 3600))
+def test_fresh_ipv6_addresses_from_one_64_share_one_allowance(client, procedures, free_slots):
+    for n in range(3):
+        client.post(
+            "/consultation/", form_data(procedures, email="bad"), REMOTE_ADDR=f"2001:db8::{n}"
+        )
+    response = client.post(
+        "/consultation/", form_data(procedures, slot=free_slots[0]), REMOTE_ADDR="2001:db8::ff"
+    )
+    assert response.status_code == 429
+
+
 def test_a_stale_form_gets_a_fresh_timestamp_so_sending_again_works(client, procedures, free_slots):
     response = post(client, procedures, started="forged")
     form = response.context["form"]

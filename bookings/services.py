@@ -8,9 +8,11 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from allure.base.models import ClinicSettings
 from procedures.models import ProcedurePage
 
 from . import availability
@@ -35,6 +37,11 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.CANCELLED: frozenset(),
     S.DECLINED: frozenset(),
 }
+
+
+# One email address or phone number can hold this many open requests at once, so nobody can
+# fill the diary with made-up consultations under one identity.
+MAX_OPEN_REQUESTS_PER_CONTACT = 2
 
 
 class SlotTakenError(Exception):
@@ -113,6 +120,7 @@ def consultation_request_create(
         phone = normalise_phone(phone)
     except ValidationError as error:
         raise ValidationError({"phone": error.messages}) from error
+    _check_open_requests_for(email=email.strip(), phone=phone)
 
     consultation = ConsultationRequest(
         full_name=full_name.strip(),
@@ -146,6 +154,26 @@ def consultation_request_create(
             return existing, False
         raise
     return consultation, True
+
+
+def _check_open_requests_for(*, email: str, phone: str) -> None:
+    """At most MAX_OPEN_REQUESTS_PER_CONTACT open requests per email address or phone.
+
+    A check, not a database constraint: two posts racing could both pass, which the per-client
+    rate limit bounds; the point is that one identity cannot hold the diary.
+    """
+    held = (
+        ConsultationRequest.objects.filter(status__in=OPEN_STATUSES)
+        .filter(Q(email__iexact=email) | Q(phone=phone))
+        .count()
+    )
+    if held >= MAX_OPEN_REQUESTS_PER_CONTACT:
+        raise ValidationError(
+            f"You already have {MAX_OPEN_REQUESTS_PER_CONTACT} open consultation requests "
+            f"with us. Please call us on {ClinicSettings.load().phone} to change one or to "
+            "book another; you can also cancel one from the link in its email.",
+            code="too_many_open_requests",
+        )
 
 
 def consultation_request_transition(
@@ -285,6 +313,16 @@ def consultation_request_record_view(
     *, consultation: ConsultationRequest, user: AbstractBaseUser
 ) -> None:
     log(consultation, "bookings.viewed", user=user)
+
+
+def consultation_requests_record_list(
+    *, consultations: Iterable[ConsultationRequest], user: AbstractBaseUser, searched: bool
+) -> None:
+    """A list shows names and times, so each request on it is logged as seen. The search
+    words are not logged: they are often a patient's name."""
+    with transaction.atomic():
+        for consultation in consultations:
+            log(consultation, "bookings.listed", user=user, data={"search": searched})
 
 
 def consultation_requests_record_export(

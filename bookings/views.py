@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -137,6 +138,21 @@ def consultation_received(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "bookings/consultation_received.html", {"consultation": consultation})
 
 
+def private_page(view):
+    """The manage link is a key to a patient's request: it leaks through no Referer, stays in
+    no cache (shared or the browser's) and is never indexed."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        response["Cache-Control"] = "no-store, private"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    return wrapped
+
+
 def _consultation_or_error_page(request: HttpRequest, token: str):
     try:
         return links.consultation_from_token(token), None
@@ -174,6 +190,7 @@ def _manage_page(request, token, consultation, *, reschedule_form=None, status=2
     )
 
 
+@private_page
 @require_GET
 def consultation_manage(request: HttpRequest, token: str) -> HttpResponse:
     consultation, problem = _consultation_or_error_page(request, token)
@@ -182,6 +199,7 @@ def consultation_manage(request: HttpRequest, token: str) -> HttpResponse:
     return _manage_page(request, token, consultation, done=request.GET.get("done"))
 
 
+@private_page
 @require_POST
 def consultation_cancel(request: HttpRequest, token: str) -> HttpResponse:
     consultation, problem = _consultation_or_error_page(request, token)
@@ -192,6 +210,7 @@ def consultation_cancel(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(reverse("bookings:manage", args=[token]) + "?done=cancelled")
 
 
+@private_page
 @require_POST
 def consultation_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     consultation, problem = _consultation_or_error_page(request, token)

@@ -37,6 +37,9 @@ def register_consultation_log_actions(actions):
         "bookings.viewed", "View consultation request", "Viewed the consultation request"
     )
     actions.register_action(
+        "bookings.listed", "List consultation requests", "Shown in a list or search results"
+    )
+    actions.register_action(
         "bookings.exported", "Export consultation request", "Exported in a CSV file"
     )
     actions.register_action(

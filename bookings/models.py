@@ -90,6 +90,9 @@ class ConsultationStatus(models.TextChoices):
     NO_SHOW = "no_show", "No-show"
     CANCELLED = "cancelled", "Cancelled"
     DECLINED = "declined", "Declined"
+    # Closed by `anonymise_consultations`: its time passed long ago and nobody recorded an
+    # outcome, so retention can reach it (services.EXPIRE_AFTER_DAYS).
+    EXPIRED = "expired", "Expired (no outcome recorded)"
 
 
 # A request in one of these statuses holds its time; any other status releases it.

@@ -9,7 +9,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.tasks import TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from wagtail.log_actions import log
 
 from allure.base.models import ClinicSettings
@@ -36,6 +38,7 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.NO_SHOW: frozenset(),
     S.CANCELLED: frozenset(),
     S.DECLINED: frozenset(),
+    S.EXPIRED: frozenset(),  # only ever set by consultation_requests_expire
 }
 
 
@@ -363,6 +366,32 @@ def consultation_reminders_queue(*, now: dt.datetime | None = None) -> int:
     return queued
 
 
+# An open request whose time passed this many days ago with no outcome recorded (or a "call
+# me" request made this long ago) is closed as expired, so that retention reaches it.
+EXPIRE_AFTER_DAYS = 30
+
+
+def expirable_requests(*, now: dt.datetime):
+    cutoff = now - dt.timedelta(days=EXPIRE_AFTER_DAYS)
+    return ConsultationRequest.objects.filter(status__in=OPEN_STATUSES).filter(
+        Q(slot_start__lt=cutoff) | Q(slot_start__isnull=True, created_at__lt=cutoff)
+    )
+
+
+def consultation_requests_expire(*, now: dt.datetime | None = None) -> int:
+    now = now or timezone.now()
+    expired = 0
+    for consultation in expirable_requests(now=now):
+        with transaction.atomic():
+            previous = consultation.status
+            consultation.status = S.EXPIRED
+            consultation.closed_at = now
+            consultation.save(update_fields=["status", "closed_at", "updated_at"])
+            log(consultation, "bookings.expired", data={"from": previous})
+        expired += 1
+    return expired
+
+
 ANONYMISED_NAME = "Anonymised"
 ANONYMISED_EMAIL = "anonymised@invalid"
 ANONYMISED_PHONE = "+10000000000"
@@ -382,6 +411,11 @@ def consultation_request_anonymise(*, consultation: ConsultationRequest) -> None
         consultation.anonymised_at = timezone.now()
         consultation.save()
         consultation.notes.all().delete()
+        # The queue's rows name the request (its id) and may hold a failed send's error:
+        # they go too, except one a worker is running right now (it finds nothing to send).
+        DBTaskResult.objects.filter(args_kwargs__kwargs__consultation_id=consultation.pk).exclude(
+            status=TaskResultStatus.RUNNING
+        ).delete()
         log(consultation, "bookings.anonymised")
 
 

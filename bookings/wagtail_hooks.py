@@ -56,5 +56,10 @@ def register_consultation_log_actions(actions):
     actions.register_action("bookings.assigned", "Assign consultation request", "Assigned")
     actions.register_action("bookings.note_added", "Add consultation note", "Added a note")
     actions.register_action(
+        "bookings.expired",
+        "Consultation request expired",
+        "Closed as expired: its time passed with no outcome recorded",
+    )
+    actions.register_action(
         "bookings.anonymised", "Anonymise consultation request", "Anonymised personal details"
     )

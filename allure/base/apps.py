@@ -10,6 +10,7 @@ class BaseConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: serving uses models, which exist only once apps load.
-        from allure.base import serving
+        from allure.base import security, serving
 
         serving.connect_invalidation()
+        security.connect_lockout_audit()

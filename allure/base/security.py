@@ -13,9 +13,12 @@
 import posixpath
 import re
 
+from axes.signals import user_locked_out
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.views.static import serve
+from wagtail.log_actions import log
 
 # No script, no plugin, no form, a unique origin: what an uploaded file may do in a browser.
 UPLOADED_FILE_POLICY = "default-src 'none'; sandbox"
@@ -78,3 +81,15 @@ def serve_media(request, path: str):
     if normalised.split("/", 1)[0] in (DOCUMENTS_FOLDER, "..", ""):
         raise Http404("Not an image.")
     return serve(request, normalised, document_root=settings.MEDIA_ROOT)
+
+
+def _record_lockout(sender, request, username, ip_address, **kwargs):
+    """A lockout lands in the audit log (Reports › Site history) under the staff account
+    it protects; a made-up username has no account to file it under (axes keeps those)."""
+    user = get_user_model().objects.filter(username=username).first() if username else None
+    if user is not None:
+        log(user, "allure.sign_in_locked", data={"address": ip_address})
+
+
+def connect_lockout_audit() -> None:
+    user_locked_out.connect(_record_lockout, dispatch_uid="allure.lockout-audit")

@@ -3,6 +3,7 @@
 Everything that differs between machines comes from environment variables (see README).
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -74,7 +76,24 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allure.base.security.AdminContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: answers a locked-out sign-in with its page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in lockout (django-axes): repeated failed sign-ins pause that account, from anywhere,
+# and that address, for any account. Administrators lift it in Settings › Sign-in lockouts.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The same idea of the client's address as the booking form's rate limit (trusted proxies).
+AXES_CLIENT_IP_CALLABLE = "allure.base.client_address.client_ip"
+AXES_LOCKOUT_TEMPLATE = "axes/locked_out.html"
+AXES_ENABLE_ADMIN = False  # lockouts are listed in the Wagtail admin instead
 
 ROOT_URLCONF = "allure.urls"
 WSGI_APPLICATION = "allure.wsgi.application"
@@ -214,6 +233,11 @@ SECURE_CSP = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# Only staff have sessions. One left open at the front desk ends after a working day without
+# use; each request pushes the end back. (A password change ends every other session of
+# that user: Django checks the password hash stored in each session.)
+SESSION_COOKIE_AGE = 10 * 3600
+SESSION_SAVE_EVERY_REQUEST = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"  # Wagtail's preview sets SAMEORIGIN on its own view

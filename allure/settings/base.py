@@ -82,8 +82,10 @@ MIDDLEWARE = [
 
 # Sign-in lockout (django-axes): repeated failed sign-ins pause that account, from anywhere,
 # and that address, for any account. Administrators lift it in Settings › Sign-in lockouts.
+# AxesBackend first, as axes requires; it is also a ModelBackend, so code that signs in with
+# the first backend (Wagtail's test helpers) finds users through it.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "axes.backends.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5

@@ -15,6 +15,11 @@ PASSWORD = "right-Pass-word-42"  # noqa: S105
 NOON = dt.datetime(2026, 3, 3, 18, 0, tzinfo=dt.UTC)
 
 
+@pytest.fixture(autouse=True)
+def _lockouts_on(settings):
+    settings.AXES_ENABLED = True  # as in production (off for the rest of the suite)
+
+
 @pytest.fixture
 def desk():
     user = User.objects.create_user("dana", "dana@example.com", PASSWORD)

@@ -20,6 +20,7 @@ run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_content
 	$(PY) manage.py ensure_staff_login
+	$(PY) manage.py anonymise_consultations  # retention, and mail files in var/mail/ over 30 days
 	PORT=$(PORT) scripts/serve-dev
 
 lint: venv

@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.urls import include, path, re_path
-from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from allure.base.security import serve_media
 from allure.site import views
 
 # Branded error pages: 404 with the site around it; 500 and 503 without the database.
@@ -24,9 +24,8 @@ urlpatterns = [
 
 if settings.DEBUG or settings.SERVE_MEDIA:
     # Uploaded images from this process: for development and a single-machine install.
-    # Behind a web server or object storage, leave SERVE_MEDIA off and serve /media/ there.
-    urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
-    ]
+    # Behind a web server or object storage, leave SERVE_MEDIA off and serve /media/ there
+    # (never /media/documents/: see README, "Production").
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media)]
 
 urlpatterns += [path("", include(wagtail_urls))]

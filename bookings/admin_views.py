@@ -40,8 +40,8 @@ def front_desk_only(view):
     return guarded
 
 
-def _filtered(request):
-    data = request.GET.copy()
+def _filtered(query):
+    data = query.copy()
     if "status" not in data:
         data["status"] = "open"  # by default, the requests the front desk acts on
     form = ConsultationFilterForm(data)
@@ -53,8 +53,11 @@ def _filtered(request):
 @front_desk_only
 @require_GET
 def consultation_index(request):
-    form, requests = _filtered(request)
+    form, requests = _filtered(request.GET)
     page = Paginator(requests, 50).get_page(request.GET.get("p"))
+    services.consultation_requests_record_list(
+        consultations=page.object_list, user=request.user, searched=bool(request.GET.get("q"))
+    )
     query = request.GET.copy()
     query.pop("p", None)
     return render(
@@ -64,6 +67,9 @@ def consultation_index(request):
             "filter_form": form,
             "page": page,
             "query": query.urlencode(),
+            # The export button posts the same filters (a POST with CSRF: a link elsewhere
+            # cannot export patients' details in a staff member's name).
+            "export_filters": [(k, v) for k in query for v in query.getlist(k)],
             "can_export": request.user.has_perm(EXPORT_PERMISSION),
         },
     )
@@ -96,11 +102,11 @@ def _local(moment) -> str:
 
 
 @front_desk_only
-@require_GET
+@require_POST
 def consultation_export(request):
     if not request.user.has_perm(EXPORT_PERMISSION):
         return render(request, "bookings/admin/forbidden.html", status=403)
-    _form, requests = _filtered(request)
+    _form, requests = _filtered(request.POST)
     requests = list(requests)
     services.consultation_requests_record_export(consultations=requests, user=request.user)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

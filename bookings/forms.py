@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from procedures.models import ProcedurePage
 
 from . import availability
-from .models import ConsultationStatus, ContactMethod
+from .models import ConsultationStatus, ContactMethod, validate_plain_name
 from .phones import normalise_phone
 
 CALL_ME = "call"
@@ -84,6 +84,7 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
     full_name = forms.CharField(
         label="Your name",
         max_length=120,
+        validators=[validate_plain_name],
         error_messages={"required": "Tell us your name, so we know who to ask for."},
     )
     email = forms.EmailField(

@@ -1,9 +1,11 @@
 """Consultation requests, their internal notes and the booking rules staff edit in the admin."""
 
+import re
 import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -16,6 +18,22 @@ REFERENCE_LENGTH = 8
 
 def new_reference() -> str:
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+# What a mail client would turn into a link or an address: "evil.com", "x@y", "http://".
+# A full stop directly followed by a character is refused ("St.Clair" becomes "St. Clair").
+LINK_LIKE = re.compile(r"[@<>/\\:]|\.\S")
+
+
+def validate_plain_name(value: str) -> None:
+    """The patient's name reaches emails: it may not look like a link or an address, so the
+    clinic's mail never carries an attacker's link."""
+    if LINK_LIKE.search(value):
+        raise ValidationError(
+            "Please enter just your name, without web or email addresses. If your name has "
+            "a full stop, put a space after it (for example “St. Clair”).",
+            code="link_like_name",
+        )
 
 
 @register_setting(icon="date")
@@ -72,6 +90,9 @@ class ConsultationStatus(models.TextChoices):
     NO_SHOW = "no_show", "No-show"
     CANCELLED = "cancelled", "Cancelled"
     DECLINED = "declined", "Declined"
+    # Closed by `anonymise_consultations`: its time passed long ago and nobody recorded an
+    # outcome, so retention can reach it (services.EXPIRE_AFTER_DAYS).
+    EXPIRED = "expired", "Expired (no outcome recorded)"
 
 
 # A request in one of these statuses holds its time; any other status releases it.
@@ -94,7 +115,7 @@ class ConsultationRequest(models.Model):
         max_length=20, choices=ConsultationStatus.choices, default=ConsultationStatus.NEW
     )
 
-    full_name = models.CharField(max_length=120)
+    full_name = models.CharField(max_length=120, validators=[validate_plain_name])
     email = models.EmailField(max_length=254)
     phone = models.CharField(max_length=20, help_text="E.164, e.g. +16015550142.")
     contact_method = models.CharField(

@@ -8,9 +8,13 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.tasks import TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from wagtail.log_actions import log
 
+from allure.base.models import ClinicSettings
 from procedures.models import ProcedurePage
 
 from . import availability
@@ -35,7 +39,13 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.NO_SHOW: frozenset(),
     S.CANCELLED: frozenset(),
     S.DECLINED: frozenset(),
+    S.EXPIRED: frozenset(),  # only ever set by consultation_requests_expire
 }
+
+
+# One email address or phone number can hold this many open requests at once, so nobody can
+# fill the diary with made-up consultations under one identity.
+MAX_OPEN_REQUESTS_PER_CONTACT = 2
 
 
 class SlotTakenError(Exception):
@@ -137,6 +147,7 @@ def consultation_request_create(
         phone = normalise_phone(phone)
     except ValidationError as error:
         raise ValidationError({"phone": error.messages}) from error
+    _check_open_requests_for(email=email.strip(), phone=phone)
 
     consultation = ConsultationRequest(
         full_name=full_name.strip(),
@@ -170,6 +181,26 @@ def consultation_request_create(
             return existing, False
         raise
     return consultation, True
+
+
+def _check_open_requests_for(*, email: str, phone: str) -> None:
+    """At most MAX_OPEN_REQUESTS_PER_CONTACT open requests per email address or phone.
+
+    A check, not a database constraint: two posts racing could both pass, which the per-client
+    rate limit bounds; the point is that one identity cannot hold the diary.
+    """
+    held = (
+        ConsultationRequest.objects.filter(status__in=OPEN_STATUSES)
+        .filter(Q(email__iexact=email) | Q(phone=phone))
+        .count()
+    )
+    if held >= MAX_OPEN_REQUESTS_PER_CONTACT:
+        raise ValidationError(
+            f"You already have {MAX_OPEN_REQUESTS_PER_CONTACT} open consultation requests "
+            f"with us. Please call us on {ClinicSettings.load().phone} to change one or to "
+            "book another; you can also cancel one from the link in its email.",
+            code="too_many_open_requests",
+        )
 
 
 def consultation_request_transition(
@@ -347,6 +378,16 @@ def undelivered_email_resend(*, undelivered: UndeliveredEmail, user: AbstractBas
     return True
 
 
+def consultation_requests_record_list(
+    *, consultations: Iterable[ConsultationRequest], user: AbstractBaseUser, searched: bool
+) -> None:
+    """A list shows names and times, so each request on it is logged as seen. The search
+    words are not logged: they are often a patient's name."""
+    with transaction.atomic():
+        for consultation in consultations:
+            log(consultation, "bookings.listed", user=user, data={"search": searched})
+
+
 def consultation_requests_record_export(
     *, consultations: Iterable[ConsultationRequest], user: AbstractBaseUser
 ) -> None:
@@ -385,6 +426,32 @@ def consultation_reminders_queue(*, now: dt.datetime | None = None) -> int:
     return queued
 
 
+# An open request whose time passed this many days ago with no outcome recorded (or a "call
+# me" request made this long ago) is closed as expired, so that retention reaches it.
+EXPIRE_AFTER_DAYS = 30
+
+
+def expirable_requests(*, now: dt.datetime):
+    cutoff = now - dt.timedelta(days=EXPIRE_AFTER_DAYS)
+    return ConsultationRequest.objects.filter(status__in=OPEN_STATUSES).filter(
+        Q(slot_start__lt=cutoff) | Q(slot_start__isnull=True, created_at__lt=cutoff)
+    )
+
+
+def consultation_requests_expire(*, now: dt.datetime | None = None) -> int:
+    now = now or timezone.now()
+    expired = 0
+    for consultation in expirable_requests(now=now):
+        with transaction.atomic():
+            previous = consultation.status
+            consultation.status = S.EXPIRED
+            consultation.closed_at = now
+            consultation.save(update_fields=["status", "closed_at", "updated_at"])
+            log(consultation, "bookings.expired", data={"from": previous})
+        expired += 1
+    return expired
+
+
 ANONYMISED_NAME = "Anonymised"
 ANONYMISED_EMAIL = "anonymised@invalid"
 ANONYMISED_PHONE = "+10000000000"
@@ -405,6 +472,11 @@ def consultation_request_anonymise(*, consultation: ConsultationRequest) -> None
         consultation.save()
         consultation.notes.all().delete()
         consultation.undelivered_emails.all().delete()  # their errors may name the address
+        # The queue's rows name the request (its id) and may hold a failed send's error:
+        # they go too, except one a worker is running right now (it finds nothing to send).
+        DBTaskResult.objects.filter(args_kwargs__kwargs__consultation_id=consultation.pk).exclude(
+            status=TaskResultStatus.RUNNING
+        ).delete()
         log(consultation, "bookings.anonymised")
 
 

@@ -24,6 +24,19 @@ RETRY_DELAYS_MINUTES = [1, 5, 30, 120, 360, 720, 1440, 1440, 1440]
 MAX_ATTEMPTS = len(RETRY_DELAYS_MINUTES) + 1
 
 
+class EmailNotSent(Exception):
+    """The last attempt failed. Stored in the task's row, so it names the request by its
+    reference and the SMTP code only: an SMTP error's text often quotes the address."""
+
+
+def smtp_code(error: Exception) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return ",".join(sorted({str(code) for code, _ in error.recipients.values()}))
+    if isinstance(error, smtplib.SMTPResponseException):
+        return str(error.smtp_code)
+    return type(error).__name__  # no SMTP answer: the connection failed
+
+
 def retry_delay(attempt: int) -> dt.timedelta:
     return dt.timedelta(minutes=RETRY_DELAYS_MINUTES[min(attempt, len(RETRY_DELAYS_MINUTES)) - 1])
 
@@ -47,15 +60,15 @@ def send_consultation_email(
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as error:
+        code = smtp_code(error)
         if attempt >= MAX_ATTEMPTS:
-            logger.error("Giving up on %s email for %s: %s", kind, consultation.reference, error)
+            logger.error("Giving up on %s email for %s: %s", kind, consultation.reference, code)
+            # The front desk sees it on the dashboard and can send it again; by reference and
+            # SMTP code only: an SMTP error's text often quotes the address.
             UndeliveredEmail.objects.create(
-                consultation=consultation,
-                kind=kind,
-                slot_start=slot_start or "",
-                error=str(error)[:300],
+                consultation=consultation, kind=kind, slot_start=slot_start or "", error=code
             )
-            raise
+            raise EmailNotSent(f"{kind} email for {consultation.reference}: {code}") from None
         run_after = timezone.now() + retry_delay(attempt)
         send_consultation_email.using(run_after=run_after).enqueue(
             kind=kind, consultation_id=consultation_id, attempt=attempt + 1, slot_start=slot_start
@@ -66,7 +79,7 @@ def send_consultation_email(
             consultation.reference,
             attempt,
             run_after,
-            error,
+            code,
         )
         return f"retry scheduled: attempt {attempt + 1}"
     return "sent"

@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -12,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from allure.base.client_address import client_key
 from procedures.models import ProcedurePage
 
 from . import availability, links, services
@@ -25,16 +27,10 @@ RATE_LIMITED_MESSAGE = (
 )
 
 
-def client_ip(request: HttpRequest) -> str:
-    # Behind a proxy, set BOOKING_CLIENT_IP_HEADER to the header it sets (e.g. HTTP_X_REAL_IP).
-    header = settings.BOOKING_CLIENT_IP_HEADER
-    return (header and request.META.get(header)) or request.META.get("REMOTE_ADDR", "unknown")
-
-
 def over_rate_limit(request: HttpRequest) -> bool:
     """Count this POST against the client's hourly allowance, in the shared cache."""
     limit, window = settings.BOOKING_RATE_LIMIT
-    key = f"bookings:form-posts:{client_ip(request)}"
+    key = client_key("bookings:form-posts", request)
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)
@@ -142,6 +138,21 @@ def consultation_received(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "bookings/consultation_received.html", {"consultation": consultation})
 
 
+def private_page(view):
+    """The manage link is a key to a patient's request: it leaks through no Referer, stays in
+    no cache (shared or the browser's) and is never indexed."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        response["Cache-Control"] = "no-store, private"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    return wrapped
+
+
 def _consultation_or_error_page(request: HttpRequest, token: str):
     try:
         return links.consultation_from_token(token), None
@@ -179,6 +190,7 @@ def _manage_page(request, token, consultation, *, reschedule_form=None, status=2
     )
 
 
+@private_page
 @require_GET
 def consultation_manage(request: HttpRequest, token: str) -> HttpResponse:
     consultation, problem = _consultation_or_error_page(request, token)
@@ -187,6 +199,7 @@ def consultation_manage(request: HttpRequest, token: str) -> HttpResponse:
     return _manage_page(request, token, consultation, done=request.GET.get("done"))
 
 
+@private_page
 @require_POST
 def consultation_cancel(request: HttpRequest, token: str) -> HttpResponse:
     consultation, problem = _consultation_or_error_page(request, token)
@@ -201,6 +214,7 @@ def consultation_cancel(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(reverse("bookings:manage", args=[token]) + "?done=cancelled")
 
 
+@private_page
 @require_POST
 def consultation_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     consultation, problem = _consultation_or_error_page(request, token)

@@ -37,6 +37,9 @@ def register_consultation_log_actions(actions):
         "bookings.viewed", "View consultation request", "Viewed the consultation request"
     )
     actions.register_action(
+        "bookings.listed", "List consultation requests", "Shown in a list or search results"
+    )
+    actions.register_action(
         "bookings.exported", "Export consultation request", "Exported in a CSV file"
     )
     actions.register_action(
@@ -54,6 +57,11 @@ def register_consultation_log_actions(actions):
     actions.register_action("bookings.note_added", "Add consultation note", "Added a note")
     actions.register_action(
         "bookings.email_resent", "Resend undelivered email", "Resent an undelivered email"
+    )
+    actions.register_action(
+        "bookings.expired",
+        "Consultation request expired",
+        "Closed as expired: its time passed with no outcome recorded",
     )
     actions.register_action(
         "bookings.anonymised", "Anonymise consultation request", "Anonymised personal details"

@@ -110,7 +110,8 @@ def post_bookings(form: dict, slots: list[str], clients: int) -> dict:
                     "csrfmiddlewaretoken": form["csrf"],
                     "full_name": f"Bench Patient {n}",
                     "email": f"bench{n}@example.com",
-                    "phone": "601-555-0142",
+                    # One number per patient: a number may hold only two open requests.
+                    "phone": f"601-555-{n % 10000:04d}",
                     "contact_method": "phone",
                     "procedures": form["procedure"],
                     "slot": slot,
@@ -214,7 +215,7 @@ def main() -> int:
     fresh_database(args.database_url)
 
     env = production_env(args.database_url)
-    extra = {"BOOKING_CLIENT_IP_HEADER": "HTTP_X_REAL_IP"}
+    extra = {"BOOKING_CLIENT_IP_HEADER": "HTTP_X_REAL_IP", "BOOKING_TRUSTED_PROXIES": "1"}
     with production_server(args.database_url, workers=args.workers, **extra) as server:
         base = server.url
         page_size = len(

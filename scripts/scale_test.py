@@ -148,6 +148,7 @@ def main() -> int:
             PAGE_CACHE_SECONDS="60",
             EMAIL_FILE_PATH=str(mail_dir),
             BOOKING_CLIENT_IP_HEADER="HTTP_X_REAL_IP",
+            BOOKING_TRUSTED_PROXIES="1",
         )
         prepare(env)
         with gunicorn(env, workers=2) as node_a, gunicorn(env, workers=2) as node_b:

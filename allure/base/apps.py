@@ -12,8 +12,9 @@ class BaseConfig(AppConfig):
         # Imported here, not at the top: serving uses models, which exist only once apps load.
         from django.db.models.signals import post_save
 
-        from allure.base import outage, serving
+        from allure.base import outage, security, serving
         from allure.base.models import ClinicSettings
 
         serving.connect_invalidation()
+        security.connect_lockout_audit()
         post_save.connect(outage.remember_clinic, sender=ClinicSettings, dispatch_uid="outage")

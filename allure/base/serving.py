@@ -219,7 +219,7 @@ def label_for_shared_caches(request, response) -> None:
                 stale_while_revalidate=settings.HTTP_CACHE_STALE_WHILE_REVALIDATE,
                 stale_if_error=settings.HTTP_CACHE_STALE_IF_ERROR,
             )
-    else:
+    elif "Cache-Control" not in response:
         add_never_cache_headers(response)
 
 

@@ -1,6 +1,7 @@
 """Clinic hours and closures in the Wagtail admin: the front desk and editors keep them
 up to date; the booking form and the contact page both read them."""
 
+from axes.models import AccessAttempt
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
@@ -37,3 +38,30 @@ class ClinicHoursGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_clinic_hours():
     return ClinicHoursGroup()
+
+
+class SignInLockoutViewSet(ModelViewSet):
+    """Failed sign-ins being counted, and lockouts. Deleting a row lifts that lock at once
+    (administrators only: it needs axes' delete permission); Wagtail logs the deletion."""
+
+    model = AccessAttempt
+    icon = "lock"
+    menu_label = "Sign-in lockouts"
+    add_to_settings_menu = True
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time"]
+    ordering = ["-attempt_time"]
+    inspect_view_enabled = False
+    copy_view_enabled = False
+    form_fields = ["username"]
+
+
+@hooks.register("register_admin_viewset")
+def register_sign_in_lockouts():
+    return SignInLockoutViewSet("sign_in_lockouts")
+
+
+@hooks.register("register_log_actions")
+def register_lockout_log_action(actions):
+    actions.register_action(
+        "allure.sign_in_locked", "Sign-in locked", "Sign-in locked after repeated failures"
+    )

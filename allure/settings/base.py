@@ -3,6 +3,7 @@
 Everything that differs between machines comes from environment variables (see README).
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -59,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost of ours: its headers reach cached pages and uploaded files alike.
+    "allure.base.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside sessions/CSRF/CSP: a cached page already carries the headers they added.
     "allure.base.serving.AnonymousPageCacheMiddleware",
@@ -72,7 +76,26 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allure.base.security.AdminContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: answers a locked-out sign-in with its page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in lockout (django-axes): repeated failed sign-ins pause that account, from anywhere,
+# and that address, for any account. Administrators lift it in Settings › Sign-in lockouts.
+# AxesBackend first, as axes requires; it is also a ModelBackend, so code that signs in with
+# the first backend (Wagtail's test helpers) finds users through it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The same idea of the client's address as the booking form's rate limit (trusted proxies).
+AXES_CLIENT_IP_CALLABLE = "allure.base.client_address.client_ip"
+AXES_LOCKOUT_TEMPLATE = "axes/locked_out.html"
+AXES_ENABLE_ADMIN = False  # lockouts are listed in the Wagtail admin instead
 
 ROOT_URLCONF = "allure.urls"
 WSGI_APPLICATION = "allure.wsgi.application"
@@ -199,6 +222,12 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party requests, even in the admin
+# Documents: only these types can be uploaded (an .html or .js upload could run as the site),
+# always served by Wagtail's view (its privacy checks, then our sandbox headers), always as a
+# download, never shown inside the browser tab.
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "txt"]
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
 
 # How long an anonymous visitor's copy of a public page is reused (0 turns the cache off).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
@@ -235,8 +264,12 @@ BOOKING_RETENTION_MONTHS = int(os.environ.get("BOOKING_RETENTION_MONTHS", "24"))
 BOOKING_MANAGE_LINK_MAX_AGE_DAYS = 30
 BOOKING_MIN_FILL_SECONDS = 3
 BOOKING_RATE_LIMIT = (10, 3600)  # at most 10 form posts an hour from one address
-# Behind a proxy: the META key holding the client address it sets, e.g. HTTP_X_REAL_IP.
+# Behind proxies: the META key of the header they add the client address to (e.g.
+# HTTP_X_FORWARDED_FOR), and how many of them add to it. The client is the right-most entry
+# no trusted proxy wrote (allure/base/client_address.py); anything to its left is whatever
+# the client sent. Production refuses one without the other.
 BOOKING_CLIENT_IP_HEADER = os.environ.get("BOOKING_CLIENT_IP_HEADER") or None
+BOOKING_TRUSTED_PROXIES = int(os.environ.get("BOOKING_TRUSTED_PROXIES", "0"))
 
 # Everything the page needs comes from this site: no CDN, fonts service or tracker.
 SECURE_CSP = {
@@ -252,9 +285,14 @@ SECURE_CSP = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# Only staff have sessions. One left open at the front desk ends after a working day without
+# use; each request pushes the end back. (A password change ends every other session of
+# that user: Django checks the password hash stored in each session.)
+SESSION_COOKIE_AGE = 10 * 3600
+SESSION_SAVE_EVERY_REQUEST = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "DENY"  # Wagtail's preview sets SAMEORIGIN on its own view
 
 LOGGING = {
     "version": 1,

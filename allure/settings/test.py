@@ -20,3 +20,6 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Off by default so tests see fresh pages; tests/allure/test_page_cache.py turns it on.
 PAGE_CACHE_SECONDS = 0
+# Wagtail's test helpers sign in with Client.login(), which gives django-axes no request to
+# count. The lockout's own tests (tests/base/test_sign_in_lockout.py) turn it back on.
+AXES_ENABLED = False

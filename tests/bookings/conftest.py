@@ -91,7 +91,7 @@ def make_request(procedures, clinic_hours):
         kwargs = {
             "full_name": f"Patient {n}",
             "email": f"patient{n}@example.com",
-            "phone": "+16015550142",
+            "phone": f"+1601555{n + 1000:04d}",  # one each: a number may hold two requests
             "contact_method": "phone",
             "procedures": [procedures["rhinoplasty"]],
             "slot_start": slot,

@@ -198,7 +198,7 @@ def test_staff_cannot_confirm_a_time_another_request_holds(desk_client, make_req
 def test_csv_export_contains_the_filtered_list_and_is_logged(desk_client, make_request, procedures):
     wanted = make_request(full_name="=HYPERLINK(evil)", procedures=[procedures["botox"]])
     make_request(full_name="Not Exported", procedures=[procedures["rhinoplasty"]])
-    response = desk_client.get(f"{INDEX}export.csv", {"procedure": procedures["botox"].pk})
+    response = desk_client.post(f"{INDEX}export.csv", {"procedure": procedures["botox"].pk})
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
@@ -206,10 +206,48 @@ def test_csv_export_contains_the_filtered_list_and_is_logged(desk_client, make_r
     assert rows[0]["reference"] == wanted.reference
     assert rows[0]["name"] == "'=HYPERLINK(evil)"  # never a live formula in a spreadsheet
     assert rows[0]["procedures"] == "Botox"
-    assert rows[0]["phone"] == "+16015550142"
+    assert rows[0]["phone"] == wanted.phone
     assert rows[0]["status"] == "New"
     assert "message" not in rows[0]
     assert log_actions(wanted) == [("bookings.exported", "desk")]
+
+
+def test_a_link_cannot_export_patients_details(desk_client, make_request):
+    consultation = make_request()
+    response = desk_client.get(f"{INDEX}export.csv")
+    assert response.status_code == 405
+    assert log_actions(consultation) == []
+
+
+def test_an_export_posted_from_another_site_is_refused(client, front_desk_user, make_request):
+    consultation = make_request()
+    client.handler.enforce_csrf_checks = True
+    client.force_login(front_desk_user)
+    response = client.post(f"{INDEX}export.csv", {"status": "open"})
+    assert response.status_code == 403
+    assert "text/csv" not in response["Content-Type"]
+    assert log_actions(consultation) == []
+
+
+def test_the_list_offers_the_export_as_a_form_with_the_filters(desk_client, make_request):
+    make_request()
+    html = desk_client.get(INDEX, {"status": "new"}).content.decode()
+    form = html.split('action="/admin/consultations/export.csv"')[1].split("</form>")[0]
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert '<input type="hidden" name="status" value="new">' in form
+
+
+def test_lists_and_searches_are_in_the_audit_log_without_personal_data(desk_client, make_request):
+    shown = make_request(full_name="Avery Johnson")
+    desk_client.get(INDEX)
+    desk_client.get(INDEX, {"q": "Avery"})
+    entries = ModelLogEntry.objects.filter(object_id=str(shown.pk), action="bookings.listed")
+    assert [(e.user.username, e.data) for e in entries.order_by("pk")] == [
+        ("desk", {"search": False}),
+        ("desk", {"search": True}),
+    ]
+    for entry in entries:
+        assert "Avery" not in str(entry.data) + entry.label
 
 
 @across_awkward_instants

@@ -18,13 +18,13 @@ pytestmark = [
 ]
 
 
-def submit(results, barrier, procedures, slot, name):
+def submit(results, barrier, procedures, slot, name, n):
     try:
         barrier.wait(timeout=30)
         consultation, created = services.consultation_request_create(
             full_name=name,
             email=f"{name}@example.com",
-            phone="+16015550142",
+            phone=f"+1601555{1000 + n:04d}",  # one each: a number may hold two requests
             contact_method="phone",
             procedures=procedures,
             slot_start=slot,
@@ -47,10 +47,12 @@ def test_only_one_of_many_simultaneous_requests_holds_a_time(procedures, clinic_
     barrier = threading.Barrier(racers + bystanders)
     results = []
     threads = [
-        threading.Thread(target=submit, args=(results, barrier, pages, slot, f"racer{i}"))
+        threading.Thread(target=submit, args=(results, barrier, pages, slot, f"racer{i}", i))
         for i in range(racers)
     ] + [
-        threading.Thread(target=submit, args=(results, barrier, pages, None, f"caller{i}"))
+        threading.Thread(
+            target=submit, args=(results, barrier, pages, None, f"caller{i}", racers + i)
+        )
         for i in range(bystanders)
     ]
     for thread in threads:

@@ -141,3 +141,32 @@ def test_a_reschedule_after_the_front_desk_declined_says_so_and_changes_nothing(
     assert "This request is closed" in response.content.decode()
     assert ConsultationRequest.objects.get().status == ConsultationStatus.DECLINED
     assert ConsultationRequest.objects.get().slot_start == free_slots[0]
+
+
+@pytest.mark.parametrize("path", ["", "cancel/", "reschedule/"])
+def test_manage_pages_leak_through_no_referer_cache_or_search_engine(
+    client, make_request, free_slots, path
+):
+    consultation = make_request(slot=free_slots[0])
+    url = manage_path(consultation) + path
+    response = client.get(url) if not path else client.post(url, {"slot": "call"})
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Cache-Control"] == "no-store, private"
+    assert response["X-Robots-Tag"] == "noindex"
+
+
+def test_a_broken_link_page_is_private_too(client):
+    response = client.get("/consultation/manage/not-a-token/")
+    assert response.status_code == 400
+    assert response["Cache-Control"] == "no-store, private"
+
+
+def test_once_closed_the_link_shows_no_personal_details(client, make_request, free_slots):
+    consultation = make_request(slot=free_slots[0], full_name="Avery Johnson")
+    client.post(manage_path(consultation) + "cancel/")
+    html = client.get(manage_path(consultation)).content.decode()
+    assert consultation.reference in html
+    assert "Cancelled" in html
+    assert "Avery Johnson" not in html
+    assert "Rhinoplasty" not in html  # what they asked about is health-adjacent
+    assert "This request is closed" in html

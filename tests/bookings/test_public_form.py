@@ -164,6 +164,100 @@ def test_the_rate_limit_is_per_client_address(client, procedures, free_slots):
     assert response.status_code == 302
 
 
+@override_settings(
+    BOOKING_RATE_LIMIT=(3, 3600),
+    BOOKING_TRUSTED_PROXIES=1,
+    BOOKING_CLIENT_IP_HEADER="HTTP_X_FORWARDED_FOR",
+)
+def test_a_made_up_forwarded_address_does_not_escape_the_rate_limit(client, procedures, free_slots):
+    # The proxy appends the real address; the client controls only what is to its left.
+    for n in range(3):
+        client.post(
+            "/consultation/",
+            form_data(procedures, email="bad"),
+            HTTP_X_FORWARDED_FOR=f"10.9.9.{n}, 198.51.100.7",
+        )
+    response = client.post(
+        "/consultation/",
+        form_data(procedures, slot=free_slots[0]),
+        HTTP_X_FORWARDED_FOR="10.9.9.99, 198.51.100.7",
+    )
+    assert response.status_code == 429
+
+
+@override_settings(BOOKING_RATE_LIMIT=(3, 3600))
+def test_fresh_ipv6_addresses_from_one_64_share_one_allowance(client, procedures, free_slots):
+    for n in range(3):
+        client.post(
+            "/consultation/", form_data(procedures, email="bad"), REMOTE_ADDR=f"2001:db8::{n}"
+        )
+    response = client.post(
+        "/consultation/", form_data(procedures, slot=free_slots[0]), REMOTE_ADDR="2001:db8::ff"
+    )
+    assert response.status_code == 429
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Visit evil.com",
+        "www.evil.example",
+        "http://evil.example/x",
+        "me@evil.example",
+        "<b>Avery</b>",
+        "EVIL.COM",
+    ],
+)
+def test_a_name_that_looks_like_a_link_is_refused_on_the_same_page(
+    client, procedures, free_slots, name
+):
+    response = post(client, procedures, slot=free_slots[0], full_name=name)
+    assert response.status_code == 200
+    errors = response.context["form"].errors["full_name"]
+    assert "without web or email addresses" in " ".join(errors)
+    assert "Afternoons are best." in response.content.decode()  # nothing typed is lost
+    assert not ConsultationRequest.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["Avery Johnson", "Mary-Jane O'Neil", "J. R. St. Clair", "Zoë"])
+def test_real_names_are_accepted(client, procedures, free_slots, name):
+    assert post(client, procedures, slot=free_slots[0], full_name=name).status_code == 302
+
+
+def test_the_service_refuses_a_link_like_name_too(make_request):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        make_request(full_name="Claim at evil.com")
+    assert "full_name" in error.value.message_dict
+
+
+@override_settings(BOOKING_RATE_LIMIT=(100, 3600))
+@pytest.mark.parametrize(
+    "same", [{"email": "AVERY@example.com"}, {"phone": "601 555 0142", "email": "x@example.com"}]
+)
+def test_one_email_or_phone_holds_at_most_two_open_requests(client, procedures, free_slots, same):
+    for slot in free_slots[:2]:
+        assert post(client, procedures, slot=slot).status_code == 302
+    response = post(client, procedures, slot=free_slots[2], **same)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "You already have 2 open consultation requests" in html
+    assert "Please call us on" in html
+    assert ConsultationRequest.objects.count() == 2
+    assert not ConsultationRequest.objects.filter(slot_start=free_slots[2]).exists()
+
+
+@override_settings(BOOKING_RATE_LIMIT=(100, 3600))
+def test_a_cancelled_request_frees_a_place(client, procedures, free_slots):
+    from bookings import services
+
+    for slot in free_slots[:2]:
+        post(client, procedures, slot=slot)
+    services.consultation_request_cancel(consultation=ConsultationRequest.objects.first())
+    assert post(client, procedures, slot=free_slots[2]).status_code == 302
+
+
 def test_a_stale_form_gets_a_fresh_timestamp_so_sending_again_works(client, procedures, free_slots):
     response = post(client, procedures, started="forged")
     form = response.context["form"]

@@ -1,17 +1,45 @@
-"""Blank the personal details of closed consultation requests past the retention period.
-
-Run it daily from cron or a scheduler, e.g.:
+"""Retention, run daily from cron or a scheduler, e.g.:
     15 3 * * *  cd /srv/allure && .venv/bin/python manage.py anonymise_consultations
+
+1. Open requests whose time passed long ago are closed as expired (services.EXPIRE_AFTER_DAYS).
+2. Closed requests older than BOOKING_RETENTION_MONTHS lose their personal details, notes
+   and task rows.
+3. Emails written to files instead of sent (development, `make run`) go after 30 days.
 """
+
+import datetime as dt
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from bookings.services import anonymisable_requests, consultation_request_anonymise
+from bookings.services import (
+    EXPIRE_AFTER_DAYS,
+    anonymisable_requests,
+    consultation_request_anonymise,
+    consultation_requests_expire,
+    expirable_requests,
+)
+
+MAIL_FILE_DAYS = 30
+FILE_MAILER = "django.core.mail.backends.filebased.EmailBackend"
+
+
+def mail_files_to_prune(now: dt.datetime) -> list[Path]:
+    mailer = settings.MAILERS["default"]
+    if mailer["BACKEND"] != FILE_MAILER:
+        return []
+    cutoff = (now - dt.timedelta(days=MAIL_FILE_DAYS)).timestamp()
+    folder = Path(mailer["OPTIONS"]["file_path"])
+    return [f for f in folder.glob("*.log") if f.is_file() and f.stat().st_mtime < cutoff]
 
 
 class Command(BaseCommand):
-    help = "Anonymise closed consultation requests older than BOOKING_RETENTION_MONTHS."
+    help = (
+        "Close long-passed open consultation requests as expired, anonymise closed ones older "
+        "than BOOKING_RETENTION_MONTHS, and prune development mail files."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -20,13 +48,20 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool, **options):
         months = settings.BOOKING_RETENTION_MONTHS
-        due = list(anonymisable_requests(months=months))
         if dry_run:
+            stale = expirable_requests(now=timezone.now()).count()
+            due = anonymisable_requests(months=months).count()
             self.stdout.write(
-                f"Dry run: {len(due)} closed request(s) older than {months} months "
-                "would be anonymised."
+                f"Dry run: {stale} open request(s) would be closed as expired; {due} closed "
+                f"request(s) older than {months} months would be anonymised."
             )
             return
+        expired = consultation_requests_expire()
+        self.stdout.write(
+            f"Closed {expired} open request(s) whose time passed over {EXPIRE_AFTER_DAYS} days "
+            "ago as expired."
+        )
+        due = list(anonymisable_requests(months=months))
         for consultation in due:
             consultation_request_anonymise(consultation=consultation)
         self.stdout.write(
@@ -34,3 +69,10 @@ class Command(BaseCommand):
                 f"Anonymised {len(due)} closed request(s) older than {months} months."
             )
         )
+        old_mail = mail_files_to_prune(timezone.now())
+        for mail_file in old_mail:
+            mail_file.unlink(missing_ok=True)
+        if old_mail:
+            self.stdout.write(
+                f"Deleted {len(old_mail)} mail file(s) older than {MAIL_FILE_DAYS} days."
+            )

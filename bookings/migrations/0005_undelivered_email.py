@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0002_front_desk_group'),
+        ('bookings', '0004_expired_status'),
     ]
 
     operations = [

@@ -55,7 +55,7 @@ def test_a_front_desk_day_and_a_saved_draft_leave_anonymous_pages_cached(
     assert staff.get("/admin/").status_code == 200
     assert staff.get("/admin/consultations/").status_code == 200
     assert staff.get(base).status_code == 200
-    assert staff.get("/admin/consultations/export.csv").status_code == 200
+    assert staff.post("/admin/consultations/export.csv").status_code == 200
     staff.post(base + "notes/", {"text": "Prefers mornings."})
     staff.post(base + "status/", {"status": S.CONTACTED})
     staff.post(base + "time/", {"slot": booked.wsgi_request.POST["slot"]})

@@ -37,7 +37,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.functional import cached_property
 from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 from wagtail.models import Page, PageViewRestriction, Site
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 GENERATION_KEY = "page-cache:generation"
 # Content that appears on public pages: a change to any of these apps' rows clears the cache.
@@ -107,8 +107,10 @@ def clear_page_cache_on_content_change(sender, instance=None, update_fields=None
 
 
 def purge_old_address(sender, instance, **kwargs) -> None:
-    """A page that leaves its address (unpublished, deleted, moved) is purged there too:
-    `purge_shared_caches` only knows the live pages' addresses."""
+    """A page that leaves its address (unpublished, deleted, moved, its slug changed) is
+    purged there too: `purge_shared_caches` only knows the live pages' addresses."""
+    if before_slug_change := kwargs.get("instance_before"):
+        instance = before_slug_change
     url = instance.get_full_url() if isinstance(instance, Page) else None
     if url and (before := kwargs.get("url_path_before")):
         path = urlsplit(url).path
@@ -153,6 +155,7 @@ def connect_invalidation() -> None:
     for signal, name in ((page_unpublished, "unpublish"), (pre_delete, "delete")):
         signal.connect(purge_old_address, dispatch_uid=f"shared-cache-gone-{name}")
     post_page_move.connect(purge_old_address, dispatch_uid="shared-cache-gone-move")
+    page_slug_changed.connect(purge_old_address, dispatch_uid="shared-cache-gone-slug")
 
 
 # Shared fragments --------------------------------------------------------------------------

@@ -49,7 +49,10 @@ class Recommendation(NamedTuple):
     def reason(self) -> str:
         treats = " and ".join(label.lower() for label in self.concerns)
         downtime = f"{self.stage.days_label} downtime ({self.stage.depth.lower()})"
-        return f"Treats {treats}; {downtime}; treatments: {self.procedure.treatments_label}"
+        sessions = self.procedure.treatments_label  # "3–6 treatments", "1 or a series"...
+        if "treatment" not in sessions:
+            sessions = f"treatments: {sessions}"
+        return f"Treats {treats}; {downtime}; {sessions}"
 
 
 def _fits(stage, most_days: int | None) -> bool:

@@ -6,8 +6,11 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from wagtail.models import Page
+from wagtail.test.utils.form_data import inline_formset
 
 from allure.site.models import HomePage
 from procedures.models import (
@@ -18,6 +21,7 @@ from procedures.models import (
     TreatmentPlannerPage,
 )
 from procedures.planner import Concern, recommend
+from tests.procedures.test_page_types import procedure_form_data
 
 pytestmark = pytest.mark.django_db
 PLANNER = "/procedures/which-treatment/"
@@ -43,10 +47,12 @@ def test_lost_volume_without_downtime_suggests_fillers(demo, client):
 
 
 def test_each_result_says_why_from_the_procedure_fields(demo, client):
-    assert reasons(client, "concern=fine-lines&concern=sun-spots&downtime=week")[0] == (
+    assert reasons(client, "concern=fine-lines&concern=sun-spots&downtime=week") == [
         "Treats fine lines and sun spots and brown patches; 2–3 days downtime (shallow); "
-        "treatments: 1 or a series"
-    )
+        "treatments: 1 or a series",
+        "Treats sun spots and brown patches; 0–2 days downtime (typical); 3–5 treatments",
+        "Treats fine lines; 1–3 days downtime (light); 3–6 treatments",
+    ]
 
 
 def test_procedures_treating_more_of_the_concerns_come_first(demo, client):
@@ -161,3 +167,48 @@ def test_recommend_ranks_by_concerns_then_shortest_recovery_then_name(demo):
         ("skin-resurfacing", 2, 3),
         ("chemical-peel", 1, 3),
     ]
+
+
+def test_an_editor_maps_a_condition_to_a_concern_in_the_admin(demo, admin_client):
+    page = ProcedurePage.objects.get(slug="facelift")
+    data = procedure_form_data(
+        title=page.title,
+        slug=page.slug,
+        conditions=inline_formset([{"name": "Acne scars", "concern": "scars"}]),
+    )
+    response = admin_client.post(
+        reverse("wagtailadmin_pages:edit", args=[page.pk]),
+        {**data, "action-publish": "action-publish"},
+    )
+    assert response.status_code == 302
+    assert "facelift" in results(Client(), "concern=scars&downtime=weekend")
+
+
+def count_queries(client, url):
+    client.get(url)  # warm-up: shared fragments
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return len(queries)
+
+
+def test_the_answers_cost_the_same_few_queries_however_many_procedures(demo, client):
+    answers = "concern=scars&concern=sun-spots&downtime=two-weeks"
+    url = f"{PLANNER}?{answers}"
+    with_seven = count_queries(client, url)
+    index = ProcedureIndexPage.objects.get()
+    for number in range(3):
+        page = index.add_child(
+            instance=ProcedurePage(
+                title=f"Scar treatment {number}",
+                slug=f"scar-treatment-{number}",
+                category="skin",
+                summary="For scars.",
+                duration_min_minutes=30,
+                results_first_visible="Soon",
+            )
+        )
+        ProcedureCondition.objects.create(page=page, name="Scars", concern=Concern.SCARS)
+        RecoveryStage.objects.create(page=page, depth="Typical", days_min=1, days_max=2)
+    assert "scar-treatment-2" in results(client, answers)
+    # routing (2), then one query each for the procedures, conditions and recovery stages
+    assert count_queries(client, url) == with_seven <= 5

@@ -11,6 +11,7 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.utils.cache import add_never_cache_headers
 from django.utils.timezone import localdate
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -472,9 +473,20 @@ class TreatmentPlannerPage(SeoMixin, Page):
         procedures = ProcedurePage.objects.live().prefetch_related("conditions", "recovery_stages")
         return procedures.public() if any_view_restriction() else procedures
 
+    @staticmethod
+    def answered(request) -> bool:
+        return "concern" in request.GET or "downtime" in request.GET
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if self.answered(request):
+            # The answers are about the patient's skin: no cache, here or in front, keeps them.
+            add_never_cache_headers(response)
+        return response
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        answered = "concern" in request.GET or "downtime" in request.GET
+        answered = self.answered(request)
         form = PlannerForm(request.GET if answered else None)
         context["form"] = form
         if form.is_valid():

@@ -212,3 +212,13 @@ def test_the_answers_cost_the_same_few_queries_however_many_procedures(demo, cli
     assert "scar-treatment-2" in results(client, answers)
     # routing (2), then one query each for the procedures, conditions and recovery stages
     assert count_queries(client, url) == with_seven <= 5
+
+
+def test_answers_are_never_kept_by_a_cache_nor_answered_from_the_bare_page(demo, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    bare = Client().get(PLANNER)
+    assert "public" in bare["Cache-Control"]  # the questions alone are shared like any page
+    assert Client().get(PLANNER).content == bare.content  # ...from the page cache now
+    answered = Client().get(f"{PLANNER}?concern=fine-lines&downtime=week")
+    assert "private" in answered["Cache-Control"] and "no-store" in answered["Cache-Control"]
+    assert results(Client(), "concern=lost-volume&downtime=none") == ["dermal-fillers"]

@@ -22,7 +22,12 @@ from procedures.models import (
     RelatedProcedure,
     Testimonial,
     TreatmentArea,
+    TreatmentPlannerPage,
 )
+from procedures.planner import Concern
+
+# Dr. Walker checked every demo page's medical facts on this day.
+REVIEWED_ON = dt.date(2026, 11, 3)
 
 
 def stages(*rows) -> list[RecoveryStage]:
@@ -39,8 +44,35 @@ def stages(*rows) -> list[RecoveryStage]:
     ]
 
 
+# How an editor would map the demo conditions to the treatment planner's concerns.
+PLANNER_CONCERNS = {
+    "Fine lines to deeper wrinkles": Concern.FINE_LINES,
+    "Scars": Concern.SCARS,
+    "Aged or sun-damaged skin": Concern.SUN_SPOTS,
+    "Liver spots": Concern.SUN_SPOTS,
+    "Dull complexion": Concern.DULL_SKIN,
+    "Irregular pigmentation": Concern.SUN_SPOTS,
+    "Poor skin tone and texture": Concern.DULL_SKIN,
+    "Jowls": Concern.LOOSE_SKIN,
+    "Deep folds from nose to mouth": Concern.DEEP_WRINKLES,
+    "Loose facial skin": Concern.LOOSE_SKIN,
+    "Loose neck skin": Concern.LOOSE_SKIN,
+    "Hollow cheeks": Concern.LOST_VOLUME,
+    "Thin lips": Concern.LOST_VOLUME,
+    "Smile lines": Concern.DEEP_WRINKLES,
+    "Dull skin": Concern.DULL_SKIN,
+    "Uneven tone": Concern.DULL_SKIN,
+    "Fine lines": Concern.FINE_LINES,
+    "Mild acne scars": Concern.SCARS,
+    "Sun spots": Concern.SUN_SPOTS,
+    "Redness and small veins": Concern.REDNESS,
+    "Heavy upper lids": Concern.TIRED_EYES,
+    "Under-eye bags": Concern.TIRED_EYES,
+}
+
+
 def conditions(*names):
-    return [ProcedureCondition(name=name) for name in names]
+    return [ProcedureCondition(name=name, concern=PLANNER_CONCERNS.get(name, "")) for name in names]
 
 
 def areas(common, other=()):
@@ -492,6 +524,21 @@ def load(*, home, doctor) -> dict[str, ProcedurePage]:
     )
     by_slug = _procedures(index, doctor)
     _testimonials(by_slug)
+    publish(
+        index,
+        TreatmentPlannerPage(
+            title="Which treatment suits me?",
+            slug="which-treatment",
+            intro=(
+                "Tell us what you would like to change and how long you can take things easy "
+                "afterwards. We will list the treatments that fit, with the reason for each."
+            ),
+            search_description=(
+                "Answer two questions and see which treatments at Allure Plastics in Jackson, "
+                "MS fit what bothers you and the downtime you can take."
+            ),
+        ),
+    )
     return by_slug
 
 
@@ -505,7 +552,12 @@ def _procedures(index, doctor) -> dict[str, ProcedurePage]:
             f"Abstract, softly lit {palette} tones",
             functools.partial(demo_images.abstract, palette, seed),
         )
-        page = publish(index, ProcedurePage(doctor=doctor, **data))
+        page = publish(
+            index,
+            ProcedurePage(
+                doctor=doctor, medical_reviewer=doctor, last_reviewed_on=REVIEWED_ON, **data
+            ),
+        )
         by_slug[page.slug] = page
     for slug, related_slugs in related.items():
         page = by_slug[slug]

@@ -4,12 +4,15 @@ Facts (durations, anaesthesia, recovery days, areas...) are fields so they can b
 compared and turned into structured data; StreamFields carry only the narrative.
 """
 
+import datetime as dt
 import math
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.utils.cache import add_never_cache_headers
+from django.utils.timezone import localdate
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
@@ -19,7 +22,9 @@ from wagtail.search import index
 from allure.base import structured_data
 from allure.base.blocks import NarrativeBlock
 from allure.base.pages import SeoMixin, image_field
-from allure.base.serving import any_view_restriction
+from allure.base.serving import any_view_restriction, cached_until_content_changes
+from procedures.forms import PlannerForm
+from procedures.planner import Concern, recommend
 
 
 class ProcedureCategory(models.TextChoices):
@@ -43,6 +48,10 @@ class TimelineBar(NamedTuple):
     ends_at: int  # ...and where it ends
 
 
+# A page whose medical review is older than this shows on the editors' "Medical review due".
+REVIEW_VALID_FOR = dt.timedelta(days=365)
+
+
 def _range(low, high, unit: str) -> str:
     if high is None or high == low:
         return f"{low} {unit}"
@@ -58,7 +67,7 @@ class ProcedureIndexPage(SeoMixin, Page):
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["allure.HomePage"]
-    subpage_types = ["procedures.ProcedurePage"]
+    subpage_types = ["procedures.ProcedurePage", "procedures.TreatmentPlannerPage"]
     max_count = 1
 
     def description_fallback(self):
@@ -85,6 +94,7 @@ class ProcedureIndexPage(SeoMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["categories"] = self.procedures_by_category()
+        context["planner_url"] = TreatmentPlannerPage.live_url()
         return context
 
 
@@ -178,6 +188,21 @@ class ProcedurePage(SeoMixin, Page):
         NarrativeBlock(), blank=True, help_text="The doctor's own view, in their voice."
     )
 
+    medical_reviewer = models.ForeignKey(
+        "allure.DoctorPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The physician who checked this page's medical facts; named on the page.",
+    )
+    last_reviewed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When they last checked it. After a year the page shows on "
+        "Reports › Medical review due.",
+    )
+
     content_panels = [
         *Page.content_panels,
         MultiFieldPanel(
@@ -247,6 +272,10 @@ class ProcedurePage(SeoMixin, Page):
         MultiFieldPanel(
             [FieldPanel("doctor"), FieldPanel("doctors_take")], heading="The doctor's take"
         ),
+        MultiFieldPanel(
+            [FieldPanel("medical_reviewer"), FieldPanel("last_reviewed_on")],
+            heading="Medical review",
+        ),
         InlinePanel("faqs", heading="Questions and answers", label="Question"),
         InlinePanel("related_procedures", heading="Related procedures", label="Procedure"),
     ]
@@ -262,10 +291,49 @@ class ProcedurePage(SeoMixin, Page):
 
     parent_page_types = ["procedures.ProcedureIndexPage"]
     subpage_types = []
-    serve_select_related = ("hero_image", "doctor")
+    serve_select_related = ("hero_image", "doctor", "medical_reviewer")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(medical_reviewer__isnull=True, last_reviewed_on__isnull=True)
+                | Q(medical_reviewer__isnull=False, last_reviewed_on__isnull=False),
+                name="procedure_review_names_reviewer_and_date",
+                violation_error_message="A medical review needs both the reviewer and the date.",
+            ),
+        ]
 
     def description_fallback(self):
         return self.summary
+
+    def clean(self):
+        super().clean()
+        reviewer, reviewed_on = self.medical_reviewer, self.last_reviewed_on
+        if reviewer and reviewed_on is None:
+            raise ValidationError({"last_reviewed_on": "Give the date of the medical review."})
+        if reviewed_on and reviewer is None:
+            raise ValidationError({"medical_reviewer": "Choose who did the medical review."})
+        if reviewed_on and reviewed_on > localdate():
+            raise ValidationError({"last_reviewed_on": "The review date cannot be in the future."})
+        if reviewer and not reviewer.post_nominals:
+            # Mississippi asks advertising to name the responsible physician with "M.D.".
+            raise ValidationError(
+                {
+                    "medical_reviewer": f"Add {reviewer.title}'s letters (e.g. “M.D.”) "
+                    "on their profile first: the review line names them with it."
+                }
+            )
+
+    @classmethod
+    def review_due(cls, today: dt.date):
+        """Pages never reviewed, then those whose review is over a year old, oldest first."""
+        return (
+            cls.objects.filter(
+                Q(last_reviewed_on__isnull=True) | Q(last_reviewed_on__lt=today - REVIEW_VALID_FOR)
+            )
+            .select_related("medical_reviewer")
+            .order_by(models.F("last_reviewed_on").asc(nulls_first=True), "title")
+        )
 
     # Facts at a glance, derived from the structured fields.
     @property
@@ -327,6 +395,12 @@ class ProcedurePage(SeoMixin, Page):
             structured_data.medical_procedure(self, request),
             structured_data.breadcrumbs(self, request),
         ]
+        if self.medical_reviewer and self.last_reviewed_on:
+            data.append(
+                structured_data.medical_web_page(
+                    self, self.medical_reviewer, self.last_reviewed_on, request
+                )
+            )
         if faqs := self.faqs.all():
             data.append(structured_data.faq_page(faqs))
         return data
@@ -360,6 +434,68 @@ class ProcedurePage(SeoMixin, Page):
         return context
 
 
+class TreatmentPlannerPage(SeoMixin, Page):
+    """ "Which treatment suits me?": a GET form whose answers rank the live procedures.
+    The answers live only in the address; nothing is stored or logged."""
+
+    intro = models.TextField(
+        help_text="A sentence above the questions, e.g. what the planner can and cannot do."
+    )
+    consultation_note = models.TextField(
+        default="These suggestions are a starting point, not medical advice. Your answers are "
+        "not stored. At your consultation the doctor examines your skin and decides with you "
+        "which treatment, if any, is right.",
+        help_text="Shown with the results: says that the consultation decides.",
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("consultation_note")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["procedures.ProcedureIndexPage"]
+    subpage_types = []
+    max_count = 1
+
+    def description_fallback(self):
+        return self.intro
+
+    @classmethod
+    def live_url(cls) -> str | None:
+        """Where the planner is, for the links on home and the procedure index (shared, so
+        those pages spend no query on it)."""
+
+        def find():
+            planner = cls.objects.live().first()
+            return planner.get_url() if planner else None
+
+        return cached_until_content_changes("planner-url", find)
+
+    def candidates(self):
+        procedures = ProcedurePage.objects.live().prefetch_related("conditions", "recovery_stages")
+        return procedures.public() if any_view_restriction() else procedures
+
+    @staticmethod
+    def answered(request) -> bool:
+        return "concern" in request.GET or "downtime" in request.GET
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if self.answered(request):
+            # The answers are about the patient's skin: no cache, here or in front, keeps them.
+            add_never_cache_headers(response)
+        return response
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        answered = self.answered(request)
+        form = PlannerForm(request.GET if answered else None)
+        context["form"] = form
+        if form.is_valid():
+            context["recommendations"] = recommend(
+                self.candidates(), form.cleaned_data["concern"], form.cleaned_data["downtime"]
+            )
+        return context
+
+
 class ProcedureTechnology(Orderable):
     page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="technologies")
     name = models.CharField(
@@ -378,8 +514,15 @@ class ProcedureTechnology(Orderable):
 class ProcedureCondition(Orderable):
     page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="conditions")
     name = models.CharField(max_length=120, help_text="One condition treated, e.g. “Scars”.")
+    concern = models.CharField(
+        max_length=20,
+        choices=Concern.choices,
+        blank=True,
+        help_text="The treatment planner's answer this condition matches; empty: the planner "
+        "does not use it.",
+    )
 
-    panels = [FieldPanel("name")]
+    panels = [FieldPanel("name"), FieldPanel("concern")]
 
     def __str__(self):
         return self.name

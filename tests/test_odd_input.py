@@ -16,6 +16,8 @@ PATHS = [
     "/consultation/received/{}/",
     "/consultation/manage/{}/",
     "/sitemap.xml?p={}",
+    "/procedures/which-treatment/?concern={}&downtime=week",
+    "/procedures/which-treatment/?concern=fine-lines&downtime={}",
 ]
 
 

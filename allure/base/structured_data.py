@@ -105,6 +105,23 @@ def medical_procedure(procedure, request) -> dict:
     return data
 
 
+def medical_web_page(page, reviewer, reviewed_on, request) -> dict:
+    """The page itself, with who checked its medical facts and when (`reviewedBy` and
+    `lastReviewed` belong to the web page in schema.org, not to the procedure)."""
+    return {
+        "@context": SCHEMA,
+        "@type": "MedicalWebPage",
+        "name": page.title,
+        "url": page.get_full_url(request),
+        "reviewedBy": {
+            "@type": "Physician",
+            "name": reviewer.name_with_letters,
+            "url": reviewer.get_full_url(request),
+        },
+        "lastReviewed": reviewed_on.isoformat(),
+    }
+
+
 def faq_page(faqs) -> dict:
     return {
         "@context": SCHEMA,

@@ -66,6 +66,7 @@ def doctor(home) -> DoctorPage:
             title="Dr. Walker",
             slug="dr-walker",
             show_in_menus=True,
+            post_nominals="M.D.",
             job_title="Plastic surgeon · Founder of Allure Plastics",
             summary=(
                 "Dr. Walker combines surgery, lasers and injectables to refresh faces "
@@ -79,6 +80,7 @@ def doctor(home) -> DoctorPage:
             credentials=[
                 DoctorCredential(text=text)
                 for text in (
+                    "Doctor of Medicine (M.D.), licensed to practise in Mississippi",
                     "Specialist training in plastic and reconstructive surgery",
                     "Focus on facial rejuvenation, from laser resurfacing to facelifts",
                     "Sees every patient personally, from consultation to follow-up",

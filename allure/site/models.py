@@ -16,7 +16,7 @@ from allure.base import structured_data
 from allure.base.blocks import NarrativeBlock
 from allure.base.models import Closure, OpeningHours
 from allure.base.pages import SeoMixin, image_field
-from procedures.models import Testimonial
+from procedures.models import Testimonial, TreatmentPlannerPage
 
 
 class HomePage(SeoMixin, Page):
@@ -87,6 +87,7 @@ class HomePage(SeoMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["featured"] = self.featured()
+        context["planner_url"] = TreatmentPlannerPage.live_url()
         context["testimonials"] = Testimonial.objects.published()[:3]
         return context
 
@@ -154,6 +155,12 @@ class DoctorPage(SeoMixin, Page):
     job_title = models.CharField(
         max_length=120, help_text="How the doctor is introduced, e.g. “Plastic surgeon”."
     )
+    post_nominals = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="Letters after the name, e.g. “M.D.”: shown wherever the doctor is named as "
+        "a page's medical reviewer, as Mississippi's advertising rules ask.",
+    )
     photo = image_field("A portrait of the doctor.")
     summary = models.CharField(
         max_length=300, help_text="One or two sentences used on the home page and in listings."
@@ -163,7 +170,12 @@ class DoctorPage(SeoMixin, Page):
     content_panels = [
         *Page.content_panels,
         MultiFieldPanel(
-            [FieldPanel("job_title"), FieldPanel("photo"), FieldPanel("summary")],
+            [
+                FieldPanel("post_nominals"),
+                FieldPanel("job_title"),
+                FieldPanel("photo"),
+                FieldPanel("summary"),
+            ],
             heading="Introduction",
         ),
         InlinePanel("credentials", heading="Credentials", label="Credential"),
@@ -181,6 +193,10 @@ class DoctorPage(SeoMixin, Page):
 
     def description_fallback(self):
         return self.summary
+
+    @property
+    def name_with_letters(self) -> str:
+        return f"{self.title}, {self.post_nominals}" if self.post_nominals else self.title
 
     @property
     def share_image(self):

@@ -54,7 +54,8 @@ def test_the_demo_has_the_procedures_the_clinic_offers(demo):
 
 def test_every_demo_page_renders(demo, client):
     pages = Page.objects.live().filter(depth__gt=1)
-    assert pages.count() == 13  # home, index, 7 procedures, doctor, contact, 2 standard
+    # home, index, 7 procedures, the planner, doctor, contact, 2 standard
+    assert pages.count() == 14
     for page in pages.specific():
         response = client.get(page.url)
         assert response.status_code == 200, page.url

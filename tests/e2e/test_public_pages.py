@@ -15,6 +15,7 @@ PAGES = {
     "standard": "/privacy/",
     "search": "/search/?q=laser",
     "booking": "/consultation/?procedure=skin-resurfacing",
+    "planner": "/procedures/which-treatment/?concern=fine-lines&downtime=week",
 }
 
 
@@ -40,4 +41,11 @@ def test_booking_form_with_errors_shown_is_accessible(demo_site, page):
     page.wait_for_load_state()
     assert page.locator("[aria-invalid=true]").count() > 0
     page.screenshot(path=SCREENSHOTS / "booking-errors-phone.png", full_page=True)
+    assert axe_violations(page) == []
+
+
+def test_planner_with_a_missing_answer_is_accessible(demo_site, page):
+    page.set_viewport_size(PHONE)
+    page.goto(demo_site + "/procedures/which-treatment/?downtime=week")
+    page.screenshot(path=SCREENSHOTS / "planner-errors-phone.png", full_page=True)
     assert axe_violations(page) == []

@@ -19,7 +19,7 @@ def by_type(html):
 
 def test_a_procedure_page_is_a_medical_procedure_with_faqs_and_breadcrumbs(demo_responses):
     data = by_type(demo_responses("/procedures/skin-resurfacing/").content.decode())
-    assert set(data) == {"MedicalProcedure", "FAQPage", "BreadcrumbList"}
+    assert set(data) == {"MedicalProcedure", "MedicalWebPage", "FAQPage", "BreadcrumbList"}
 
     procedure = data["MedicalProcedure"]
     assert procedure["name"] == "Skin resurfacing"
@@ -37,7 +37,7 @@ def test_a_procedure_page_is_a_medical_procedure_with_faqs_and_breadcrumbs(demo_
 
 def test_a_procedure_without_faqs_has_no_faq_page(demo_responses):
     data = by_type(demo_responses("/procedures/facelift/").content.decode())
-    assert set(data) == {"MedicalProcedure", "BreadcrumbList"}
+    assert set(data) == {"MedicalProcedure", "MedicalWebPage", "BreadcrumbList"}
     assert data["MedicalProcedure"]["procedureType"] == "https://schema.org/SurgicalProcedure"
 
 

@@ -8,6 +8,8 @@ page and with the doctor that the top-floor loader hands over.
 import datetime as dt
 import functools
 
+from django.utils import timezone
+
 from allure.base import demo_images
 from allure.base.demo import narrative, publish
 from procedures.models import (
@@ -555,7 +557,11 @@ def _procedures(index, doctor) -> dict[str, ProcedurePage]:
         page = publish(
             index,
             ProcedurePage(
-                doctor=doctor, medical_reviewer=doctor, last_reviewed_on=REVIEWED_ON, **data
+                doctor=doctor,
+                medical_reviewer=doctor,
+                # never in the future, whatever day the demo is built on
+                last_reviewed_on=min(REVIEWED_ON, timezone.localdate()),
+                **data,
             ),
         )
         by_slug[page.slug] = page

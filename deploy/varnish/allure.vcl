@@ -6,6 +6,7 @@ vcl 4.1;
 # directors). Checked with `varnishd -C -f allure.vcl`.
 
 import std;
+import purge;
 
 backend app {
     .host = "127.0.0.1";
@@ -32,12 +33,33 @@ sub vcl_recv {
         if (client.ip !~ purgers) {
             return (synth(405, "Not allowed"));
         }
-        return (purge);
+        return (hash);  # a soft purge, in vcl_hit / vcl_miss
+    }
+    # While the app servers are healthy, never answer with a copy past its TTL (a purged page
+    # is fetched afresh); once the probe finds them down, any copy in grace answers.
+    if (std.healthy(req.backend_hint)) {
+        set req.grace = 0s;
     }
     # Anonymous visitors share public pages even if they carry a cookie from the booking form
     # (its CSRF token): only staff (a session) and the never-shared areas go to the app as is.
     if (req.url !~ "^/(admin|consultation|documents|search)/" && req.http.Cookie !~ "sessionid=") {
         unset req.http.Cookie;
+    }
+}
+
+# Soft: the purged copy expires but keeps its grace, so it can still answer while the app
+# servers are down (a hard purge would leave nothing to serve but an error).
+sub vcl_hit {
+    if (req.method == "PURGE") {
+        purge.soft(0s);
+        return (synth(200, "Purged"));
+    }
+}
+
+sub vcl_miss {
+    if (req.method == "PURGE") {
+        purge.soft(0s);
+        return (synth(200, "Purged"));
     }
 }
 

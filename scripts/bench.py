@@ -9,6 +9,7 @@ measured in the same runs as the ceiling, so ratios hold on a noisy shared machi
 import argparse
 import http.client
 import http.cookies
+import itertools
 import json
 import re
 import shutil
@@ -39,6 +40,8 @@ PAGES = {
     "booking form": "/consultation/",
 }
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+# Every simulated patient is another person (an email or phone may hold two open requests).
+PATIENT_NUMBERS = itertools.count(1)
 
 
 def wrk(url: str, seconds: int, connections: int) -> dict:
@@ -93,51 +96,65 @@ def booking_form(base: str) -> dict:
     }
 
 
+def booking_post(
+    host: str, form: dict, slot: str, name: str, n: int, client_ip: str
+) -> tuple[int, str]:
+    """Patient n posts the booking form for `slot` from `client_ip` (their own address, as
+    on the internet: the per-client rate limit reads it through BOOKING_CLIENT_IP_HEADER).
+    Returns the status and the redirect's Location."""
+    body = urlencode(
+        {
+            "csrfmiddlewaretoken": form["csrf"],
+            "full_name": name,
+            "email": f"patient{n}@example.com",
+            # One number per patient: a number may hold only two open requests.
+            "phone": f"601-555-{n % 10000:04d}",
+            "contact_method": "phone",
+            "procedures": form["procedure"],
+            "slot": slot,
+            "consent": "on",
+            "website": "",
+            "started": form["started"],
+            "submission_token": str(uuid.uuid4()),
+        }
+    )
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": form["cookie"],
+        "X-Real-IP": client_ip,
+    }
+    conn = http.client.HTTPConnection(host, timeout=60)
+    conn.request("POST", "/consultation/", body, headers)
+    response = conn.getresponse()
+    response.read()
+    return response.status, response.getheader("Location", "")
+
+
 def post_bookings(form: dict, slots: list[str], clients: int) -> dict:
     """Each of `clients` threads posts bookings back to back, each for its own free time."""
     latencies, failures, lock = [], [], threading.Lock()
-    queue = iter(enumerate(slots))
+    queue = iter(slots)
 
     def client():
         while True:
             with lock:
-                item = next(queue, None)
-            if item is None:
+                slot, n = next(queue, None), next(PATIENT_NUMBERS)
+            if slot is None:
                 return
-            n, slot = item
-            body = urlencode(
-                {
-                    "csrfmiddlewaretoken": form["csrf"],
-                    "full_name": f"Bench Patient {n}",
-                    "email": f"bench{n}@example.com",
-                    # One number per patient: a number may hold only two open requests.
-                    "phone": f"601-555-{n % 10000:04d}",
-                    "contact_method": "phone",
-                    "procedures": form["procedure"],
-                    "slot": slot,
-                    "consent": "on",
-                    "website": "",
-                    "started": form["started"],
-                    "submission_token": str(uuid.uuid4()),
-                }
-            )
-            headers = {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": form["cookie"],
-                # Each simulated patient comes from its own address, as on the internet;
-                # the per-client rate limit reads it (BOOKING_CLIENT_IP_HEADER).
-                "X-Real-IP": f"198.18.{n // 250}.{n % 250 + 1}",
-            }
             started = time.perf_counter()
-            conn = http.client.HTTPConnection(form["host"], timeout=30)
-            conn.request("POST", "/consultation/", body, headers)
-            response = conn.getresponse()
-            response.read()
+            status, location = booking_post(
+                form["host"],
+                form,
+                slot,
+                f"Bench Patient {n}",
+                n,
+                f"198.18.{n // 250}.{n % 250 + 1}",
+            )
             elapsed = (time.perf_counter() - started) * 1000
             with lock:
                 latencies.append(elapsed)
-                if response.status != 302 or "/received/" not in response.getheader("Location", ""):
-                    failures.append(response.status)
+                if status != 302 or "/received/" not in location:
+                    failures.append(status)
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     began = time.perf_counter()

@@ -19,13 +19,12 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from scripts.bench import booking_form  # noqa: E402
+from scripts.bench import booking_form, booking_post  # noqa: E402
 from scripts.prodserver import (  # noqa: E402
     PYTHON,
     ROOT,
@@ -79,31 +78,7 @@ def shell(env: dict, code: str) -> str:
 
 
 def post(base: str, form: dict, slot: str, n: int, client_ip: str) -> int:
-    body = urlencode(
-        {
-            "csrfmiddlewaretoken": form["csrf"],
-            "full_name": f"Scale Patient {n}",
-            "email": f"scale{n}@example.com",
-            "phone": f"601-555-{1000 + n:04d}",  # each patient their own number
-            "contact_method": "phone",
-            "procedures": form["procedure"],
-            "slot": slot,
-            "consent": "on",
-            "website": "",
-            "started": form["started"],
-            "submission_token": str(uuid.uuid4()),
-        }
-    )
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Cookie": form["cookie"],
-        "X-Real-IP": client_ip,
-    }
-    conn = http.client.HTTPConnection(urlsplit(base).netloc, timeout=60)
-    conn.request("POST", "/consultation/", body, headers)
-    response = conn.getresponse()
-    response.read()
-    return response.status
+    return booking_post(urlsplit(base).netloc, form, slot, f"Scale Patient {n}", n, client_ip)[0]
 
 
 def race(nodes: list[str], form: dict, slot: str, clients: int) -> list[int]:

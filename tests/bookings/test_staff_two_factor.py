@@ -242,6 +242,13 @@ def test_a_newcomer_signs_in_with_the_printed_password_and_a_recovery_code():
     assert client.get("/admin/").status_code == 200
 
 
+def test_the_account_page_leads_to_two_factor_settings(admin_client):
+    account = admin_client.get("/admin/account/").content.decode()
+    assert 'href="/admin/two-factor/"' in account
+    page = admin_client.get("/admin/two-factor/").content.decode()
+    assert "On: signing in asks for a code from your authenticator app" in page
+
+
 def test_new_recovery_codes_void_the_old_ones(desk):
     client = Client()
     password_step(client, "dana")

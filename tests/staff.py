@@ -15,3 +15,16 @@ def sign_in_with_second_factor(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+class SecondFactorLogin:
+    """For Wagtail's test case classes, whose setUp signs in a superuser with a password
+    alone: the session also passes the second step, as a real superuser's would."""
+
+    def login(self, user=None, username=None, password="password"):  # noqa: S107
+        user = super().login(user=user, username=username, password=password)
+        sign_in_with_second_factor(self.client, user)
+        # Wagtail's assertPageIs… helpers sign in a fresh superuser of their own unless
+        # given one: pass `user=self.user` so they keep this session.
+        self.user = user
+        return user

@@ -310,6 +310,9 @@ class ProcedurePage(SeoMixin, Page):
     parent_page_types = ["procedures.ProcedureIndexPage"]
     subpage_types = []
     serve_select_related = ("hero_image", "doctor", "medical_reviewer")
+    share_image_renditions = tuple(  # procedure_page/hero.html's srcset
+        f"fill-{size}|format-webp" for size in ("390x260", "780x520", "1080x720")
+    )
 
     class Meta:
         constraints = [

@@ -6,7 +6,6 @@ from django.db import models
 from allure.base import structured_data
 from allure.base.serving import ServedPageMixin
 
-
 # The share image as base.html shows it (og:image).
 SHARE_RENDITION = "fill-1200x630|format-jpeg"
 

@@ -1,7 +1,10 @@
 """What every public page type shares: serving (see `serving.ServedPageMixin`), a meta
 description with a fallback, a share image, structured data, and the image field helper."""
 
+import functools
+
 from django.db import models
+from wagtail.images.models import Filter
 
 from allure.base import structured_data
 from allure.base.serving import ServedPageMixin
@@ -23,10 +26,17 @@ class SeoMixin(ServedPageMixin):
         context = super().get_context(request, *args, **kwargs)
         image = self.share_image
         if image is not None and not hasattr(image, "prefetched_renditions"):
-            found = image.get_renditions(SHARE_RENDITION, *self.share_image_renditions)
+            found = image.get_renditions(*self._share_image_filters())
             # Where Wagtail's image tags look first (as `prefetch_renditions` leaves them).
             image.prefetched_renditions = list(found.values())
         return context
+
+    @classmethod
+    @functools.cache
+    def _share_image_filters(cls) -> tuple[Filter, ...]:
+        """Made once per page type: a Filter parses its spec on first use, as the image tags
+        keep theirs for the same reason."""
+        return tuple(Filter(spec) for spec in (SHARE_RENDITION, *cls.share_image_renditions))
 
     def description_fallback(self) -> str:
         return ""

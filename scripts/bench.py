@@ -297,12 +297,13 @@ def main() -> int:
     )
     print(
         f"{'target':<18}{'req/s':>10}{'% static':>10}{'p50 ms':>10}{'p99 ms':>10}"
-        f"{'errors':>8}{'queries':>9}{'CPU ms':>8}{'uncached':>10}{'× static':>10}"
+        f"{'errors':>8}{'queries':>9}{'cold':>6}{'CPU ms':>8}{'uncached':>10}{'× static':>10}"
         f"{'via Varnish req/s':>19}"
     )
     static_cpu = uncached["static file"]
     for name, r in results.items():
         queries = counts.get(targets.get(name), {}).get("queries", "-")
+        cold_queries = counts.get(targets.get(name), {}).get("cold", "-")
         via_varnish = f"{through_varnish[name]:.0f}" if name in through_varnish else "-"
         cold = (
             f"{uncached[name]:>10.2f}{uncached[name] / static_cpu:>10.1f}"
@@ -311,7 +312,7 @@ def main() -> int:
         )
         print(
             f"{name:<18}{r['rps']:>10.0f}{100 * r['rps'] / ceiling:>9.0f}%"
-            f"{r['p50']:>10.1f}{r['p99']:>10.1f}{r['errors']:>8.0f}{queries:>9}"
+            f"{r['p50']:>10.1f}{r['p99']:>10.1f}{r['errors']:>8.0f}{queries:>9}{cold_queries:>6}"
             f"{r['cpu_ms']:>8.2f}{cold}{via_varnish:>19}"
         )
     posted = 3 * per_run

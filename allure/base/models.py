@@ -97,8 +97,19 @@ class ClinicSettings(ClusterableModel, BaseGenericSetting):
 
     @classmethod
     def _load_with_footer_links(cls):
-        clinic = super().load()
-        clinic.footer_link_list  # noqa: B018 - fetched now, so the cached copy carries them
+        """The settings with their footer links, in one query when there are links (each
+        brings the settings row along), which is what the first visit after a content change
+        pays for; two when there are none."""
+        first = cls.objects.order_by("pk").values("pk")[:1]  # the row `load()` would pick
+        links = list(
+            FooterLink.objects.filter(settings__in=first)
+            .select_related("settings", "page")
+            .order_by("sort_order")
+        )
+        clinic = links[0].settings if links else super().load()
+        for link in links:
+            link.settings = clinic
+        clinic.footer_link_list = links  # the cached copy carries them
         return clinic
 
     @cached_property

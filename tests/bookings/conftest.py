@@ -128,6 +128,12 @@ def desk_client(client, front_desk_user):
     return client
 
 
+@pytest.fixture
+def editor_client(client, editor_user):
+    client.force_login(editor_user)
+    return client
+
+
 def drain_queue():
     from django.core.management import call_command
 

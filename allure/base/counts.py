@@ -17,9 +17,10 @@ only by day, metric and key. The worker's `flush_counts` task moves them into `D
 with an atomic upsert; the first count after a flush plans the next one (`plan_flush`), and
 `manage.py flush_counts` does the same from cron. Without a shared cache (`make run` without
 REDIS_URL: each process has its own memory, which the worker cannot read) each count is
-written straight to the table instead. While Redis is unreachable the cache falls back to
-each process's memory (allure/base/cache_backend.py), which the worker never reads and which
-is dropped when Redis is back: counting simply pauses, and no page ever fails because of it.
+written straight to the table instead. While Redis is unreachable the cache answers from
+each process's memory (allure/base/cache_backend.py), which the worker never reads: counting
+pauses until Redis is back (`record` and `flush` skip it meanwhile), and no page ever fails
+because of it.
 """
 
 import datetime as dt
@@ -59,6 +60,12 @@ KEEP_DAYS = 3
 # How soon after a first count the worker moves the waiting counts to the table.
 FLUSH_EVERY_SECONDS = 60
 FLUSH_PLANNED_KEY = "counts:flush-planned"
+
+
+def _cache_is_shared() -> bool:
+    """False while Redis is unreachable: the cache then answers from this process's memory,
+    which the worker never reads (allure/base/cache_backend.py)."""
+    return not getattr(cache, "is_unreachable", lambda: False)()
 
 
 def _cache_key(day: dt.date, metric: str, key: str) -> str:
@@ -116,7 +123,8 @@ def record(metric: str, key: str = "") -> None:
     day = timezone.localdate()
     try:
         if settings.COUNTS_IN_SHARED_CACHE:
-            _incr(_cache_key(day, metric, key), 1)
+            if _cache_is_shared():  # otherwise counting pauses until Redis is back
+                _incr(_cache_key(day, metric, key), 1)
         else:
             add_to_daily_counts({(day, metric, key): 1})
     except Exception:  # whatever broke, the visitor must not notice
@@ -173,7 +181,10 @@ def flush() -> int:
     events moved. Safe to run twice, or in two workers at once: a count is taken out of the
     cache with an atomic decrement before it is added to the table, and a decrement that
     finds less than it read (another flush got there first) is given back, so each count
-    reaches the table once. If the database refuses, the counts go back into the cache."""
+    reaches the table once. If the database refuses, the counts go back into the cache.
+    While Redis is unreachable there is nothing shared to move."""
+    if not _cache_is_shared():
+        return 0
     waiting = _waiting_keys(timezone.localdate())
     taken: dict[tuple[dt.date, str, str], int] = {}
     for cache_key, value in cache.get_many(list(waiting)).items():

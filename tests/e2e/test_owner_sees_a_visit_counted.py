@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from allure.base.models import DailyCount, Metric
 from procedures.models import ProcedurePage
+from tests.conftest import SCREENSHOTS
 from tests.e2e.conftest import DESKTOP, PHONE, axe_violations, screenshot
 from tests.e2e.test_front_desk_confirms_a_request import log_in
 
@@ -55,6 +56,7 @@ def test_a_visit_is_counted_and_shows_in_the_owners_report(browser, demo_site, o
         expect(today_row).to_contain_text(f"{timezone.localdate():%a %-d %b %Y}")
         expect(today_row.locator("td").first).to_have_text("1")
         screenshot(staff, f"visits-report-{name}")
+        chart.screenshot(path=SCREENSHOTS / f"visits-chart-{name}.png")
         if name == "desktop":
             assert axe_violations(staff) == []
         context.close()

@@ -4,6 +4,7 @@ counts made meanwhile stay in each process and are dropped), and resumes when Re
 import pytest
 import redis
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from allure.base import counts
 from allure.base.models import DailyCount, Metric
@@ -27,7 +28,9 @@ def visit(page) -> tuple[int, int]:
 
 
 def views(page) -> int:
-    rows = DailyCount.objects.filter(metric=Metric.PROCEDURE_VIEW, key=str(page.pk))
+    rows = DailyCount.objects.filter(
+        metric=Metric.PROCEDURE_VIEW, key=str(page.pk), date=timezone.localdate()
+    )
     return sum(row.count for row in rows)
 
 

@@ -120,7 +120,13 @@ def chart(days: list[dt.date], series: dict[str, tuple[str, list[int]]]) -> dict
         "left": LEFT,
         "right": WIDTH - RIGHT,
         "panels": panels,
-        "day_ticks": [panels[0].points[i] for i in ticks] if panels else [],
+        # The first and last dates end at the plot's edges rather than running off them.
+        "day_ticks": [
+            (panels[0].points[i], "start" if i == 0 else "end" if i == len(days) - 1 else "middle")
+            for i in ticks
+        ]
+        if panels and len(days) > 1
+        else [(point, "middle") for point in panels[0].points[:1]],
     }
 
 

@@ -181,3 +181,8 @@ def test_anyone_given_the_permission_may_view_it(editor_client, editor_user, cou
     editor_user.user_permissions.add(Permission.objects.get(codename="view_reports"))
     assert editor_client.get(REPORT).status_code == 200
     assert "Visits and requests" in editor_client.get("/admin/").text
+
+
+def test_a_single_day_is_one_point_per_series(admin_client, counted):
+    html = admin_client.get(REPORT, {"start": counted, "end": counted}).text
+    assert points(html, "views") == 1 and points(html, "requests") == 1

@@ -172,10 +172,12 @@ DEMO_COUNT_DAYS = 28
 def visit_counts(by_slug) -> None:
     """Four weeks of made-up daily counts up to yesterday, so Reports › Visits and requests
     has a chart on a fresh machine. Marked as demo numbers (the report says so); real counts
-    start today. Only on a database that has never counted anything."""
-    if DailyCount.objects.exists():
-        return
+    start today (the demo's own consultation requests, made through the booking service,
+    count as sent today). Only when nothing before today was ever counted, so the requests
+    just made and a second run add nothing."""
     today = timezone.localdate()
+    if DailyCount.objects.filter(date__lt=today).exists():
+        return
     rows = []
     for n in range(1, DEMO_COUNT_DAYS + 1):
         day = today - dt.timedelta(days=n)

@@ -127,6 +127,8 @@ def test_counts_of_yesterday_still_waiting_reach_yesterdays_row(procedure, clock
     }
 
 
+# The worker closes its database connection when it stops: let it, with real commits.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_worker_flushes_a_minute_after_the_first_count(procedure, clock):
     from tests.bookings.conftest import drain_queue
 

@@ -45,7 +45,8 @@ GENERATION_KEY = "page-cache:generation"
 CONTENT_APPS = {"base", "allure", "procedures", "wagtailimages", "wagtailredirects"}
 # ...except image renditions: made by page views (a new size on first use), derived from an
 # image whose own changes already clear the cache. Clearing on them would empty it on a visit.
-NOT_CONTENT = {"wagtailimages.rendition"}
+# Nor are the daily counts (allure/base/counts.py): written all day, shown on no public page.
+NOT_CONTENT = {"wagtailimages.rendition", "base.dailycount"}
 # Of Wagtail's own rows only these show on public pages (pages themselves are handled apart).
 # The rest of wagtailcore is bookkeeping written all day long: audit log entries (every
 # front-desk view and export), revisions, workflow and task states, comments, locks, the

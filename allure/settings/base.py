@@ -273,6 +273,11 @@ elif os.environ.get("CLOUDFLARE_API_TOKEN"):
         }
     }
 
+# Counts without trackers (allure/base/counts.py) wait in the shared cache for the worker to
+# move them to the database; without Redis no cache is shared with the worker, so each count
+# is written to the database at once.
+COUNTS_IN_SHARED_CACHE = bool(os.environ.get("REDIS_URL"))
+
 # Closed consultation requests are anonymised after this many months.
 BOOKING_RETENTION_MONTHS = int(os.environ.get("BOOKING_RETENTION_MONTHS", "24"))
 # Consultation form: the patient's manage link lifetime, spam brakes (per client IP).

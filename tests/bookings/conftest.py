@@ -129,6 +129,12 @@ def desk_client(client, front_desk_user):
     return client
 
 
+@pytest.fixture
+def editor_client(client, editor_user):
+    sign_in_with_second_factor(client, editor_user)
+    return client
+
+
 def drain_queue():
     from django.core.management import call_command
 

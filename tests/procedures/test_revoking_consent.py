@@ -88,7 +88,7 @@ def test_the_procedure_page_drops_the_section_when_no_pair_is_left(demo, client,
 
 
 @committed
-def test_revoking_purges_every_public_page_from_the_caches_in_front(site_behind_a_cache):
+def test_revoking_purges_every_public_page_from_the_caches_in_front(site_behind_a_cache):  # noqa: F811
     consent = ResultPair.objects.filter(is_published=True).first().consent
     services.consent_revoke(consent=consent, user=None)
     run_worker()

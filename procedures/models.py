@@ -396,8 +396,9 @@ class ProcedurePage(SeoMixin, Page):
         return Testimonial.objects.published().filter(procedures=self)
 
     def shown_result_pairs(self) -> list[ResultPair]:
-        """The pairs visitors may see on this page, in three queries however many there are."""
-        if self.pk is None:
+        """The pairs visitors may see on this page, in three queries however many there are;
+        none for a page without any (most of them)."""
+        if self.pk not in procedures_with_shown_pairs():
             return []
         return shown_pairs(ResultPair.objects.filter(procedure=self))
 
@@ -509,6 +510,16 @@ class TreatmentPlannerPage(SeoMixin, Page):
         return context
 
 
+def procedures_with_shown_pairs() -> frozenset[int]:
+    """Ids of the procedures that have pairs to show today (shared until the next content
+    change: publishing a pair or ending a consent is one; so is the date, part of the key)."""
+    today = localdate()
+    return cached_until_content_changes(
+        f"procedures-with-photos:{today}",
+        lambda: frozenset(ResultPair.objects.shown(today).values_list("procedure_id", flat=True)),
+    )
+
+
 def shown_pairs(pairs) -> list[ResultPair]:
     """The shown pairs among `pairs`, with their extra angles and every photo's resized
     copies: three queries (pairs with photos, angles with photos, renditions) for any number."""
@@ -556,7 +567,7 @@ class ResultsGalleryPage(SeoMixin, Page):
         return cached_until_content_changes("gallery-url", find)
 
     def procedures_with_pairs(self):
-        ids = ResultPair.objects.shown(localdate()).values("procedure_id")
+        ids = procedures_with_shown_pairs()
         procedures = ProcedurePage.objects.live().filter(pk__in=ids).order_by("title")
         return procedures.public() if any_view_restriction() else procedures
 

@@ -8,16 +8,20 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from procedures import models
+from procedures.gallery import ResultPair, ResultPairAngle
 from procedures.models import ProcedureFAQ, ProcedurePage, RelatedProcedure
+from tests.procedures.conftest import photo
 
 pytestmark = pytest.mark.django_db
 
 # Uncached means without the whole-page cache (off in tests). Routing takes two (the pages on
 # the path, then the page with its hero image and doctor); each inline list takes one (6:
 # technologies, conditions, areas, FAQs, related procedures, then the recovery stages of the
-# page and of its related procedures together), then testimonials: 9. Site, settings, menu
-# and footer come from the shared fragments; after a content change the first visit pays for
-# them too.
+# page and of its related procedures together), then testimonials: 9. A page with
+# before-and-after photos adds three (the pairs with their photos, the extra angles with
+# theirs, and every photo's resized copies): 12. Site, settings, menu, footer and which
+# procedures have photos come from the shared fragments; after a content change the first
+# visit pays for them too.
 MAX_QUERIES = 12
 
 
@@ -62,3 +66,37 @@ def test_query_count_does_not_grow_with_testimonials_faqs_and_related_procedures
 
 def test_the_skin_resurfacing_page_is_within_the_budget(demo, client):
     assert count_queries(client, "/procedures/skin-resurfacing/") <= MAX_QUERIES
+
+
+def add_pairs(page, consent, how_many):
+    """Pairs, each with an extra angle: every photo its own image, so nothing is shared."""
+    start = ResultPair.objects.count()
+    for n in range(start, start + how_many):
+        pair = ResultPair.objects.create(
+            procedure=page,
+            consent=consent,
+            before_image=photo(f"b{n}", 60, 40),
+            after_image=photo(f"a{n}", 60, 40),
+            before_alt=f"Before {n}",
+            after_alt=f"After {n}",
+            treated_by="Dr. Walker, M.D.",
+            time_after=6,
+            is_published=True,
+        )
+        ResultPairAngle.objects.create(
+            pair=pair, label="Side", before_image=photo(f"sb{n}"), after_image=photo(f"sa{n}")
+        )
+
+
+@pytest.mark.parametrize("url", ["/procedures/facelift/", "/procedures/results/"])
+def test_query_count_does_not_grow_with_before_and_after_photos(demo, client, make_consent, url):
+    page = ProcedurePage.objects.get(slug="facelift")
+    consent = make_consent()
+    add_pairs(page, consent, 1)
+    with_one = count_queries(client, url)
+    add_pairs(page, consent, 10)
+    with_eleven = count_queries(client, url)
+
+    assert "After 10" in client.get(url).content.decode()
+    assert with_eleven == with_one
+    assert with_one <= MAX_QUERIES

@@ -226,7 +226,10 @@ class ResultPair(ClusterableModel):
         help_text="How long after the last session the after photo was taken.",
     )
     time_after_unit = models.CharField(
-        max_length=10, choices=TimeUnit.choices, default=TimeUnit.WEEKS
+        max_length=10,
+        choices=TimeUnit.choices,
+        default=TimeUnit.WEEKS,
+        help_text="Weeks or months, for the number before it.",
     )
     identifying_features_hidden = models.BooleanField(
         default=False,
@@ -353,10 +356,16 @@ class ResultPairAngle(Orderable):
     pair = ParentalKey(ResultPair, on_delete=models.CASCADE, related_name="angles")
     label = models.CharField(max_length=40, help_text="E.g. “Left side” or “Close-up”.")
     before_image = models.ForeignKey(
-        "wagtailimages.Image", on_delete=models.PROTECT, related_name="+"
+        "wagtailimages.Image",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Before treatment, from this angle.",
     )
     after_image = models.ForeignKey(
-        "wagtailimages.Image", on_delete=models.PROTECT, related_name="+"
+        "wagtailimages.Image",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="After treatment, same angle, size and orientation as the before photo.",
     )
 
     panels = [

@@ -54,8 +54,8 @@ def test_the_demo_has_the_procedures_the_clinic_offers(demo):
 
 def test_every_demo_page_renders(demo, client):
     pages = Page.objects.live().filter(depth__gt=1)
-    # home, index, 7 procedures, the planner, doctor, contact, 2 standard
-    assert pages.count() == 14
+    # home, index, 7 procedures, the planner, the results gallery, doctor, contact, 2 standard
+    assert pages.count() == 15
     for page in pages.specific():
         response = client.get(page.url)
         assert response.status_code == 200, page.url

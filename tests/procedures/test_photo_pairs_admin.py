@@ -108,3 +108,28 @@ def test_editors_choose_a_consent_by_reference_without_seeing_the_ledger(
     assert "AL-7K2QX: website, social media (active)" in form
     ledger = reverse("wagtailsnippets_procedures_consentrecord:list")
     assert editor_client.get(ledger).status_code in (302, 403)
+
+
+def test_the_front_desk_keeps_the_ledger_and_revokes_from_it(desk_client, procedure, make_consent):
+    consent = make_consent("AL-LEDGR")
+    ledger = desk_client.get(reverse("wagtailsnippets_procedures_consentrecord:list"))
+    assert ledger.status_code == 200 and "AL-LEDGR" in ledger.content.decode()
+    edit = desk_client.get(
+        reverse("wagtailsnippets_procedures_consentrecord:edit", args=[consent.pk])
+    ).content.decode()
+    assert "Revoked by the patient" in edit
+    assert f'href="/admin/consent-forms/{consent.scanned_form.name}"' in edit
+
+
+def test_a_consent_record_needs_its_signed_form(desk_client):
+    response = desk_client.post(
+        reverse("wagtailsnippets_procedures_consentrecord:add"),
+        {
+            "booking_reference": "AL-NOFORM",
+            "allows_website": "on",
+            "given_on": "2026-11-01",
+            "status": "active",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["scanned_form"]

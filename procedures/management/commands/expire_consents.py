@@ -19,5 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         expired = consents_expire(today=localdate())
+        if options["verbosity"] == 0:
+            return
         references = ", ".join(consent.booking_reference for consent in expired) or "none"
         self.stdout.write(self.style.SUCCESS(f"Expired {len(expired)} consent(s): {references}."))

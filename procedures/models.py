@@ -100,6 +100,7 @@ class ProcedureIndexPage(SeoMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["categories"] = self.procedures_by_category()
         context["planner_url"] = TreatmentPlannerPage.live_url()
+        context["gallery_url"] = ResultsGalleryPage.live_url()
         return context
 
 

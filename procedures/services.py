@@ -59,7 +59,12 @@ def consent_record_save(*, consent: ConsentRecord, user, is_new: bool) -> Consen
             consent.status = ConsentStatus.EXPIRED  # entered after the fact
         pairs = []
         if not is_new and not consent.allows_website_on(today):
-            pairs = _take_pairs_down(consent, user=user, reason=consent.get_status_display())
+            reason = (
+                consent.get_status_display()
+                if consent.status != ConsentStatus.ACTIVE
+                else "The consent no longer allows the website"
+            )
+            pairs = _take_pairs_down(consent, user=user, reason=reason)
         consent.save()
         if is_new:
             log(consent, "wagtail.create", user=user)

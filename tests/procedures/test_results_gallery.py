@@ -87,3 +87,7 @@ def test_a_procedure_without_photos_has_no_section(demo, client):
 class TestGalleryPageType(WagtailPageTestCase):
     def test_it_lives_under_the_procedure_index_only(self):
         self.assertAllowedParentPageTypes(ResultsGalleryPage, {ProcedureIndexPage})
+
+
+def test_the_procedure_index_links_to_the_gallery(demo, client):
+    assert f'href="{GALLERY}"' in html(client, "/procedures/")

@@ -1,10 +1,13 @@
 """Writes to the consent ledger. The admin's consent form and `manage.py expire_consents`
 both end a consent here, so one rule holds everywhere: the pairs leave the site first
 (saving them clears the page cache and purges the caches in front, see
-`allure.base.serving`), then the consent changes, then the photos' resized copies go.
+`allure.base.serving`), then the consent changes, then the photos' resized copies go and
+the originals move to names nobody can guess.
 """
 
 import datetime as dt
+import posixpath
+import secrets
 
 from django.db import transaction
 from django.utils.timezone import localdate
@@ -23,14 +26,28 @@ def _images_of(pairs) -> set[int]:
     return ids
 
 
-def _delete_renditions(image_ids: set[int]) -> None:
-    """Deletes the resized copies (rows and files) that pages linked to. The originals stay
-    for the clinic's records; the site never links to them."""
-    renditions = get_image_model().get_rendition_model().objects.filter(image_id__in=image_ids)
+def _withdraw_photos(image_ids: set[int]) -> None:
+    """Deletes the resized copies (rows and files) that pages linked to, and moves each
+    original to an unguessable name: a rendition's address gives away the original's
+    (`images/cheek.width-720.jpg` came from `original_images/cheek.jpg`), which the web
+    server in front would otherwise keep serving. The originals stay for the clinic's
+    records, in the admin's image library."""
+    images = get_image_model().objects.filter(pk__in=image_ids)
+    renditions = get_image_model().get_rendition_model().objects.filter(image__in=images)
     for rendition in renditions:
         storage, name = rendition.file.storage, rendition.file.name
         rendition.delete()  # also drops it from Wagtail's rendition cache
         transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+    for image in images:
+        storage, old_name = image.file.storage, image.file.name
+        extension = posixpath.splitext(old_name)[1]
+        with storage.open(old_name, "rb") as original:
+            new_name = storage.save(
+                f"original_images/withdrawn-{secrets.token_urlsafe(18)}{extension}", original
+            )
+        image.file.name = new_name
+        image.save(update_fields=["file"])
+        transaction.on_commit(lambda storage=storage, name=old_name: storage.delete(name))
 
 
 def _take_pairs_down(consent: ConsentRecord, *, user, reason: str) -> list[ResultPair]:
@@ -72,7 +89,7 @@ def consent_record_save(*, consent: ConsentRecord, user, is_new: bool) -> Consen
             log(consent, "procedures.consent_revoked", user=user)
         else:
             log(consent, "wagtail.edit", user=user)
-        _delete_renditions(_images_of(pairs))
+        _withdraw_photos(_images_of(pairs))
     return consent
 
 
@@ -94,6 +111,6 @@ def consents_expire(*, today: dt.date) -> list[ConsentRecord]:
             consent.status = ConsentStatus.EXPIRED
             consent.save(update_fields=["status"])
             log(consent, "procedures.consent_expired", user=None)
-            _delete_renditions(_images_of(pairs))
+            _withdraw_photos(_images_of(pairs))
         expired.append(consent)
     return expired

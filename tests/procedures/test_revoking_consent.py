@@ -3,7 +3,7 @@ the gallery, the page cache, the caches in front, and the resized copies on disk
 
 import pytest
 from django.urls import reverse
-from wagtail.images.models import Rendition
+from wagtail.images.models import Image, Rendition
 from wagtail.models import ModelLogEntry
 
 from procedures import services
@@ -36,6 +36,10 @@ def image_ids(pair):
     return ids
 
 
+def images_of(pair):
+    return Image.objects.filter(pk__in=image_ids(pair))
+
+
 def consent_form_data(consent, **changes):
     data = {
         "booking_reference": consent.booking_reference,
@@ -59,6 +63,9 @@ def test_revoking_in_the_admin_removes_the_pair_everywhere(
     assert pair.before_alt in client.get(PROCEDURE).content.decode()  # now from the page cache
     renditions = list(Rendition.objects.filter(image_id__in=image_ids(pair)))
     assert renditions and all(r.file.storage.exists(r.file.name) for r in renditions)
+    originals = [image.file.name for image in images_of(pair)]
+    for name in originals:
+        assert client.get(settings.MEDIA_URL + name).status_code == 200
     consent = pair.consent
     others = list(consent.result_pairs.filter(is_published=True).exclude(pk=pair.pk))
 
@@ -73,6 +80,10 @@ def test_revoking_in_the_admin_removes_the_pair_everywhere(
     assert 'id="before-and-after"' in client.get(PROCEDURE).content.decode()  # other patients'
     assert not Rendition.objects.filter(image_id__in=image_ids(pair)).exists()
     assert not any(r.file.storage.exists(r.file.name) for r in renditions)
+    # The originals' old addresses, guessable from the renditions', lead nowhere now.
+    for name in originals:
+        assert client.get(settings.MEDIA_URL + name).status_code == 404
+    assert all(image.file.storage.exists(image.file.name) for image in images_of(pair))
     assert not ResultPair.objects.filter(pk__in=[pair.pk, *(p.pk for p in others)]).filter(
         is_published=True
     )

@@ -191,13 +191,13 @@ class ResultPair(ClusterableModel):
     )
     before_image = models.ForeignKey(
         "wagtailimages.Image",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,  # see ResultPair.Meta
         related_name="+",
         help_text="Before treatment. Same size and orientation as the after photo.",
     )
     after_image = models.ForeignKey(
         "wagtailimages.Image",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,  # see ResultPair.Meta
         related_name="+",
         help_text="After treatment, taken from the same angle and distance.",
     )
@@ -272,6 +272,10 @@ class ResultPair(ClusterableModel):
     ]
 
     class Meta:
+        # Deleting a photo from the image library deletes the pairs (or angles) that use it:
+        # a pair without its photo means nothing, Wagtail's delete screen lists where the
+        # photo is used first, and the consent record stays. (PROTECT would make the image
+        # library's delete a server error: it does not handle ProtectedError.)
         ordering = ["procedure", "sort_order", "pk"]
 
     def __str__(self):
@@ -357,13 +361,13 @@ class ResultPairAngle(Orderable):
     label = models.CharField(max_length=40, help_text="E.g. “Left side” or “Close-up”.")
     before_image = models.ForeignKey(
         "wagtailimages.Image",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,  # see ResultPair.Meta
         related_name="+",
         help_text="Before treatment, from this angle.",
     )
     after_image = models.ForeignKey(
         "wagtailimages.Image",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,  # see ResultPair.Meta
         related_name="+",
         help_text="After treatment, same angle, size and orientation as the before photo.",
     )

@@ -4,6 +4,8 @@ Gallery › Photo pairs (editors) and Gallery › Consent records (front desk): 
 forms go through `procedures.services`, so revoking one takes its pairs down at once."""
 
 from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
@@ -109,6 +111,20 @@ class GalleryViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(GalleryViewSetGroup)
+
+
+@hooks.register("before_delete_snippet")
+def keep_consents_that_pairs_use(request, instances):
+    """The ledger keeps a consent while any pair uses it (its deletion would be refused by
+    the database's PROTECT, as a server error): revoking is how a consent ends."""
+    if any(isinstance(i, ConsentRecord) and i.result_pairs.exists() for i in instances):
+        messages.error(
+            request,
+            "A consent record that photo pairs use cannot be deleted: it is the record of "
+            "what the patient agreed to. To end it, set its status to “Revoked”.",
+        )
+        return redirect("wagtailsnippets_procedures_consentrecord:list")
+    return None
 
 
 @hooks.register("register_log_actions")

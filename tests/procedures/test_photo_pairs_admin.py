@@ -2,10 +2,12 @@
 pair cannot be saved or published, on the same page."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from wagtail.models import ModelLogEntry
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from procedures.gallery import ConsentStatus, ResultPair
+from procedures.gallery import ConsentRecord, ConsentStatus, ResultPair
 from tests.procedures.conftest import photo
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +135,42 @@ def test_a_consent_record_needs_its_signed_form(desk_client):
     )
     assert response.status_code == 200
     assert response.context["form"].errors["scanned_form"]
+
+
+def test_the_front_desk_records_a_consent_with_its_scan(desk_client, front_desk_user):
+    response = desk_client.post(
+        reverse("wagtailsnippets_procedures_consentrecord:add"),
+        {
+            "booking_reference": "AL-NEW01",
+            "allows_website": "on",
+            "given_on": "2026-11-01",
+            "status": "active",
+            "scanned_form": SimpleUploadedFile("form.pdf", b"%PDF-1.4 signed"),
+        },
+    )
+    assert response.status_code == 302
+    consent = ConsentRecord.objects.get(booking_reference="AL-NEW01")
+    assert consent.scanned_form.storage.exists(consent.scanned_form.name)
+    entry = ModelLogEntry.objects.get(action="wagtail.create", object_id=str(consent.pk))
+    assert entry.user == front_desk_user
+
+
+def test_deleting_a_photo_deletes_the_pairs_that_use_it(
+    admin_client, procedure, make_consent, make_pair
+):
+    pair = make_pair(consent=make_consent(), procedure=procedure)
+    response = admin_client.post(reverse("wagtailimages:delete", args=[pair.before_image_id]))
+    assert response.status_code == 302
+    assert not ResultPair.objects.filter(pk=pair.pk).exists()
+
+
+def test_a_consent_that_pairs_use_cannot_be_deleted(
+    admin_client, procedure, make_consent, make_pair
+):
+    consent = make_consent()
+    make_pair(consent=consent, procedure=procedure)
+    url = reverse("wagtailsnippets_procedures_consentrecord:delete", args=[consent.pk])
+    response = admin_client.post(url, follow=True)
+    assert response.status_code == 200
+    assert "set its status to “Revoked”" in response.content.decode()
+    assert ConsentRecord.objects.filter(pk=consent.pk).exists()

@@ -2,7 +2,7 @@
 
 A pair is shown only while the patient's consent allows the website. Three places refuse a
 published pair without it: the model's `clean` (the admin form shows the message), and the
-database itself (triggers, see migration 0004), so no import, shell or script gets round it.
+database itself (triggers, see migration 0005), so no import, shell or script gets round it.
 Ending a consent goes through `procedures.services`, which unpublishes its pairs first.
 """
 

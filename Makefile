@@ -32,8 +32,11 @@ check: venv
 	DJANGO_SETTINGS_MODULE=allure.settings.test $(PY) manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=allure.settings.test $(PY) manage.py makemigrations --check --dry-run
 
+# Two processes (pytest-xdist), one per core: much of the suite waits on browsers, servers
+# and services it starts, so two halve the time; TEST_PROCESSES=0 runs in one process.
+TEST_PROCESSES ?= 2
 pytest: venv
-	DJANGO_SETTINGS_MODULE=allure.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=allure.settings.test $(PY) -m pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 test: lint check pytest
 

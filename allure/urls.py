@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from allure.base.counts import beacon
 from allure.base.security import serve_media
 from allure.site import views
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt),
     path("favicon.ico", views.favicon),
     path("search/", views.search, name="search"),
+    path("count/", beacon, name="count"),
 ]
 
 if settings.DEBUG or settings.SERVE_MEDIA:

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from wagtail.log_actions import log
 
-from allure.base.models import ClinicSettings
+from allure.base import counts
+from allure.base.models import ClinicSettings, Metric
 from procedures.models import ProcedurePage
 
 from . import availability
@@ -169,6 +170,7 @@ def consultation_request_create(
             consultation.procedures.set(procedures)
             _enqueue_email("acknowledgement", consultation)
             _enqueue_email("front_desk_notice", consultation)
+            counts.record_after_commit(Metric.REQUEST_SENT, (str(p.pk) for p in procedures))
     except IntegrityError:
         # Most likely the same form was posted twice at once: the other POST won.
         existing = ConsultationRequest.objects.filter(submission_token=submission_token).first()

@@ -49,6 +49,24 @@ class TimelineBar(NamedTuple):
     ends_at: int  # ...and where it ends
 
 
+# What a related procedure's card shows (components/procedure_card.html) and how it is
+# linked: a related procedure is a whole page, and loading all of its columns (six
+# StreamFields among them) for a card cost more CPU than the rest of the query. A field the
+# card starts to show must be added here, or each card costs a query of its own (the
+# query-count tests would catch it).
+RELATED_CARD_FIELDS = tuple(
+    f"procedure__{name}"
+    for name in (
+        "title",
+        "url_path",
+        "live",
+        "summary",
+        "category",
+        "treatments_min",
+        "treatments_max",
+    )
+)
+
 # A page whose medical review is older than this shows on the editors' "Medical review due".
 REVIEW_VALID_FOR = dt.timedelta(days=365)
 
@@ -298,6 +316,9 @@ class ProcedurePage(SeoMixin, Page):
     parent_page_types = ["procedures.ProcedureIndexPage"]
     subpage_types = []
     serve_select_related = ("hero_image", "doctor", "medical_reviewer")
+    share_image_renditions = tuple(  # procedure_page/hero.html's srcset
+        f"fill-{size}|format-webp" for size in ("390x260", "780x520", "1080x720")
+    )
 
     class Meta:
         constraints = [
@@ -427,7 +448,10 @@ class ProcedurePage(SeoMixin, Page):
             "areas",
             "faqs",
             Prefetch(
-                "related_procedures", queryset=RelatedProcedure.objects.select_related("procedure")
+                "related_procedures",
+                queryset=RelatedProcedure.objects.select_related("procedure").only(
+                    "page", "sort_order", "procedure", *RELATED_CARD_FIELDS
+                ),
             ),
         ]
 

@@ -4,6 +4,10 @@ gunicorn with production settings on PostgreSQL (Redis as the cache when REDIS_U
 driven from separate processes: wrk for pages, a threaded client for booking POSTs. Each
 figure is the median of 3 runs; a static file of about the procedure page's size is
 measured in the same runs as the ceiling, so ratios hold on a noisy shared machine.
+
+Every page is measured with counting on (the procedure page carries the count beacon's
+script); the beacon itself (`POST /count/`, what a patient's browser sends after a procedure
+page) is measured too, and then flushed, to show that every beacon sent was counted once.
 """
 
 import argparse
@@ -16,6 +20,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -44,9 +49,17 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 PATIENT_NUMBERS = itertools.count(1)
 
 
-def wrk(url: str, seconds: int, connections: int) -> dict:
+def wrk(url: str, seconds: int, connections: int, script: str | None = None) -> dict:
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            *(["-s", script] if script else []),
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -204,12 +217,41 @@ def closest_static_file(size: int) -> str:
     return "/static/" + best.relative_to(static_root).as_posix()
 
 
-def measured(server, url: str, seconds: int, connections: int) -> dict:
+def measured(server, url: str, seconds: int, connections: int, script=None) -> dict:
     """One wrk run, with the app servers' CPU milliseconds per request it cost."""
     cpu_before = server.cpu_seconds()
-    result = wrk(url, seconds, connections)
+    result = wrk(url, seconds, connections, script)
     cpu = server.cpu_seconds() - cpu_before
     return {**result, "cpu_ms": 1000 * cpu / max(result["requests"], 1)}
+
+
+# What a patient's browser sends after reading a procedure page (static/js/count.js).
+BEACON_SCRIPT = """
+wrk.method = "POST"
+wrk.body = "metric=procedure_view&key=%s"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded;charset=UTF-8"
+wrk.headers["Sec-Fetch-Site"] = "same-origin"
+wrk.headers["User-Agent"] = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Safari/604.1"
+"""
+
+
+def counted_views(env: dict) -> int:
+    """Flush the counts waiting in the shared cache, as the worker does, then read them."""
+    code = (
+        "from django.core.management import call_command; from django.db.models import Sum; "
+        "from allure.base.models import DailyCount as D; call_command('flush_counts', "
+        "verbosity=0); print(D.objects.filter(metric='procedure_view', is_demo=False)"
+        ".aggregate(n=Sum('count'))['n'] or 0)"
+    )
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return int(out.strip().splitlines()[-1])
 
 
 def median_of(runs: list[dict]) -> dict:
@@ -246,6 +288,23 @@ def main() -> int:
             for name, path in targets.items():
                 runs[name].append(measured(server, base + path, args.seconds, args.connections))
         results = {name: median_of(r) for name, r in runs.items()}
+        # The count beacon a procedure page sends; every one must be counted once.
+        skin_html = subprocess.run(
+            ["curl", "-s", base + PAGES["skin resurfacing"]], capture_output=True, check=True
+        ).stdout.decode()
+        skin_id = re.search(r'data-metric="procedure_view" data-key="(\d+)"', skin_html).group(1)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+            script.write(BEACON_SCRIPT % skin_id)
+            script.flush()
+            before_beacons = counted_views(env)
+            beacon_runs = []
+            for _ in range(3):
+                beacon_runs.append(
+                    measured(server, base + "/count/", args.seconds, args.connections, script.name)
+                )
+            beacons_counted = counted_views(env) - before_beacons
+        beacons_sent = sum(r["requests"] - r["errors"] for r in beacon_runs)
+        results["count beacon"] = median_of(beacon_runs)
         # The same pages with no page cache at all: what each visit costs when nothing helps.
         uncached = {}
         with gunicorn({**env, **extra, "PAGE_CACHE_SECONDS": "0"}, args.workers) as cold:
@@ -297,12 +356,13 @@ def main() -> int:
     )
     print(
         f"{'target':<18}{'req/s':>10}{'% static':>10}{'p50 ms':>10}{'p99 ms':>10}"
-        f"{'errors':>8}{'queries':>9}{'CPU ms':>8}{'uncached':>10}{'× static':>10}"
+        f"{'errors':>8}{'queries':>9}{'cold':>6}{'CPU ms':>8}{'uncached':>10}{'× static':>10}"
         f"{'via Varnish req/s':>19}"
     )
     static_cpu = uncached["static file"]
     for name, r in results.items():
         queries = counts.get(targets.get(name), {}).get("queries", "-")
+        cold_queries = counts.get(targets.get(name), {}).get("cold", "-")
         via_varnish = f"{through_varnish[name]:.0f}" if name in through_varnish else "-"
         cold = (
             f"{uncached[name]:>10.2f}{uncached[name] / static_cpu:>10.1f}"
@@ -311,9 +371,17 @@ def main() -> int:
         )
         print(
             f"{name:<18}{r['rps']:>10.0f}{100 * r['rps'] / ceiling:>9.0f}%"
-            f"{r['p50']:>10.1f}{r['p99']:>10.1f}{r['errors']:>8.0f}{queries:>9}"
+            f"{r['p50']:>10.1f}{r['p99']:>10.1f}{r['errors']:>8.0f}{queries:>9}{cold_queries:>6}"
             f"{r['cpu_ms']:>8.2f}{cold}{via_varnish:>19}"
         )
+    # wrk stops its clock with up to one request per connection still in flight: the server
+    # counts those too, but wrk does not report them.
+    in_flight = 3 * args.connections
+    beacons_ok = beacons_sent <= beacons_counted <= beacons_sent + in_flight
+    print(
+        f"count beacons: {beacons_sent} answered 204, {beacons_counted} counted "
+        f"({'each once; the rest were in flight as wrk stopped' if beacons_ok else 'MISMATCH'})"
+    )
     posted = 3 * per_run
     print(
         f"booking POSTs: {posted} sent, {stored} requests stored "
@@ -329,11 +397,13 @@ def main() -> int:
                     "queries": counts,
                     "posted": posted,
                     "stored": stored,
+                    "beacons_sent": beacons_sent,
+                    "beacons_counted": beacons_counted,
                 },
                 indent=2,
             )
         )
-    return 0 if stored == posted else 1
+    return 0 if stored == posted and beacons_ok else 1
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.test import Client
 
 from tests.clock import PINNED_NOW, next_like_pinned_now
+from tests.staff import sign_in_with_second_factor
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -140,3 +141,9 @@ def demo_responses(django_db_setup, django_db_blocker):
         return cache[url]
 
     return get
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's admin_client, past the second sign-in step that superusers owe."""
+    return sign_in_with_second_factor(Client(), admin_user)

@@ -61,6 +61,11 @@ class FallbackRedisCache(RedisCache):
         # Same name, same memory for every thread of the process.
         self._local = LocMemCache(f"redis-fallback:{self._location}", params)
 
+    def is_unreachable(self) -> bool:
+        """Whether Redis failed last time this process tried it: what is stored meanwhile
+        stays in this process. (The counts of allure/base/counts.py pause then.)"""
+        return self._location in _down_since
+
     def _worth_trying_redis(self) -> bool:
         since = _down_since.get(self._location)
         return since is None or time.monotonic() - since >= self.retry_seconds

@@ -3,6 +3,7 @@
 Calm abstract gradients in the site's palette, and a simple drawn portrait placeholder.
 """
 
+import functools
 import io
 import random
 
@@ -34,6 +35,9 @@ def _gradient(size, top, bottom):
     return base
 
 
+# Drawing takes a few hundred milliseconds a picture and the result never changes: a process
+# draws each once (the test suite builds the demo a few hundred times).
+@functools.cache
 def abstract(palette: str, seed: int, size=(1200, 800)) -> bytes:
     light, mid, deep = PALETTES[palette]
     rng = random.Random(seed)  # the same picture on every run
@@ -57,6 +61,7 @@ def abstract(palette: str, seed: int, size=(1200, 800)) -> bytes:
     return _jpeg(image)
 
 
+@functools.cache
 def portrait(size=(720, 900)) -> bytes:
     light, mid, deep = PALETTES["sand"]
     image = _gradient(size, light, mid)

@@ -97,8 +97,19 @@ class ClinicSettings(ClusterableModel, BaseGenericSetting):
 
     @classmethod
     def _load_with_footer_links(cls):
-        clinic = super().load()
-        clinic.footer_link_list  # noqa: B018 - fetched now, so the cached copy carries them
+        """The settings with their footer links, in one query when there are links (each
+        brings the settings row along), which is what the first visit after a content change
+        pays for; two when there are none."""
+        first = cls.objects.order_by("pk").values("pk")[:1]  # the row `load()` would pick
+        links = list(
+            FooterLink.objects.filter(settings__in=first)
+            .select_related("settings", "page")
+            .order_by("sort_order")
+        )
+        clinic = links[0].settings if links else super().load()
+        for link in links:
+            link.settings = clinic
+        clinic.footer_link_list = links  # the cached copy carries them
         return clinic
 
     @cached_property
@@ -201,3 +212,37 @@ class Closure(models.Model):
     def cached(cls) -> list["Closure"]:
         """All closures, for public pages: shared until the next content change."""
         return cached_until_content_changes("closures", lambda: list(cls.objects.all()))
+
+
+class Metric(models.TextChoices):
+    """What the site counts (allure/base/counts.py): numbers per day, never visitors."""
+
+    PROCEDURE_VIEW = "procedure_view", "Procedure page views"
+    BOOKING_OPEN = "booking_open", "Booking form opens"
+    REQUEST_SENT = "request_sent", "Consultation requests sent"
+    PLANNER_USE = "planner_use", "Treatment planner uses"
+
+
+class DailyCount(models.Model):
+    """How many times something happened on one day (clinic time), for one key: the
+    procedure page's id for page views and requests, "" where there is no key. A count is
+    all there is: no address, browser, cookie or any other trace of who."""
+
+    date = models.DateField()
+    metric = models.CharField(max_length=32, choices=Metric.choices)
+    key = models.CharField(max_length=32, blank=True, default="")
+    count = models.PositiveIntegerField(default=0)
+    # Made up by the demo loader so a fresh `make run` shows a chart; the report says so.
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["date", "metric", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["date", "metric", "key"], name="one_count_per_day"),
+        ]
+        # Not given to any group by default (editors and the front desk do not see it);
+        # superusers have every permission. Give it to the clinic owner's account or group.
+        permissions = [("view_reports", "Can view visit and request reports")]
+
+    def __str__(self):
+        return f"{self.date} {self.metric} {self.key or '-'}: {self.count}"

@@ -20,7 +20,8 @@ Requests pass through here in this order:
 1. `AnonymousPageCacheMiddleware`: an anonymous GET of a cached page ends here; every
    response leaves labelled for the caches in front.
 2. `CachedSiteMiddleware`: the Site and its root page, from the shared cache.
-3. `ServedPageMixin.route` on the root page: the page for the URL in two queries.
+3. `ServedPageMixin.route` on the root page: the page for the URL in two queries, one once
+   the pages along its path are a shared fragment.
 4. `ServedPageMixin.get_view_restrictions`: nothing to check while no page is private.
 """
 
@@ -44,7 +45,8 @@ GENERATION_KEY = "page-cache:generation"
 CONTENT_APPS = {"base", "allure", "procedures", "wagtailimages", "wagtailredirects"}
 # ...except image renditions: made by page views (a new size on first use), derived from an
 # image whose own changes already clear the cache. Clearing on them would empty it on a visit.
-NOT_CONTENT = {"wagtailimages.rendition"}
+# Nor are the daily counts (allure/base/counts.py): written all day, shown on no public page.
+NOT_CONTENT = {"wagtailimages.rendition", "base.dailycount"}
 # Of Wagtail's own rows only these show on public pages (pages themselves are handled apart).
 # The rest of wagtailcore is bookkeeping written all day long: audit log entries (every
 # front-desk view and export), revisions, workflow and task states, comments, locks, the
@@ -164,14 +166,17 @@ def connect_invalidation() -> None:
 # Shared fragments --------------------------------------------------------------------------
 
 
-def cached_until_content_changes(name: str, compute):
-    """`compute()`'s result, shared by every process until any content changes."""
+def cached_until_content_changes(name: str, compute, keep=lambda result: True):
+    """`compute()`'s result, shared by every process until any content changes. A result
+    that `keep` refuses is returned but not shared (e.g. a lookup for an unknown address:
+    anyone can make up addresses, and each would take a place in the cache)."""
     generation = cache.get_or_set(GENERATION_KEY, 0, None)
     key = f"fragment:{generation}:{name}"
     found = cache.get(key)
     if found is None:
         found = (compute(),)  # a tuple, so that None or an empty list is cached too
-        cache.set(key, found, FRAGMENT_SECONDS)
+        if keep(found[0]):
+            cache.set(key, found, FRAGMENT_SECONDS)
     return found[0]
 
 
@@ -327,8 +332,15 @@ class ServedPageMixin:
             self.url_path + "".join(f"{slug}/" for slug in path_components[:depth])
             for depth in range(1, len(path_components) + 1)
         ]
-        path_pages = list(
-            Page.objects.descendant_of(self).filter(url_path__in=url_paths).order_by("depth")
+        # The pages along a path change only with content, so the lookup is shared like the
+        # menu: a warm request routes with one query (the page itself). Only paths that lead
+        # to a page are kept (see `cached_until_content_changes`).
+        path_pages = cached_until_content_changes(
+            "route:" + hashlib.sha256(url_paths[-1].encode()).hexdigest(),
+            lambda: list(
+                Page.objects.descendant_of(self).filter(url_path__in=url_paths).order_by("depth")
+            ),
+            keep=lambda pages: len(pages) == len(url_paths),
         )
         if [page.url_path for page in path_pages] != url_paths or any(
             page.specific_class is None

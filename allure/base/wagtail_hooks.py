@@ -65,3 +65,40 @@ def register_lockout_log_action(actions):
     actions.register_action(
         "allure.sign_in_locked", "Sign-in locked", "Sign-in locked after repeated failures"
     )
+
+
+@hooks.register("register_admin_urls")
+def register_two_factor_urls():
+    from django.urls import path
+
+    from allure.base import two_factor_views as views
+
+    return [
+        path("two-factor/", views.account, name="two_factor_account"),
+        path("two-factor/verify/", views.verify, name="two_factor_verify"),
+        path("two-factor/setup/", views.setup, name="two_factor_setup"),
+        path("two-factor/recovery-codes/", views.recovery_codes, name="two_factor_recovery_codes"),
+    ]
+
+
+@hooks.register("register_account_menu_item")
+def two_factor_account_item(request):
+    from django.urls import reverse
+
+    return {
+        "url": reverse("two_factor_account"),
+        "label": "Two-factor sign-in",
+        "help_text": "Codes from an authenticator app, and recovery codes.",
+    }
+
+
+@hooks.register("register_log_actions")
+def register_two_factor_log_actions(actions):
+    actions.register_action(
+        "allure.two_factor_enabled", "Two-factor on", "Two-factor sign-in set up"
+    )
+    actions.register_action(
+        "allure.two_factor_reset",
+        "Two-factor reset",
+        "Two-factor sign-in reset by an administrator",
+    )

@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -71,6 +74,10 @@ MIDDLEWARE = [
     "allure.base.serving.CachedSiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-factor sign-in: django-otp marks the verified session; ours sends a signed-in
+    # person who still owes the second step from every admin page to it.
+    "django_otp.middleware.OTPMiddleware",
+    "allure.base.two_factor.SecondStepMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -96,6 +103,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "allure.base.client_address.client_ip"
 AXES_LOCKOUT_TEMPLATE = "axes/locked_out.html"
 AXES_ENABLE_ADMIN = False  # lockouts are listed in the Wagtail admin instead
+
+# Two-factor sign-in (allure/base/two_factor.py): asked of superusers and of anyone holding
+# one of these permissions (the Front desk group holds both), and of editors who turn it on.
+TWO_FACTOR_REQUIRED_PERMISSIONS = [
+    "bookings.manage_consultations",
+    "bookings.export_consultations",
+]
+OTP_TOTP_ISSUER = "Allure Plastics"
 
 ROOT_URLCONF = "allure.urls"
 WSGI_APPLICATION = "allure.wsgi.application"
@@ -260,6 +275,11 @@ elif os.environ.get("CLOUDFLARE_API_TOKEN"):
             "ZONEID": os.environ.get("CLOUDFLARE_ZONE_ID", ""),
         }
     }
+
+# Counts without trackers (allure/base/counts.py) wait in the shared cache for the worker to
+# move them to the database; without Redis no cache is shared with the worker, so each count
+# is written to the database at once.
+COUNTS_IN_SHARED_CACHE = bool(os.environ.get("REDIS_URL"))
 
 # Closed consultation requests are anonymised after this many months.
 BOOKING_RETENTION_MONTHS = int(os.environ.get("BOOKING_RETENTION_MONTHS", "24"))

@@ -8,6 +8,8 @@ SECRET_KEY = "test-only-not-secret"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Counts wait in the cache as in production; tests run the flush in their own process.
+COUNTS_IN_SHARED_CACHE = True
 # Real files, served by the site, so browser journeys and screenshots show the images.
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 SERVE_MEDIA = True

@@ -1,14 +1,17 @@
 """The demo's own pages of the clinic: home, Dr. Walker's profile, contact, privacy notice and
-accessibility statement. Called by the top-floor loader, in the order it gives."""
+accessibility statement, and made-up visit counts for the owner's report. Called by the
+top-floor loader, in the order it gives."""
 
+import datetime as dt
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils import timezone
 from wagtail.models import Page, Site
 
 from allure.base import demo_images
 from allure.base.demo import narrative, publish
-from allure.base.models import FooterLink
+from allure.base.models import DailyCount, FooterLink, Metric
 from allure.site.models import (
     ContactPage,
     DoctorCredential,
@@ -161,3 +164,52 @@ def contact_and_standard_pages(home, clinic) -> None:
     if not clinic.footer_links.exists():
         for order, page in enumerate([privacy, accessibility]):
             FooterLink.objects.create(settings=clinic, page=page, sort_order=order)
+
+
+DEMO_COUNT_DAYS = 28
+
+
+def visit_counts(by_slug) -> None:
+    """Four weeks of made-up daily counts up to yesterday, so Reports › Visits and requests
+    has a chart on a fresh machine. Marked as demo numbers (the report says so); real counts
+    start today (the demo's own consultation requests, made through the booking service,
+    count as sent today). Only when nothing before today was ever counted, so the requests
+    just made and a second run add nothing."""
+    today = timezone.localdate()
+    if DailyCount.objects.filter(date__lt=today).exists():
+        return
+    rows = []
+    for n in range(1, DEMO_COUNT_DAYS + 1):
+        day = today - dt.timedelta(days=n)
+        quieter = 2 if day.weekday() >= 5 else 1  # fewer visits at weekends
+        sent_today = 0
+        for rank, page in enumerate(sorted(by_slug.values(), key=lambda p: p.slug)):
+            views = (60 // (rank + 1) + (n * 7 + rank * 13) % 17) // quieter
+            sent = views // 12 + (1 if (n + rank) % 4 == 0 else 0)
+            sent_today += sent
+            rows.append(
+                DailyCount(
+                    date=day,
+                    metric=Metric.PROCEDURE_VIEW,
+                    key=str(page.pk),
+                    count=views,
+                    is_demo=True,
+                )
+            )
+            if sent:
+                rows.append(
+                    DailyCount(
+                        date=day,
+                        metric=Metric.REQUEST_SENT,
+                        key=str(page.pk),
+                        count=sent,
+                        is_demo=True,
+                    )
+                )
+        rows.append(
+            DailyCount(
+                date=day, metric=Metric.BOOKING_OPEN, count=sent_today * 2 + n % 4, is_demo=True
+            )
+        )
+        rows.append(DailyCount(date=day, metric=Metric.PLANNER_USE, count=4 + n % 5, is_demo=True))
+    DailyCount.objects.bulk_create(rows)

@@ -1,11 +1,14 @@
 """What every page shares (the site, clinic settings, menu, footer, hours, whether any page
-is private) is kept in the shared cache under the content generation: each change an editor
-makes shows on the next visit, in any process, since nothing is kept in the process itself."""
+is private, the pages along each address) is kept in the shared cache under the content
+generation: each change an editor makes shows on the next visit, in any process, since
+nothing is kept in the process itself."""
 
 import datetime as dt
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction
 
 from allure.base.models import ClinicSettings, Closure, FooterLink, OpeningHours
@@ -105,3 +108,28 @@ def test_routing_still_finds_only_live_pages_that_exist(demo, client):
     page = Page.objects.get(url_path__endswith="/skin-resurfacing/")
     page.unpublish()
     assert client.get("/procedures/skin-resurfacing/").status_code == 404
+
+
+def test_a_renamed_page_is_found_at_its_new_address_at_once(demo, client):
+    assert client.get("/procedures/skin-resurfacing/").status_code == 200  # path now shared
+    page = Page.objects.get(url_path__endswith="/skin-resurfacing/").specific
+    page.slug = "laser-resurfacing"
+    page.save_revision().publish()
+    assert client.get("/procedures/skin-resurfacing/").status_code == 404
+    assert client.get("/procedures/laser-resurfacing/").status_code == 200
+
+
+def test_made_up_addresses_are_looked_up_each_time_never_kept(demo, client):
+    """Anyone can make up addresses; keeping each lookup would let them fill the cache."""
+
+    def path_lookups():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/procedures/made-up/").status_code == 404
+        return [q for q in queries if '"url_path" IN' in q["sql"]]
+
+    assert path_lookups()
+    assert path_lookups()
+    client.get("/procedures/skin-resurfacing/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/procedures/skin-resurfacing/")
+    assert not [q for q in queries if '"url_path" IN' in q["sql"]]

@@ -10,6 +10,8 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from wagtail.models import ModelLogEntry
 
+from tests.staff import sign_in_with_second_factor
+
 pytestmark = pytest.mark.django_db
 PASSWORD = "right-Pass-word-42"  # noqa: S105
 NOON = dt.datetime(2026, 3, 3, 18, 0, tzinfo=dt.UTC)
@@ -86,7 +88,7 @@ def test_an_administrator_lifts_the_lock(desk, admin_user):
     with time_machine.travel(NOON, tick=False):
         fail(Client(), 5)
         admin = Client()
-        admin.force_login(admin_user)
+        sign_in_with_second_factor(admin, admin_user)
         listing = admin.get("/admin/sign_in_lockouts/").content.decode()
         assert "dana" in listing
         attempt = AccessAttempt.objects.get(username="dana")
@@ -96,5 +98,5 @@ def test_an_administrator_lifts_the_lock(desk, admin_user):
 
 def test_front_desk_staff_cannot_lift_locks(desk):
     client = Client()
-    client.force_login(desk)
+    sign_in_with_second_factor(client, desk)
     assert client.get("/admin/sign_in_lockouts/").status_code in (302, 403)

@@ -7,6 +7,8 @@ import time_machine
 from django.contrib.auth.models import User
 from django.test import Client
 
+from tests.staff import sign_in_with_second_factor
+
 pytestmark = pytest.mark.django_db
 MONDAY_9AM = dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)  # 9:00 in Jackson, MS
 PASSWORD = "old-Pass-word-42"  # noqa: S105
@@ -24,7 +26,7 @@ def signed_in(client) -> bool:
 def test_a_session_in_use_lasts_the_whole_working_day(staff):
     client = Client()
     with time_machine.travel(MONDAY_9AM, tick=False) as clock:
-        client.force_login(staff)
+        sign_in_with_second_factor(client, staff)
         for _ in range(4):  # used every three hours, for twelve hours
             clock.shift(dt.timedelta(hours=3))
             assert signed_in(client)
@@ -33,7 +35,7 @@ def test_a_session_in_use_lasts_the_whole_working_day(staff):
 def test_a_session_left_alone_for_a_working_day_ends(staff):
     client = Client()
     with time_machine.travel(MONDAY_9AM, tick=False) as clock:
-        client.force_login(staff)
+        sign_in_with_second_factor(client, staff)
         assert signed_in(client)
         clock.shift(dt.timedelta(hours=10, minutes=1))
         response = client.get("/admin/")
@@ -43,8 +45,8 @@ def test_a_session_left_alone_for_a_working_day_ends(staff):
 
 def test_changing_the_password_ends_the_other_sessions(staff):
     here, forgotten_laptop = Client(), Client()
-    here.force_login(staff)
-    forgotten_laptop.force_login(staff)
+    sign_in_with_second_factor(here, staff)
+    sign_in_with_second_factor(forgotten_laptop, staff)
     response = here.post(
         "/admin/account/",
         {

@@ -11,6 +11,7 @@ from allure.site.models import HomePage
 from bookings import availability
 from bookings.forms import slot_value, started_token
 from procedures.models import ProcedureIndexPage, ProcedurePage
+from tests.staff import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +125,13 @@ def editor_user(django_user_model):
 
 @pytest.fixture
 def desk_client(client, front_desk_user):
-    client.force_login(front_desk_user)
+    sign_in_with_second_factor(client, front_desk_user)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor_user):
+    sign_in_with_second_factor(client, editor_user)
     return client
 
 

@@ -12,6 +12,7 @@ from bookings import services
 from bookings.forms import slot_value
 from bookings.models import ConsultationRequest, ConsultationStatus
 from tests.clock import across_awkward_instants
+from tests.staff import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 S = ConsultationStatus
@@ -222,7 +223,7 @@ def test_a_link_cannot_export_patients_details(desk_client, make_request):
 def test_an_export_posted_from_another_site_is_refused(client, front_desk_user, make_request):
     consultation = make_request()
     client.handler.enforce_csrf_checks = True
-    client.force_login(front_desk_user)
+    sign_in_with_second_factor(client, front_desk_user)
     response = client.post(f"{INDEX}export.csv", {"status": "open"})
     assert response.status_code == 403
     assert "text/csv" not in response["Content-Type"]

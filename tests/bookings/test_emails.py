@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from allure.base.models import OpeningHours
 from bookings import availability, links, services, tasks
 from bookings.models import ConsultationRequest, ConsultationStatus
+from tests.staff import sign_in_with_second_factor
 
 from .conftest import drain_queue
 
@@ -234,7 +235,7 @@ def test_after_days_of_mail_trouble_the_front_desk_sees_the_emails_and_resends_t
     assert mailoutbox == []
     assert ConsultationRequest.objects.filter(pk=consultation.pk).exists()
 
-    client.force_login(front_desk_user)
+    sign_in_with_second_factor(client, front_desk_user)
     panel = client.get("/admin/").content.decode()
     assert "Emails that could not be sent (2)" in panel
     assert "Acknowledgement email" in panel and "Front desk notice email" in panel

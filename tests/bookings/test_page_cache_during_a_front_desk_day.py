@@ -14,6 +14,7 @@ from bookings import availability
 from bookings.models import ConsultationRequest
 from bookings.models import ConsultationStatus as S
 from tests.bookings.conftest import form_data
+from tests.staff import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 PROCEDURE = "/procedures/skin-resurfacing/"
@@ -42,7 +43,7 @@ def test_a_front_desk_day_and_a_saved_draft_leave_anonymous_pages_cached(
     desk = django_user_model.objects.create_user(username="desk", password="pw")
     desk.groups.add(Group.objects.get(name="Front desk"))
     staff = Client()
-    staff.force_login(desk)
+    sign_in_with_second_factor(staff, desk)
     pages = {"rhinoplasty": Page.objects.get(url_path__endswith="/skin-resurfacing/")}
 
     # A patient books (a session-less POST, then the received page).

@@ -10,6 +10,7 @@ import redis
 from django.core.cache import cache
 from django.test import Client, RequestFactory, override_settings
 
+from allure.base import two_factor
 from allure.base.client_address import client_key
 from bookings import availability
 from bookings.models import ConsultationRequest
@@ -21,6 +22,9 @@ WARNINGS = "allure.base.cache_backend"
 
 
 PATIENTS = itertools.count(1)
+
+
+RECOVERY_CODES: list[str] = []
 
 
 def visit_everything(slot=None):
@@ -42,6 +46,9 @@ def visit_everything(slot=None):
     statuses["staff sign-in"] = staff.post(
         "/admin/login/", {"username": "desk", "password": "pw"}
     ).status_code
+    statuses["second step"] = staff.post(
+        "/admin/two-factor/verify/", {"code": RECOVERY_CODES.pop()}
+    ).status_code
     statuses["admin"] = staff.get("/admin/").status_code
     return statuses
 
@@ -53,6 +60,7 @@ WORKING = {
     "booking POST": 302,
     "admin login": 200,
     "staff sign-in": 302,
+    "second step": 302,
     "admin": 200,
 }
 
@@ -61,7 +69,8 @@ WORKING = {
 def test_the_site_works_without_redis_warns_once_and_recovers(
     demo, redis_server, redis_cache, django_user_model, caplog, fault_report
 ):
-    django_user_model.objects.create_superuser(username="desk", password="pw")
+    desk = django_user_model.objects.create_superuser(username="desk", password="pw")
+    RECOVERY_CODES[:] = two_factor.new_recovery_codes(desk)  # one per sign-in (a code works once)
     slots = iter(availability.available_slots())
     before = ConsultationRequest.objects.count()
     assert visit_everything(slot=next(slots)) == WORKING

@@ -15,6 +15,7 @@ from allure.site.models import DoctorPage
 from procedures.models import ProcedurePage
 from tests.procedures.test_page_types import procedure_form_data
 from tests.procedures.test_structured_data import by_type
+from tests.staff import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -72,8 +73,8 @@ def post_edit(client, page, **changes):
 
 @pytest.fixture
 def editor_client(demo, client):
-    client.force_login(User.objects.create_superuser("editor", "e@example.com", "x"))
-    return client
+    editor = User.objects.create_superuser("editor", "e@example.com", "x")
+    return sign_in_with_second_factor(client, editor)
 
 
 @time_machine.travel(NOW, tick=False)
@@ -135,7 +136,7 @@ def wagtail_editor(demo, client):
     """A member of Wagtail's own "Editors" group: may edit pages, nothing more."""
     user = User.objects.create_user("ed", "ed@example.com", "x")
     user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
+    client.force_login(user)  # editors need no second factor until they turn it on
     return client
 
 
@@ -170,7 +171,7 @@ def test_the_report_is_in_the_reports_menu_and_downloads_as_csv(wagtail_editor):
 def test_staff_who_cannot_edit_pages_do_not_see_the_report(demo, client):
     user = User.objects.create_user("desk", "desk@example.com", "x")
     user.groups.add(Group.objects.get(name="Front desk"))
-    client.force_login(user)
+    sign_in_with_second_factor(client, user)
     response = client.get(reverse("procedures_admin:review_due"))
     assert response.status_code in (302, 403)
     assert "object_list" not in (response.context or {})

@@ -12,6 +12,7 @@ from wagtail.test.utils.form_data import (
 
 from allure.site.models import HomePage
 from procedures.models import ProcedureIndexPage, ProcedurePage
+from tests.staff import SecondFactorLogin
 
 
 def procedure_form_data(**changes):
@@ -68,7 +69,7 @@ def empty_inline():
     return inline_formset([])
 
 
-class ProcedurePageTypeRules(WagtailPageTests):
+class ProcedurePageTypeRules(SecondFactorLogin, WagtailPageTests):
     @classmethod
     def setUpTestData(cls):
         call_command("load_demo_content", stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -138,8 +139,9 @@ class ProcedurePageTypeRules(WagtailPageTests):
     def test_editors_can_edit_and_preview_a_procedure_with_its_inline_items(self):
         page = ProcedurePage.objects.get(slug="skin-resurfacing")
         data = procedure_form_data(title=page.title, slug=page.slug)
-        self.assertPageIsEditable(page, post_data=data)
-        self.assertPageIsPreviewable(page, post_data=data)
+        self.assertPageIsEditable(page, post_data=data, user=self.user)
+        self.login(self.user)  # the helper above signs out when it is done
+        self.assertPageIsPreviewable(page, post_data=data, user=self.user)
 
     def test_the_preview_shows_unsaved_inline_changes(self):
         page = ProcedurePage.objects.get(slug="dermal-fillers")

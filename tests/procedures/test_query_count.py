@@ -4,6 +4,7 @@ and related procedures it shows, and no more than the load benchmark allows (iss
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -14,15 +15,22 @@ from tests.procedures.conftest import photo
 
 pytestmark = pytest.mark.django_db
 
-# Uncached means without the whole-page cache (off in tests). Routing takes two (the pages on
-# the path, then the page with its hero image and doctor); each inline list takes one (6:
-# technologies, conditions, areas, FAQs, related procedures, then the recovery stages of the
-# page and of its related procedures together), then testimonials: 9. A page with
-# before-and-after photos adds three (the pairs with their photos, the extra angles with
-# theirs, and every photo's resized copies): 12. Site, settings, menu, footer and which
-# procedures have photos come from the shared fragments; after a content change the first
-# visit pays for them too.
-MAX_QUERIES = 12
+# Uncached means without the whole-page cache (off in tests). Routing takes one query (the
+# page with its hero image and doctor; the pages along its path are a shared fragment); each
+# inline list takes one (6: technologies, conditions, areas, FAQs, related procedures, then
+# the recovery stages of the page and of its related procedures together), then
+# testimonials: 8. Site, settings, menu, footer and hero image renditions come from the
+# shared cache.
+MAX_QUERIES = 8
+# With every cache cleared the first visit also fills the shared fragments: the site and its
+# home page, whether any page is private, the settings with their footer links, Wagtail's
+# site root paths, the menu, the pages along the path and the hero's renditions (one query
+# for the srcset and the share image together): 8 more. Issue 13 asks for 12; see README.
+MAX_QUERIES_COLD = 16
+# A page with before-and-after photos adds three (the pairs with their photos, the extra
+# angles with theirs, every photo's resized copies), however many pairs; cold, also the
+# shared fragment of which procedures have photos.
+PHOTO_QUERIES = 3
 
 
 def grow(page, others, how_many):
@@ -61,11 +69,20 @@ def test_query_count_does_not_grow_with_testimonials_faqs_and_related_procedures
 
     assert "Patient 19" in client.get(url).content.decode()
     assert with_twenty == with_one
-    assert with_one <= MAX_QUERIES
+    assert with_one <= MAX_QUERIES + PHOTO_QUERIES  # the demo has photos of chemical peels
 
 
 def test_the_skin_resurfacing_page_is_within_the_budget(demo, client):
-    assert count_queries(client, "/procedures/skin-resurfacing/") <= MAX_QUERIES
+    assert count_queries(client, "/procedures/skin-resurfacing/") <= MAX_QUERIES + PHOTO_QUERIES
+
+
+def test_the_skin_resurfacing_page_is_within_the_budget_with_every_cache_cleared(demo, client):
+    url = "/procedures/skin-resurfacing/"
+    client.get(url)  # renditions are made on a first visit; clearing the cache keeps them
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert len(queries) <= MAX_QUERIES_COLD + PHOTO_QUERIES + 1
 
 
 def add_pairs(page, consent, how_many):
@@ -99,4 +116,4 @@ def test_query_count_does_not_grow_with_before_and_after_photos(demo, client, ma
 
     assert "After 10" in client.get(url).content.decode()
     assert with_eleven == with_one
-    assert with_one <= MAX_QUERIES
+    assert with_one <= MAX_QUERIES + PHOTO_QUERIES

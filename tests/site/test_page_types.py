@@ -7,13 +7,14 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from allure.site.models import ContactPage, DoctorPage, HomePage, StandardPage
 from procedures.models import ProcedureIndexPage, ProcedurePage
+from tests.staff import SecondFactorLogin
 
 
 def narrative(text="<p>Words.</p>"):
     return streamfield([("paragraph", rich_text(text))])
 
 
-class PageTypeRules(WagtailPageTests):
+class PageTypeRules(SecondFactorLogin, WagtailPageTests):
     def test_home_is_the_root_of_the_site(self):
         self.assertAllowedParentPageTypes(HomePage, {Page})
         self.assertAllowedSubpageTypes(

@@ -1,9 +1,15 @@
-"""Makes sure a staff login exists for `make run`; prints a generated password once."""
+"""Makes sure a staff login exists for `make run`; prints a generated password and a few
+one-time recovery codes once, so a newcomer signs in without an authenticator app (and is
+offered to set one up on that first sign-in)."""
 
 import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+
+from allure.base import two_factor
+
+NEWCOMER_RECOVERY_CODES = 5
 
 
 class Command(BaseCommand):
@@ -13,14 +19,18 @@ class Command(BaseCommand):
         User = get_user_model()
         if User.objects.filter(is_superuser=True).exists():
             self.stdout.write(
-                "Staff login exists (reset it with `manage.py changepassword admin`)."
+                "Staff login exists (reset it with `manage.py changepassword admin` and "
+                "`manage.py reset_two_factor admin`)."
             )
             return
         password = secrets.token_urlsafe(12)
-        User.objects.create_superuser("admin", "admin@example.com", password)
+        user = User.objects.create_superuser("admin", "admin@example.com", password)
+        codes = two_factor.new_recovery_codes(user, count=NEWCOMER_RECOVERY_CODES)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Created staff login for /admin/: user 'admin', password '{password}'. "
-                "It is shown only this once."
+                f"Created staff login for /admin/: user 'admin', password '{password}'.\n"
+                "Signing in then asks for a second factor: use one of these one-time recovery "
+                f"codes, then set up an authenticator app when offered: {', '.join(codes)}\n"
+                "They are shown only this once."
             )
         )

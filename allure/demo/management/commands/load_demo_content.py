@@ -42,6 +42,7 @@ class Command(BaseCommand):
         site_demo.feature(home, doctor, procedures)
         site_demo.contact_and_standard_pages(home, clinic)
         bookings_demo.load()
+        site_demo.visit_counts(procedures)
 
         # Saving a page only queues its search indexing for the task worker; index the demo
         # now so search works straight after `make run`.

@@ -1,8 +1,15 @@
-"""Editors' reports on procedure pages."""
+"""Editors' reports on procedure pages, and the front desk's scanned consent forms."""
 
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
 from django.utils.timezone import localdate
 from wagtail.admin.views.reports import PageReportView
+from wagtail.log_actions import log
 
+from allure.base.security import UPLOADED_FILE_POLICY
+from procedures.gallery import ConsentRecord
 from procedures.models import ProcedurePage
 
 
@@ -24,3 +31,18 @@ class MedicalReviewDueView(PageReportView):
 
     def get_filename(self):
         return f"medical-review-due-{localdate():%Y-%m-%d}"
+
+
+def consent_form(request, name):
+    """A scanned consent form, to the front desk and superusers only (the permission
+    `procedures.view_consent_form`), as a download that can never run as the site: the
+    same sandbox and nosniff headers as documents. Every opening is in the audit log."""
+    if not request.user.has_perm("procedures.view_consent_form"):
+        raise PermissionDenied
+    consent = get_object_or_404(ConsentRecord, scanned_form=name)
+    log(consent, "procedures.consent_form_opened", user=request.user)
+    response = FileResponse(consent.scanned_form.open("rb"), as_attachment=True)
+    response["Content-Security-Policy"] = UPLOADED_FILE_POLICY
+    response["X-Content-Type-Options"] = "nosniff"
+    add_never_cache_headers(response)
+    return response

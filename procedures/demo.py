@@ -8,10 +8,12 @@ page and with the doctor that the top-floor loader hands over.
 import datetime as dt
 import functools
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from allure.base import demo_images
 from allure.base.demo import narrative, publish
+from procedures.gallery import ConsentRecord, ConsentStatus, ResultPair, ResultPairAngle
 from procedures.models import (
     ProcedureCategory,
     ProcedureCondition,
@@ -22,6 +24,7 @@ from procedures.models import (
     ProcedureType,
     RecoveryStage,
     RelatedProcedure,
+    ResultsGalleryPage,
     Testimonial,
     TreatmentArea,
     TreatmentPlannerPage,
@@ -541,6 +544,7 @@ def load(*, home, doctor) -> dict[str, ProcedurePage]:
             ),
         ),
     )
+    _gallery(index, by_slug)
     return by_slug
 
 
@@ -588,3 +592,148 @@ def _testimonials(by_slug):
         )
         if created:
             testimonial.procedures.set(by_slug[slug] for slug in data["procedures"])
+
+
+# The demo consent ledger: (reference, website, social media, anonymised only, status).
+# Made-up references in the clinic's format; the third patient withdrew, so none of her
+# photos show anywhere.
+DEMO_CONSENTS = [
+    ("AL-DEMO2", True, True, False, ConsentStatus.ACTIVE),
+    ("AL-DEMO3", True, False, True, ConsentStatus.ACTIVE),
+    ("AL-DEMO4", True, False, False, ConsentStatus.REVOKED),
+]
+CONSENTED_ON = dt.date(2026, 6, 1)
+
+# (consent, procedure, photo seed, skin tone, sessions, time after, unit, caption, alt
+# before, alt after, extra angle, published)
+DEMO_PAIRS = [
+    (
+        "AL-DEMO2",
+        "skin-resurfacing",
+        11,
+        0,
+        1,
+        3,
+        "months",
+        "One medium-depth laser treatment for sun damage on the cheek.",
+        "Cheek with scattered brown sun spots and fine creases",
+        "The same cheek with far fewer, paler spots and smoother creases",
+        "Close-up",
+        True,
+    ),
+    (
+        "AL-DEMO3",
+        "skin-resurfacing",
+        23,
+        1,
+        3,
+        6,
+        "weeks",
+        "A series of light treatments for uneven tone on the forehead.",
+        "Forehead with blotchy pigmentation and lines",
+        "The same forehead with a more even tone and softer lines",
+        "",
+        True,
+    ),
+    (
+        "AL-DEMO2",
+        "chemical-peel",
+        37,
+        2,
+        2,
+        8,
+        "weeks",
+        "Two medium peels for dull, spotty skin.",
+        "Skin with dark spots and a dull surface",
+        "The same skin, brighter, with lighter spots",
+        "",
+        True,
+    ),
+    (
+        "AL-DEMO4",
+        "skin-resurfacing",
+        41,
+        0,
+        1,
+        3,
+        "months",
+        "Kept for the record: the patient withdrew consent.",
+        "Cheek with deep creases",
+        "The same cheek with shallower creases",
+        "",
+        False,
+    ),
+]
+
+
+def _gallery(index, by_slug):
+    publish(
+        index,
+        ResultsGalleryPage(
+            title="Before and after",
+            slug="results",
+            intro=(
+                "Real results of patients treated at our clinic, each shown with the "
+                "patient's written consent. Photos are taken in the same light and pose."
+            ),
+            search_description=(
+                "Before-and-after photos of skin resurfacing and other treatments at Allure "
+                "Plastics in Jackson, MS, shown with each patient's consent."
+            ),
+        ),
+    )
+    consents = {}
+    for reference, website, social, anonymised, status in DEMO_CONSENTS:
+        consent = ConsentRecord.objects.filter(booking_reference=reference).first()
+        if consent is None:
+            consent = ConsentRecord(
+                booking_reference=reference,
+                allows_website=website,
+                allows_social_media=social,
+                anonymised_only=anonymised,
+                given_on=min(CONSENTED_ON, timezone.localdate()),
+                status=status,
+            )
+            consent.scanned_form.save(
+                f"{reference.lower()}.png",
+                ContentFile(demo_images.paper_form(f"Photo consent (demo) {reference}")),
+                save=False,
+            )
+            consent.save()
+        consents[reference] = consent
+    for order, row in enumerate(DEMO_PAIRS):
+        reference, slug, seed, tone, sessions, after, unit, caption, *rest = row
+        before_alt, after_alt, angle, published = rest
+        if ResultPair.objects.filter(consent=consents[reference], caption=caption).exists():
+            continue
+
+        def photo(kind, healed, seed=seed, tone=tone, slug=slug):
+            return demo_images.demo_image(
+                f"{slug} result {seed} {kind}",
+                f"Demo skin close-up, {kind}",
+                functools.partial(demo_images.skin, seed, healed=healed, tone=tone),
+            )
+
+        pair = ResultPair.objects.create(
+            procedure=by_slug[slug],
+            consent=consents[reference],
+            before_image=photo("before", 0),
+            after_image=photo("after", 1),
+            before_alt=before_alt,
+            after_alt=after_alt,
+            caption=caption,
+            treated_by="Dr. Walker, M.D.",
+            sessions=sessions,
+            time_after=after,
+            time_after_unit=unit,
+            identifying_features_hidden=True,  # close-ups of skin: no face, no marks
+            is_published=published,
+            sort_order=order,
+        )
+        if angle:
+            ResultPairAngle.objects.create(
+                pair=pair,
+                label=angle,
+                before_image=photo("close-up before", 0, seed=seed + 1),
+                after_image=photo("close-up after", 1, seed=seed + 1),
+            )

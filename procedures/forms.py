@@ -1,4 +1,5 @@
-"""The treatment planner's form: read from the query string (a GET form, nothing stored)."""
+"""The public GET forms of the procedures app (read from the query string, nothing stored):
+the treatment planner's questions and the results gallery's procedure filter."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
@@ -43,3 +44,27 @@ class PlannerForm(forms.Form):
             (f"{self[name].auto_id}_0", f"{self.fields[name].label} {errors[0]}")
             for name, errors in self.errors.items()
         ]
+
+
+class GalleryFilterForm(forms.Form):
+    """Which procedure's results to show. Only procedures with photos to show are offered;
+    an address naming any other (an old link, a typo) shows every result and says why."""
+
+    procedure = forms.ChoiceField(
+        label="Show results for",
+        required=False,
+        error_messages={"invalid_choice": "We have no photos for that procedure yet."},
+    )
+
+    def __init__(self, *args, procedures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.procedures = {procedure.slug: procedure for procedure in procedures}
+        self.fields["procedure"].choices = [
+            ("", "All procedures"),
+            *((slug, procedure.title) for slug, procedure in self.procedures.items()),
+        ]
+
+    def chosen_procedure(self):
+        if not self.is_valid():
+            return None
+        return self.procedures.get(self.cleaned_data["procedure"])

@@ -23,7 +23,8 @@ from allure.base import structured_data
 from allure.base.blocks import NarrativeBlock
 from allure.base.pages import SeoMixin, image_field
 from allure.base.serving import any_view_restriction, cached_until_content_changes
-from procedures.forms import PlannerForm
+from procedures.forms import GalleryFilterForm, PlannerForm
+from procedures.gallery import ResultPair, ResultPairAngle
 from procedures.planner import Concern, recommend
 
 
@@ -85,7 +86,11 @@ class ProcedureIndexPage(SeoMixin, Page):
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["allure.HomePage"]
-    subpage_types = ["procedures.ProcedurePage", "procedures.TreatmentPlannerPage"]
+    subpage_types = [
+        "procedures.ProcedurePage",
+        "procedures.TreatmentPlannerPage",
+        "procedures.ResultsGalleryPage",
+    ]
     max_count = 1
 
     def description_fallback(self):
@@ -113,6 +118,7 @@ class ProcedureIndexPage(SeoMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["categories"] = self.procedures_by_category()
         context["planner_url"] = TreatmentPlannerPage.live_url()
+        context["gallery_url"] = ResultsGalleryPage.live_url()
         return context
 
 
@@ -411,6 +417,13 @@ class ProcedurePage(SeoMixin, Page):
             return Testimonial.objects.none()
         return Testimonial.objects.published().filter(procedures=self)
 
+    def shown_result_pairs(self) -> list[ResultPair]:
+        """The pairs visitors may see on this page, in three queries however many there are;
+        none for a page without any (most of them)."""
+        if self.pk not in procedures_with_shown_pairs():
+            return []
+        return shown_pairs(ResultPair.objects.filter(procedure=self))
+
     def structured_data(self, request):
         data = [
             structured_data.medical_procedure(self, request),
@@ -455,6 +468,8 @@ class ProcedurePage(SeoMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["related"] = self.related()
         context["testimonials"] = self.testimonials()
+        context["result_pairs"] = self.shown_result_pairs()
+        context["gallery_url"] = ResultsGalleryPage.live_url()
         return context
 
 
@@ -517,6 +532,79 @@ class TreatmentPlannerPage(SeoMixin, Page):
             context["recommendations"] = recommend(
                 self.candidates(), form.cleaned_data["concern"], form.cleaned_data["downtime"]
             )
+        return context
+
+
+def procedures_with_shown_pairs() -> frozenset[int]:
+    """Ids of the procedures that have pairs to show today (shared until the next content
+    change: publishing a pair or ending a consent is one; so is the date, part of the key)."""
+    today = localdate()
+    return cached_until_content_changes(
+        f"procedures-with-photos:{today}",
+        lambda: frozenset(ResultPair.objects.shown(today).values_list("procedure_id", flat=True)),
+    )
+
+
+def shown_pairs(pairs) -> list[ResultPair]:
+    """The shown pairs among `pairs`, with their extra angles and every photo's resized
+    copies: three queries (pairs with photos, angles with photos, renditions) for any number."""
+    pairs = list(
+        pairs.shown(localdate()).select_related("procedure", "before_image", "after_image")
+    )
+    prefetch_related_objects(
+        pairs,
+        Prefetch(
+            "angles",
+            queryset=ResultPairAngle.objects.select_related("before_image", "after_image"),
+        ),
+    )
+    images = [image for pair in pairs for view in pair.views for image in (view.before, view.after)]
+    prefetch_related_objects(images, "renditions")
+    return pairs
+
+
+class ResultsGalleryPage(SeoMixin, Page):
+    """Every consented before-and-after pair, filterable by procedure."""
+
+    intro = models.TextField(
+        help_text="A sentence above the photos, e.g. that every patient agreed to be shown."
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["procedures.ProcedureIndexPage"]
+    subpage_types = []
+    max_count = 1
+
+    def description_fallback(self):
+        return self.intro
+
+    @classmethod
+    def live_url(cls) -> str | None:
+        """Where the gallery is, for the link under each procedure's photos (shared, so
+        procedure pages spend no query on it)."""
+
+        def find():
+            gallery = cls.objects.live().first()
+            return gallery.get_url() if gallery else None
+
+        return cached_until_content_changes("gallery-url", find)
+
+    def procedures_with_pairs(self):
+        ids = procedures_with_shown_pairs()
+        procedures = ProcedurePage.objects.live().filter(pk__in=ids).order_by("title")
+        return procedures.public() if any_view_restriction() else procedures
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        procedures = list(self.procedures_with_pairs())
+        form = GalleryFilterForm(request.GET or None, procedures=procedures)
+        pairs = ResultPair.objects.filter(procedure__in=[p.pk for p in procedures])
+        chosen = form.chosen_procedure() if form.is_bound else None
+        if chosen is not None:
+            pairs = pairs.filter(procedure=chosen)
+        context.update(form=form, chosen=chosen, result_pairs=shown_pairs(pairs))
         return context
 
 

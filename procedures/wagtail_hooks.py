@@ -1,16 +1,29 @@
 """Testimonials as snippets: editors see at a glance which ones have consent and are live.
-Reports › Medical review due lists the procedure pages whose review is over a year old."""
+Reports › Medical review due lists the procedure pages whose review is over a year old.
+Gallery › Photo pairs (editors) and Gallery › Consent records (front desk): the consent
+forms go through `procedures.services`, so revoking one takes its pairs down at once."""
 
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    EditView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
-from procedures.admin_views import MedicalReviewDueView
+from procedures import services
+from procedures.admin_views import MedicalReviewDueView, consent_form
+from procedures.gallery import ConsentRecord, ResultPair
 from procedures.models import Testimonial
 
 
@@ -32,6 +45,105 @@ class TestimonialViewSet(SnippetViewSet):
 
 
 register_snippet(TestimonialViewSet)
+
+
+class ConsentCreateView(CreateView):
+    def save_instance(self):
+        return services.consent_record_save(
+            consent=self.form.instance, user=self.request.user, is_new=True
+        )
+
+
+class ConsentEditView(EditView):
+    def save_instance(self):
+        return services.consent_record_save(
+            consent=self.form.instance, user=self.request.user, is_new=False
+        )
+
+
+class ConsentRecordFilterSet(WagtailFilterSet):
+    class Meta:
+        model = ConsentRecord
+        fields = ["status", "allows_website"]
+
+
+class ConsentRecordViewSet(SnippetViewSet):
+    """The front desk's ledger (editors have no permission on it, so no menu entry)."""
+
+    model = ConsentRecord
+    icon = "clipboard-list"
+    menu_label = "Consent records"
+    add_view_class = ConsentCreateView
+    edit_view_class = ConsentEditView
+    list_display = ["booking_reference", "given_on", "expires_on", "status", "scope"]
+    search_fields = ["booking_reference"]
+    filterset_class = ConsentRecordFilterSet
+
+
+class ResultPairFilterSet(WagtailFilterSet):
+    class Meta:
+        model = ResultPair
+        fields = ["procedure", "is_published"]
+
+
+class ResultPairViewSet(SnippetViewSet):
+    model = ResultPair
+    icon = "image"
+    menu_label = "Photo pairs"
+    list_display = ["__str__", "procedure", "consent", "is_published"]
+    filterset_class = ResultPairFilterSet
+
+    def get_edit_handler(self):
+        handler = super().get_edit_handler()
+        # A plain list of consents (booking reference and scope): editors pick one without
+        # the consent chooser, which would need the front desk's permissions.
+        for panel in handler.children:
+            if isinstance(panel, FieldPanel) and panel.field_name == "consent":
+                panel.widget = forms.Select
+        return handler
+
+
+class GalleryViewSetGroup(SnippetViewSetGroup):
+    items = (ResultPairViewSet, ConsentRecordViewSet)
+    menu_label = "Gallery"
+    menu_icon = "image"
+    menu_order = 210
+
+
+register_snippet(GalleryViewSetGroup)
+
+
+@hooks.register("before_delete_snippet")
+def keep_consents_that_pairs_use(request, instances):
+    """The ledger keeps a consent while any pair uses it (its deletion would be refused by
+    the database's PROTECT, as a server error): revoking is how a consent ends."""
+    if any(isinstance(i, ConsentRecord) and i.result_pairs.exists() for i in instances):
+        messages.error(
+            request,
+            "A consent record that photo pairs use cannot be deleted: it is the record of "
+            "what the patient agreed to. To end it, set its status to “Revoked”.",
+        )
+        return redirect("wagtailsnippets_procedures_consentrecord:list")
+    return None
+
+
+@hooks.register("register_log_actions")
+def register_gallery_log_actions(actions):
+    actions.register_action(
+        "procedures.consent_revoked", "Revoke consent", "Consent revoked by the patient"
+    )
+    actions.register_action("procedures.consent_expired", "Consent expired", "Consent expired")
+    actions.register_action(
+        "procedures.pair_withdrawn", "Withdraw photo pair", "Taken off the site: consent ended"
+    )
+    actions.register_action(
+        "procedures.consent_form_opened", "Open consent form", "Opened the scanned consent form"
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_consent_form_url():
+    return [path("consent-forms/<path:name>", consent_form, name="procedures_consent_form")]
 
 
 @hooks.register("register_admin_urls")

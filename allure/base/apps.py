@@ -10,11 +10,13 @@ class BaseConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: serving uses models, which exist only once apps load.
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_save, pre_save
+        from wagtail.images import get_image_model
 
-        from allure.base import outage, security, serving
+        from allure.base import outage, photos, security, serving
         from allure.base.models import ClinicSettings
 
         serving.connect_invalidation()
         security.connect_lockout_audit()
         post_save.connect(outage.remember_clinic, sender=ClinicSettings, dispatch_uid="outage")
+        pre_save.connect(photos.strip_on_upload, sender=get_image_model(), dispatch_uid="exif")

@@ -80,6 +80,53 @@ def portrait(size=(720, 900)) -> bytes:
     return _jpeg(image.filter(ImageFilter.GaussianBlur(2)))
 
 
+SKIN_TONES = ((236, 196, 170), (214, 170, 140), (176, 128, 100))
+
+
+def skin(seed: int, *, healed: float, tone: int = 0, size=(960, 720)) -> bytes:
+    """A close-up of skin for the demo gallery: freckles, blotches and fine creases that
+    fade as `healed` goes from 0 (before) to 1. The same seed draws the same patch of skin,
+    so a before and after line up like a real pair taken from the same angle."""
+    base = SKIN_TONES[tone % len(SKIN_TONES)]
+    shade = tuple(max(c - 18, 0) for c in base)
+    image = _gradient(size, base, shade)
+    rng = random.Random(seed)
+    layer = PILImage.new("RGBA", size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    strength = 1 - healed
+    spot = (150, 96, 70)
+    for _ in range(70):  # sun spots: fewer, smaller and fainter after treatment
+        x, y = rng.randint(0, size[0]), rng.randint(0, size[1])
+        radius = rng.randint(4, 16)
+        alpha = round(rng.randint(60, 140) * (0.25 + 0.75 * strength))
+        radius = max(2, round(radius * (0.6 + 0.4 * strength)))
+        draw.ellipse([x - radius, y - radius, x + radius, y + radius], fill=(*spot, alpha))
+    for _ in range(9):  # creases
+        x, y = rng.randint(0, size[0]), rng.randint(size[1] // 5, size[1])
+        length = rng.randint(size[0] // 6, size[0] // 3)
+        depth = rng.randint(-40, 40)
+        alpha = round(110 * (0.15 + 0.85 * strength))
+        draw.arc([x, y, x + length, y + abs(depth) + 12], 200, 340, fill=(*spot, alpha), width=3)
+    layer = layer.filter(ImageFilter.GaussianBlur(3 + 3 * healed))
+    image.paste(layer, (0, 0), layer)
+    return _jpeg(image)
+
+
+def paper_form(title: str, size=(850, 1100)) -> bytes:
+    """A blank signed form, as a PNG: the demo's scanned consent forms."""
+    image = PILImage.new("RGB", size, (252, 252, 250))
+    draw = ImageDraw.Draw(image)
+    draw.text((70, 70), title, fill=(30, 30, 30))
+    for row in range(14):
+        y = 160 + row * 60
+        draw.line([(70, y), (size[0] - 70, y)], fill=(200, 200, 200), width=2)
+    draw.line([(70, size[1] - 140), (420, size[1] - 140)], fill=(30, 30, 30), width=2)
+    draw.text((70, size[1] - 130), "Patient signature (demo)", fill=(90, 90, 90))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
 def _jpeg(image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=78, optimize=True, progressive=True)

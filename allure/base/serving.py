@@ -65,12 +65,13 @@ PAGE_DRAFT_FIELDS = frozenset(
         "locked_by",
     }
 )
-# Query parameters that change a page (search is never cached): the treatment planner's
-# answers. A planner page with answers is never stored (it says `private, no-store`), so
-# keying on them only makes sure a visitor with answers never gets the page without.
+# Query parameters that change a page (search is never cached): the results gallery's
+# procedure filter, and the treatment planner's answers. A planner page with answers is never
+# stored (it says `private, no-store`), so keying on them only makes sure a visitor with
+# answers never gets the page without.
 # Any other parameter is left out of the key, so `/?x=1`, `/?x=2`... share the one copy of
 # `/` instead of each filling the cache.
-PAGE_CACHE_QUERY_PARAMETERS: tuple[str, ...] = ("concern", "downtime")
+PAGE_CACHE_QUERY_PARAMETERS: tuple[str, ...] = ("concern", "downtime", "procedure")
 NEVER_CACHED_PREFIXES = ("/admin/", "/consultation/", "/documents/", "/search/")
 # Fragments live until the next content change; this only bounds how long a stale copy could
 # be reused if the shared cache ever evicted the generation number itself (it restarts at 0).

@@ -13,6 +13,7 @@ COUNTS_IN_SHARED_CACHE = True
 # Real files, served by the site, so browser journeys and screenshots show the images.
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 SERVE_MEDIA = True
+PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

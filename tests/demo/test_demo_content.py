@@ -4,9 +4,11 @@ changes nothing."""
 import pytest
 from django.apps import apps
 from django.utils.html import escape
+from django.utils.timezone import localdate
 from wagtail.models import Page
 
 from bookings.models import ConsultationRequest, ConsultationStatus
+from procedures.gallery import ConsentRecord, ResultPair
 from procedures.models import ProcedurePage
 from tests.conftest import load_demo
 
@@ -25,6 +27,9 @@ COUNTED_MODELS = [
     "allure.HomeFeaturedProcedure",
     "base.ClinicSettings",
     "bookings.ConsultationRequest",
+    "procedures.ConsentRecord",
+    "procedures.ResultPair",
+    "procedures.ResultPairAngle",
 ]
 
 
@@ -54,8 +59,8 @@ def test_the_demo_has_the_procedures_the_clinic_offers(demo):
 
 def test_every_demo_page_renders(demo, client):
     pages = Page.objects.live().filter(depth__gt=1)
-    # home, index, 7 procedures, the planner, doctor, contact, 2 standard
-    assert pages.count() == 14
+    # home, index, 7 procedures, the planner, the results gallery, doctor, contact, 2 standard
+    assert pages.count() == 15
     for page in pages.specific():
         response = client.get(page.url)
         assert response.status_code == 200, page.url
@@ -76,3 +81,15 @@ def test_the_loader_builds_the_booking_demo_on_the_demo_procedures(demo):
     assert {ConsultationStatus.NEW, ConsultationStatus.SCHEDULED} <= statuses
     demo_procedures = ProcedurePage.objects.filter(consultation_requests__isnull=False)
     assert demo_procedures.exists() and not demo_procedures.filter(live=False).exists()
+
+
+def test_skin_resurfacing_shows_consented_demo_photos(demo, client):
+    html = client.get("/procedures/skin-resurfacing/").content.decode()
+    shown = ResultPair.objects.shown(localdate()).filter(procedure__slug="skin-resurfacing")
+    assert shown.count() >= 2 and 'id="before-and-after"' in html
+    assert all(pair.before_alt in html for pair in shown)
+    # The ledger has a revoked consent too, whose photos show nowhere.
+    withdrawn = ResultPair.objects.filter(consent__status="revoked")
+    assert withdrawn.exists() and not withdrawn.filter(is_published=True).exists()
+    for consent in ConsentRecord.objects.all():
+        assert consent.scanned_form.storage.exists(consent.scanned_form.name)

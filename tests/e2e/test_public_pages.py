@@ -16,6 +16,7 @@ PAGES = {
     "search": "/search/?q=laser",
     "booking": "/consultation/?procedure=skin-resurfacing",
     "planner": "/procedures/which-treatment/?concern=fine-lines&downtime=week",
+    "gallery": "/procedures/results/?procedure=skin-resurfacing",
 }
 
 

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.admin.ui.components import Component
 from wagtail.log_actions import registry as log_registry
 
+from allure.base import clinic_time
+
 from . import availability, selectors, services
 from .forms import AssignForm, ConfirmTimeForm, ConsultationFilterForm, NoteForm, slot_value
 from .models import ConsultationRequest, UndeliveredEmail
@@ -98,7 +100,7 @@ def _cell(value: str) -> str:
 def _local(moment) -> str:
     if moment is None:
         return ""
-    return timezone.localtime(moment, availability.clinic_zone()).strftime("%Y-%m-%d %H:%M")
+    return clinic_time.local(moment).strftime("%Y-%m-%d %H:%M")
 
 
 @front_desk_only
@@ -155,7 +157,7 @@ def _detail_context(consultation, **forms):
     ]
     return {
         "consultation": consultation,
-        "slot": availability.format_slot(consultation.slot_start)
+        "slot": clinic_time.format_slot(consultation.slot_start)
         if consultation.slot_start
         else None,
         "transitions": transitions,
@@ -206,8 +208,7 @@ def consultation_status(request, pk):
 @require_POST
 def consultation_time(request, pk):
     consultation = get_object_or_404(ConsultationRequest, pk=pk)
-    slots = availability.available_slots(for_staff=True, exclude_pk=consultation.pk)
-    form = ConfirmTimeForm(request.POST, slots=slots)
+    form = ConfirmTimeForm(request.POST)
     if not form.is_valid():
         _error(request, "That time is not available. Please choose another.")
         return _back(pk)
@@ -216,13 +217,17 @@ def consultation_time(request, pk):
             consultation=consultation, start=form.chosen_slot, user=request.user
         )
     except services.SlotTakenError:
-        _error(request, "That time was just taken by another request. Please choose another.")
+        _error(
+            request, "That time is not available: another request holds it. Please choose another."
+        )
+    except services.SlotUnavailableError:
+        _error(request, "That time is outside the clinic's hours or in the past.")
     except ValidationError as error:
         _error(request, error)
     else:
         messages.success(
             request,
-            f"Confirmed {availability.format_slot(consultation.slot_start)}; "
+            f"Confirmed {clinic_time.format_slot(consultation.slot_start)}; "
             "the patient gets a confirmation email.",
         )
     return _back(pk)
@@ -285,9 +290,7 @@ class TodayAndWaitingPanel(Component):
         context["waiting_count"] = selectors.consultation_requests_waiting_for_call().count()
         context["today"] = [
             (
-                availability.format_time(
-                    timezone.localtime(c.slot_start, availability.clinic_zone())
-                ),
+                clinic_time.format_time(c.slot_start),
                 c,
             )
             for c in selectors.consultations_today()

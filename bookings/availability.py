@@ -9,18 +9,24 @@ one that happens twice (the fall-back hour) is offered once.
 import datetime as dt
 from collections.abc import Iterable
 from itertools import groupby
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from allure.base.clinic_time import CLINIC_TZ, local_day
 from allure.base.models import Closure, OpeningHours
 
 from .models import OPEN_STATUSES, BookingRules, ConsultationRequest
 
 
-def clinic_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
+class TimeTaken(Exception):
+    """Another open request holds that time."""
+
+    message = "Sorry, that time was just taken. Please choose another time."
+
+
+class TimeUnavailable(ValidationError):
+    """The time is outside the hours offered, too soon, too far ahead or not a slot start."""
 
 
 def _exists(local: dt.datetime) -> bool:
@@ -34,7 +40,7 @@ def schedule_slots(
 ) -> list[dt.datetime]:
     """Every slot start the weekly hours allow from start_day to end_day (both included),
     ignoring closures, notice and bookings."""
-    zone = clinic_zone()
+    zone = CLINIC_TZ
     length = dt.timedelta(minutes=consultation_minutes)
     # The shared copies the contact page reads too: refreshed on any change to hours/closures.
     periods: dict[int, list[OpeningHours]] = {}
@@ -78,7 +84,7 @@ def available_slots(
     """
     now = now or timezone.now()
     rules = rules or BookingRules.load()
-    today = timezone.localtime(now, clinic_zone()).date()
+    today = local_day(now)
     earliest = now if for_staff else now + dt.timedelta(hours=rules.minimum_notice_hours)
     slots = schedule_slots(
         start_day=today,
@@ -89,26 +95,38 @@ def available_slots(
     return [slot for slot in slots if slot >= earliest and slot not in held]
 
 
-def is_available(start: dt.datetime, **kwargs) -> bool:
-    return start in available_slots(**kwargs)
+def check_time(
+    start: dt.datetime,
+    *,
+    now: dt.datetime | None = None,
+    rules: BookingRules | None = None,
+    for_staff: bool = False,
+    exclude_pk: int | None = None,
+) -> None:
+    """The one rule for whether `start` can be held: by a patient (minimum notice applies)
+    or by staff (only not in the past); exclude_pk is the request being moved, whose own time
+    counts as free to it. Raises TimeUnavailable or TimeTaken; returns None when it can.
+
+    Only that day's schedule is built, so a check costs one day, not the whole horizon. The
+    database has the last word on a race (see the constraint on ConsultationRequest)."""
+    now = now or timezone.now()
+    rules = rules or BookingRules.load()
+    today = local_day(now)
+    day = local_day(start)
+    earliest = now if for_staff else now + dt.timedelta(hours=rules.minimum_notice_hours)
+    in_horizon = today <= day <= today + dt.timedelta(days=rules.horizon_days)
+    if not in_horizon or start < earliest:
+        raise TimeUnavailable("That time is not available any more.", code="too_soon_or_far")
+    slots = schedule_slots(
+        start_day=day, end_day=day, consultation_minutes=rules.consultation_minutes
+    )
+    if start not in slots:
+        raise TimeUnavailable("That time is not available any more.", code="not_offered")
+    if start in held_slot_starts(exclude_pk=exclude_pk):
+        raise TimeTaken
 
 
 def slots_by_day(slots: Iterable[dt.datetime]) -> list[tuple[dt.date, list[dt.datetime]]]:
     """[(local day, [aware local slot starts...]), ...] in order."""
-    zone = clinic_zone()
-    local = [slot.astimezone(zone) for slot in slots]
+    local = [slot.astimezone(CLINIC_TZ) for slot in slots]
     return [(day, list(group)) for day, group in groupby(local, key=lambda s: s.date())]
-
-
-def format_slot(start: dt.datetime) -> str:
-    """'Tue 2 Dec, 9:30 AM' in the clinic's time."""
-    local = start.astimezone(clinic_zone())
-    return f"{format_day(local.date())}, {format_time(local)}"
-
-
-def format_day(day: dt.date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
-
-
-def format_time(local: dt.datetime) -> str:
-    return f"{local.hour % 12 or 12}:{local:%M} {'AM' if local.hour < 12 else 'PM'}"

@@ -12,9 +12,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from allure.base import clinic_time
 from allure.base.models import ClinicSettings
 
-from . import availability
 from .links import manage_url
 from .models import BookingRules, ConsultationRequest
 
@@ -37,7 +37,7 @@ def build(kind: str, consultation: ConsultationRequest) -> EmailMultiAlternative
         "clinic": clinic,
         "consultation": consultation,
         "reference": consultation.reference,
-        "slot": availability.format_slot(consultation.slot_start)
+        "slot": clinic_time.format_slot(consultation.slot_start)
         if consultation.slot_start
         else None,
         "site_url": settings.SITE_URL,

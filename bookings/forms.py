@@ -12,6 +12,7 @@ from django.core import signing
 from django.db.models import Q
 from django.utils.html import format_html
 
+from allure.base.clinic_time import format_day, format_time
 from procedures.models import ProcedurePage
 
 from . import availability
@@ -32,20 +33,17 @@ def slot_value(start: dt.datetime) -> str:
     return start.astimezone(dt.UTC).isoformat()
 
 
-def slot_choices(slots: list[dt.datetime]) -> list:
-    """Radio choices grouped by local day, after the "call me" choice."""
-    grouped = [
-        (
-            availability.format_day(day),
-            [(slot_value(s), availability.format_time(s)) for s in day_slots],
-        )
+def day_grouped_choices(slots: list[dt.datetime]) -> list:
+    """Radio choices grouped by local day."""
+    return [
+        (format_day(day), [(slot_value(s), format_time(s)) for s in day_slots])
         for day, day_slots in availability.slots_by_day(slots)
     ]
-    return [(CALL_ME, "Please call me to arrange a time"), *grouped]
 
 
-def parse_slot(value: str) -> dt.datetime | None:
-    return None if value == CALL_ME else dt.datetime.fromisoformat(value)
+def slot_choices(slots: list[dt.datetime]) -> list:
+    """The free times grouped by local day, after the "call me" choice."""
+    return [(CALL_ME, "Please call me to arrange a time"), *day_grouped_choices(slots)]
 
 
 class ErrorSummaryMixin:
@@ -68,8 +66,52 @@ class ErrorSummaryMixin:
         return items
 
 
-class SlotField(forms.ChoiceField):
+class SlotField(forms.Field):
+    """Parses the chosen time: an aware datetime, or None for "call me" (when allowed).
+
+    The choices only draw the radio buttons. Whether the time can be held is decided once,
+    by the service (`availability.check_time`), not here."""
+
     widget = forms.RadioSelect
+    default_error_messages = {
+        "invalid_choice": "That time is not available any more. Please choose another.",
+    }
+
+    def __init__(self, *, call_me=True, **kwargs):
+        self.call_me = call_me
+        super().__init__(**kwargs)
+
+    @property
+    def choices(self):
+        return self.widget.choices
+
+    @choices.setter
+    def choices(self, value):
+        self.widget.choices = list(value)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return ""
+        if self.call_me and value == CALL_ME:
+            return CALL_ME
+        try:
+            moment = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], "invalid_choice")
+        return moment
+
+    def validate(self, value):
+        if value == "" and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+    def has_changed(self, initial, data):
+        return str(initial or "") != str(data or "")
+
+
+def parse_slot(value) -> dt.datetime | None:
+    return None if value in (CALL_ME, "") else value
 
 
 class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
@@ -138,7 +180,7 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
     started = forms.CharField(widget=forms.HiddenInput)
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, slots: list[dt.datetime], **kwargs):
+    def __init__(self, *args, slots: list[dt.datetime] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["procedures"].queryset = ProcedurePage.objects.live().order_by("title")
         self.fields["slot"].choices = slot_choices(slots)
@@ -231,7 +273,7 @@ class RescheduleForm(ErrorSummaryMixin, forms.Form):
         },
     )
 
-    def __init__(self, *args, slots, **kwargs):
+    def __init__(self, *args, slots=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slot"].choices = slot_choices(slots)
 
@@ -301,18 +343,12 @@ class AssignForm(forms.Form):
 
 
 class ConfirmTimeForm(forms.Form):
-    slot = forms.ChoiceField(label="Appointment time")
+    slot = SlotField(label="Appointment time", call_me=False, widget=forms.Select)
 
-    def __init__(self, *args, slots, **kwargs):
+    def __init__(self, *args, slots=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slot"].choices = [
-            (
-                availability.format_day(day),
-                [(slot_value(s), availability.format_time(s)) for s in day_slots],
-            )
-            for day, day_slots in availability.slots_by_day(slots)
-        ]
+        self.fields["slot"].choices = day_grouped_choices(slots)
 
     @property
     def chosen_slot(self):
-        return dt.datetime.fromisoformat(self.cleaned_data["slot"])
+        return self.cleaned_data["slot"]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from wagtail.log_actions import log
 
+from allure.base.clinic_time import day_range, local_day
 from allure.base.models import ClinicSettings
 from procedures.models import ProcedurePage
 
@@ -48,14 +49,9 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 MAX_OPEN_REQUESTS_PER_CONTACT = 2
 
 
-class SlotTakenError(Exception):
-    """Another open request holds that time (the database said so)."""
-
-    message = "Sorry, that time was just taken. Please choose another time."
-
-
-class SlotUnavailableError(ValidationError):
-    pass
+# The availability rule's verdicts, under the names the views and admin catch.
+SlotTakenError = availability.TimeTaken
+SlotUnavailableError = availability.TimeUnavailable
 
 
 class StaleChangeError(ValidationError):
@@ -136,10 +132,8 @@ def consultation_request_create(
         raise ValidationError({"consent": "We need your consent to contact you."})
     now = now or timezone.now()
     rules = BookingRules.load()
-    if slot_start is not None and not availability.is_available(slot_start, now=now, rules=rules):
-        if slot_start in availability.held_slot_starts():
-            raise SlotTakenError
-        raise SlotUnavailableError({"slot_start": "That time is not available any more."})
+    if slot_start is not None:
+        availability.check_time(slot_start, now=now, rules=rules)
     procedures = list(procedures)
     if not procedures:
         raise ValidationError({"procedures": "Choose at least one procedure."})
@@ -257,12 +251,8 @@ def consultation_request_confirm_time(
         _lock_unchanged(consultation)
         if not consultation.is_open:
             raise ValidationError("Only an open request can be given a time.")
-        if start != consultation.slot_start and not availability.is_available(
-            start, for_staff=True, exclude_pk=consultation.pk
-        ):
-            if start in availability.held_slot_starts(exclude_pk=consultation.pk):
-                raise SlotTakenError
-            raise SlotUnavailableError("That time is outside the clinic's hours or in the past.")
+        if start != consultation.slot_start:
+            availability.check_time(start, for_staff=True, exclude_pk=consultation.pk)
         previous = consultation.slot_start
         consultation.slot_start = start
         consultation.slot_confirmed_at = timezone.now()
@@ -307,10 +297,8 @@ def consultation_request_reschedule(
             raise ValidationError(
                 "This request is closed, so its time cannot be changed. Please call us."
             )
-        if start is not None and not availability.is_available(start, exclude_pk=consultation.pk):
-            if start in availability.held_slot_starts(exclude_pk=consultation.pk):
-                raise SlotTakenError
-            raise SlotUnavailableError("That time is not available any more.")
+        if start is not None:
+            availability.check_time(start, exclude_pk=consultation.pk)
         consultation.preferred_start = start
         consultation.slot_start = start
         # Only the patient's own fields: never write back a status read before the lock.
@@ -402,10 +390,7 @@ def consultation_reminders_queue(*, now: dt.datetime | None = None) -> int:
     Safe to run as often as you like: the conditional update claims each request once.
     """
     now = now or timezone.now()
-    zone = availability.clinic_zone()
-    tomorrow = timezone.localtime(now, zone).date() + dt.timedelta(days=1)
-    day_start = dt.datetime.combine(tomorrow, dt.time.min, tzinfo=zone)
-    day_end = dt.datetime.combine(tomorrow + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    day_start, day_end = day_range(local_day(now) + dt.timedelta(days=1))
     due = ConsultationRequest.objects.filter(
         status=S.SCHEDULED,
         slot_start__gte=day_start,

@@ -14,11 +14,19 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from allure.base import clinic_time
 from allure.base.client_address import client_key
 from procedures.models import ProcedurePage
 
 from . import availability, links, services
-from .forms import CALL_ME, ConsultationRequestForm, RescheduleForm, slot_value, started_token
+from .forms import (
+    CALL_ME,
+    ConsultationRequestForm,
+    RescheduleForm,
+    slot_choices,
+    slot_value,
+    started_token,
+)
 from .models import ConsultationRequest, ConsultationStatus
 
 SLUG = re.compile(r"[-\w]{1,255}")
@@ -50,7 +58,6 @@ def _request_for_token(raw: str | None) -> ConsultationRequest | None:
 
 
 def consultation_request(request: HttpRequest) -> HttpResponse:
-    slots = availability.available_slots()
     status = 200
     if request.method == "POST":
         earlier = _request_for_token(request.POST.get("submission_token"))
@@ -61,7 +68,7 @@ def consultation_request(request: HttpRequest) -> HttpResponse:
             uuid.UUID(str(data.get("submission_token")))
         except ValueError:  # our own hidden field, mangled: give it a new one
             data["submission_token"] = str(uuid.uuid4())
-        form = ConsultationRequestForm(data, slots=slots)
+        form = ConsultationRequestForm(data)
         if over_rate_limit(request):
             form.is_valid()
             form.add_error(None, RATE_LIMITED_MESSAGE)
@@ -80,7 +87,7 @@ def consultation_request(request: HttpRequest) -> HttpResponse:
                     submission_token=form.cleaned_data["submission_token"],
                 )
             except services.SlotTakenError:
-                form = _with_fresh_slots(data, services.SlotTakenError.message)
+                form.add_error("slot", services.SlotTakenError.message)
                 status = 409
             except ValidationError as error:
                 _add_service_errors(form, error)
@@ -97,8 +104,10 @@ def consultation_request(request: HttpRequest) -> HttpResponse:
                 "started": started_token(),
                 "submission_token": uuid.uuid4(),
             },
-            slots=slots,
         )
+    # The times to draw: computed once per page, after any write was decided.
+    slots = availability.available_slots()
+    form.fields["slot"].choices = slot_choices(slots)
     return render(
         request,
         "bookings/consultation_request.html",
@@ -107,16 +116,10 @@ def consultation_request(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _with_fresh_slots(data, message: str) -> ConsultationRequestForm:
-    form = ConsultationRequestForm(data, slots=availability.available_slots())
-    form.is_valid()
-    form.errors.pop("slot", None)
-    form.add_error("slot", message)
-    return form
-
-
 def _add_service_errors(form: ConsultationRequestForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
+    if isinstance(error, services.SlotUnavailableError):
+        form.add_error("slot", error.messages)
+    elif hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
             target = "slot" if field == "slot_start" else field
             form.add_error(target if target in form.fields else None, errors)
@@ -179,7 +182,7 @@ def _manage_page(request, token, consultation, *, reschedule_form=None, status=2
         {
             "consultation": consultation,
             "token": token,
-            "slot": availability.format_slot(consultation.slot_start)
+            "slot": clinic_time.format_slot(consultation.slot_start)
             if consultation.slot_start
             else None,
             "can_cancel": consultation.is_open,
@@ -226,9 +229,7 @@ def consultation_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     consultation, problem = _consultation_or_error_page(request, token)
     if problem:
         return problem
-    form = RescheduleForm(
-        request.POST, slots=availability.available_slots(exclude_pk=consultation.pk)
-    )
+    form = RescheduleForm(request.POST)
     if form.is_valid():
         try:
             services.consultation_request_reschedule(
@@ -245,4 +246,7 @@ def consultation_reschedule(request: HttpRequest, token: str) -> HttpResponse:
         else:
             return redirect(reverse("bookings:manage", args=[token]) + "?done=rescheduled")
     consultation.refresh_from_db()
+    form.fields["slot"].choices = slot_choices(
+        availability.available_slots(exclude_pk=consultation.pk)
+    )
     return _manage_page(request, token, consultation, reschedule_form=form, status=400)

@@ -5,8 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from allure.base.clinic_time import format_slot
 from allure.base.models import Closure, OpeningHours
-from bookings.availability import available_slots, format_slot, schedule_slots, slots_by_day
+from bookings.availability import available_slots, schedule_slots, slots_by_day
 from bookings.models import BookingRules, ConsultationStatus
 
 pytestmark = pytest.mark.django_db

@@ -86,6 +86,7 @@ CSV_COLUMNS = [
     "phone",
     "contact by",
     "procedures",
+    "provider",
     "preferred time",
     "appointment",
     "assigned to",
@@ -127,6 +128,7 @@ def consultation_export(request):
                 c.phone,
                 c.get_contact_method_display(),
                 _cell("; ".join(p.title for p in c.procedures.all())),
+                c.provider.name if c.provider else "",
                 _local(c.preferred_start),
                 _local(c.appointment_start),
                 c.assigned_to.get_username() if c.assigned_to else "",
@@ -144,11 +146,7 @@ def consultation_detail(request, pk):
 
 
 def _detail_context(consultation, **forms):
-    slots = (
-        availability.available_slots(for_staff=True, exclude_pk=consultation.pk)
-        if consultation.is_open
-        else []
-    )
+    slots = availability.times_for(consultation, for_staff=True) if consultation.is_open else []
     initial_slot = slot_value(consultation.slot_start) if consultation.slot_start else None
     transitions = [
         (status, S(status).label)

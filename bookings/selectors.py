@@ -20,9 +20,9 @@ def consultation_requests_filtered(
     assigned_to=None,
 ) -> QuerySet[ConsultationRequest]:
     """Un-called (new) requests first, then newest first."""
-    requests = ConsultationRequest.objects.select_related("assigned_to").prefetch_related(
-        "procedures"
-    )
+    requests = ConsultationRequest.objects.select_related(
+        "assigned_to", "provider"
+    ).prefetch_related("procedures")
     if status == "open":
         requests = requests.filter(status__in=OPEN_STATUSES)
     elif status:

@@ -172,7 +172,7 @@ def _consultation_or_error_page(request: HttpRequest, token: str):
 
 def _manage_page(request, token, consultation, *, reschedule_form=None, status=200, **extra):
     can_reschedule = consultation.status in (ConsultationStatus.NEW, ConsultationStatus.CONTACTED)
-    slots = availability.available_slots(exclude_pk=consultation.pk) if can_reschedule else []
+    slots = availability.times_for(consultation, for_staff=False) if can_reschedule else []
     if reschedule_form is None and can_reschedule:
         current = slot_value(consultation.slot_start) if consultation.slot_start else CALL_ME
         reschedule_form = RescheduleForm(initial={"slot": current}, slots=slots)
@@ -247,6 +247,6 @@ def consultation_reschedule(request: HttpRequest, token: str) -> HttpResponse:
             return redirect(reverse("bookings:manage", args=[token]) + "?done=rescheduled")
     consultation.refresh_from_db()
     form.fields["slot"].choices = slot_choices(
-        availability.available_slots(exclude_pk=consultation.pk)
+        availability.times_for(consultation, for_staff=False)
     )
     return _manage_page(request, token, consultation, reschedule_form=form, status=400)

@@ -6,7 +6,7 @@ from django.apps import apps
 from django.utils.html import escape
 from wagtail.models import Page
 
-from bookings.models import ConsultationRequest, ConsultationStatus
+from bookings.models import ConsultationRequest, ConsultationStatus, Provider
 from procedures.models import ProcedurePage
 from tests.conftest import load_demo
 
@@ -76,3 +76,18 @@ def test_the_loader_builds_the_booking_demo_on_the_demo_procedures(demo):
     assert {ConsultationStatus.NEW, ConsultationStatus.SCHEDULED} <= statuses
     demo_procedures = ProcedurePage.objects.filter(consultation_requests__isnull=False)
     assert demo_procedures.exists() and not demo_procedures.filter(live=False).exists()
+
+
+def test_the_demo_has_three_providers_each_booked_for_their_own_procedures(demo):
+    does = {
+        provider.name: sorted(provider.procedures.values_list("slug", flat=True))
+        for provider in Provider.objects.filter(active=True)
+    }
+    assert does["Dr. Walker"] == ["eyelid-surgery", "facelift", "neck-lift", "skin-resurfacing"]
+    assert does["Jessica Moore"] == ["dermal-fillers"]
+    assert does["Maya Reed"] == ["bbl-photofacial", "chemical-peel"]
+    walker = Provider.objects.get(name="Dr. Walker")
+    assert walker.bio_page.slug == "dr-walker"
+    for consultation in ConsultationRequest.objects.exclude(slot_start=None):
+        chosen = set(consultation.procedures.values_list("pk", flat=True))
+        assert chosen <= set(consultation.provider.procedures.values_list("pk", flat=True))

@@ -16,10 +16,11 @@ from allure.base.clinic_time import format_day, format_time
 from procedures.models import ProcedurePage
 
 from . import availability
-from .models import ConsultationStatus, ContactMethod, validate_plain_name
+from .models import ConsultationStatus, ContactMethod, Provider, validate_plain_name
 from .phones import normalise_phone
 
 CALL_ME = "call"
+FIRST_AVAILABLE = "any"
 STARTED_SALT = "bookings.form-started"
 MAX_FORM_AGE_SECONDS = 24 * 3600
 
@@ -30,6 +31,7 @@ def started_token(at: float | None = None) -> str:
 
 
 def slot_value(start: dt.datetime) -> str:
+    """A time as the forms post it: UTC, ISO 8601."""
     return start.astimezone(dt.UTC).isoformat()
 
 
@@ -50,12 +52,18 @@ class ErrorSummaryMixin:
     """Errors as (anchor, text) pairs for the summary at the top of the page."""
 
     summary_labels: dict[str, str] = {}
+    # Where to fix a field drawn outside the form (a hidden copy is what is posted).
+    summary_anchors: dict[str, str] = {}
 
     def error_summary(self) -> list[tuple[str | None, str]]:
         items = [(None, str(error)) for error in self.non_field_errors()]
         for name, field in self.fields.items():
             bound = self[name]
             for error in bound.errors:
+                if name in self.summary_anchors:
+                    label = self.summary_labels.get(name, field.label)
+                    items.append((self.summary_anchors[name], f"{label}: {error}"))
+                    continue
                 if field.widget.is_hidden:
                     items.append((None, str(error)))
                     continue
@@ -115,8 +123,11 @@ def parse_slot(value) -> dt.datetime | None:
 
 
 class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
+    summary_anchors = {"procedure": "booking-procedure", "provider": "booking-provider-any"}
     summary_labels = {
-        "procedures": "Procedures",
+        "procedure": "Treatment",
+        "provider": "Who with",
+        "slot": "Time",
         "consent": "Consent",
         "website": "Last field",
         "contact_method": "Contact method",
@@ -143,16 +154,19 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
         help_text="We'll call or text this number.",
         error_messages={"required": "Enter a phone number so we can confirm your time."},
     )
-    procedures = forms.ModelMultipleChoiceField(
-        label="Procedures you're interested in",
+    # Chosen above the form (a plain GET form and links), carried here as hidden fields.
+    procedure = forms.ModelChoiceField(
         queryset=ProcedurePage.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one procedure."},
+        to_field_name="slug",
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Choose a procedure first, so we know who you'd like to see.",
+            "invalid_choice": "Choose a procedure from the list.",
+        },
     )
+    provider = forms.CharField(required=False, widget=forms.HiddenInput)
     slot = SlotField(
-        label="Preferred time",
-        help_text="Times are Central Time (Jackson, MS). A consultation is held for you "
-        "until we call to confirm.",
+        label="Time",
         error_messages={
             "required": "Choose a time, or ask us to call you to arrange one.",
             "invalid_choice": "That time is not available any more. Please choose another.",
@@ -168,7 +182,7 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
         label="Anything we should know? (optional)",
         required=False,
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Please don't send medical history or photos here: "
         "we'll talk about your health in person.",
     )
@@ -182,7 +196,7 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
 
     def __init__(self, *args, slots: list[dt.datetime] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["procedures"].queryset = ProcedurePage.objects.live().order_by("title")
+        self.fields["procedure"].queryset = ProcedurePage.objects.live()
         self.fields["slot"].choices = slot_choices(slots)
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
@@ -203,20 +217,17 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
                 "phone",
                 Field("contact_method", wrapper_class="booking-inline-choices"),
             ),
-            Fieldset(
-                "Your consultation",
-                "procedures",
-                Field("slot", template="bookings/slot_field.html"),
+            # Folded away on a phone (most patients have nothing to add); open when it
+            # holds text or an error, so nothing typed is ever hidden.
+            HTML(
+                '<details class="booking-message"{% if form.message.value or form.message.errors'
+                " %} open{% endif %}><summary>Add a message (optional)</summary>"
+                '<p class="booking-medical-note" id="medical-note"><strong>Please don’t send '
+                "medical history.</strong> Keep it to practical things, like the best time "
+                "to call.</p>"
             ),
-            Fieldset(
-                "Message",
-                HTML(
-                    '<p class="booking-medical-note" id="medical-note"><strong>Please don’t send '
-                    "medical history.</strong> Keep it to practical things, like the best time "
-                    "to call.</p>"
-                ),
-                "message",
-            ),
+            "message",
+            HTML("</details>"),
             "consent",
             Div("website", css_class="booking-hp", aria_hidden="true"),
             "started",
@@ -225,6 +236,21 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
 
     def clean_phone(self):
         return normalise_phone(self.cleaned_data["phone"])
+
+    def clean_provider(self) -> Provider | None:
+        """None for "first available"; whether they do the procedure is the service's call."""
+        value = self.cleaned_data["provider"]
+        if value in ("", FIRST_AVAILABLE):
+            return None
+        provider = (
+            Provider.objects.filter(active=True, pk=value).first() if value.isdigit() else None
+        )
+        if provider is None:
+            raise forms.ValidationError(
+                "We couldn't find that provider. Please choose again, or the first available.",
+                code="unknown_provider",
+            )
+        return provider
 
     def clean_website(self):
         if self.cleaned_data["website"]:

@@ -1,5 +1,6 @@
 """The patient's pages: the consultation form, the received page and the manage link."""
 
+import datetime as dt
 import re
 import uuid
 from functools import wraps
@@ -7,7 +8,6 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from allure.base import clinic_time
 from allure.base.client_address import client_key
-from procedures.models import ProcedurePage
 
 from . import availability, links, services
+from .diary import booking_diary
 from .forms import (
     CALL_ME,
     ConsultationRequestForm,
@@ -58,6 +58,9 @@ def _request_for_token(raw: str | None) -> ConsultationRequest | None:
 
 
 def consultation_request(request: HttpRequest) -> HttpResponse:
+    """The booking page. GET: the choices so far come from the address (see diary.py).
+    POST: the service decides; on any problem the same page comes back with every choice
+    and detail kept."""
     status = 200
     if request.method == "POST":
         earlier = _request_for_token(request.POST.get("submission_token"))
@@ -80,7 +83,8 @@ def consultation_request(request: HttpRequest) -> HttpResponse:
                     email=form.cleaned_data["email"],
                     phone=form.cleaned_data["phone"],
                     contact_method=form.cleaned_data["contact_method"],
-                    procedures=form.cleaned_data["procedures"],
+                    procedures=[form.cleaned_data["procedure"]],
+                    provider=form.cleaned_data["provider"],
                     slot_start=form.chosen_slot,
                     message=form.cleaned_data["message"],
                     consent=form.cleaned_data["consent"],
@@ -96,22 +100,34 @@ def consultation_request(request: HttpRequest) -> HttpResponse:
         if form.has_error("started", "stale_form"):
             # A fresh timestamp, so sending again works.
             form.data["started"] = started_token()
+        chosen = form.cleaned_data.get("slot") if hasattr(form, "cleaned_data") else None
+        # The page is drawn once, after the write was decided: availability is computed
+        # by the service for the write and here for the page, never twice for either.
+        diary = booking_diary(
+            procedure_slug=data.get("procedure"),
+            provider_value=data.get("provider"),
+            chosen_start=chosen if isinstance(chosen, dt.datetime) else None,
+        )
     else:
+        diary = booking_diary(
+            procedure_slug=_slug(request.GET.get("procedure")),
+            provider_value=request.GET.get("provider"),
+            day_value=request.GET.get("day"),
+            week_value=request.GET.get("week"),
+        )
         form = ConsultationRequestForm(
             initial={
-                "procedures": _preselected_procedures(request),
+                "procedure": diary.procedure.slug if diary.procedure else None,
+                "provider": diary.provider_value,
                 "slot": None,
                 "started": started_token(),
                 "submission_token": uuid.uuid4(),
             },
         )
-    # The times to draw: computed once per page, after any write was decided.
-    slots = availability.available_slots()
-    form.fields["slot"].choices = slot_choices(slots)
     return render(
         request,
         "bookings/consultation_request.html",
-        {"form": form, "has_slots": bool(slots)},
+        {"form": form, "diary": diary, "chosen_slot": str(form["slot"].value() or "")},
         status=status,
     )
 
@@ -127,12 +143,9 @@ def _add_service_errors(form: ConsultationRequestForm, error: ValidationError) -
         form.add_error(None, error)
 
 
-def _preselected_procedures(request: HttpRequest) -> list[int]:
+def _slug(value: str | None) -> str | None:
     # Only well-formed slugs reach the database (PostgreSQL refuses a NUL byte, for one).
-    slugs = [slug for slug in request.GET.getlist("procedure") if SLUG.fullmatch(slug)]
-    if not slugs:
-        return []
-    return list(ProcedurePage.objects.live().filter(Q(slug__in=slugs)).values_list("pk", flat=True))
+    return value if value and SLUG.fullmatch(value) else None
 
 
 @require_GET

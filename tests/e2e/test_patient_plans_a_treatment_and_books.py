@@ -2,7 +2,6 @@
 reason for each suggestion and the medical review line, then booking a suggestion with it
 already chosen. Then the same planner with the keyboard alone on a desktop."""
 
-
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot

@@ -194,10 +194,9 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
     started = forms.CharField(widget=forms.HiddenInput)
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, slots: list[dt.datetime] = (), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["procedure"].queryset = ProcedurePage.objects.live()
-        self.fields["slot"].choices = slot_choices(slots)
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
         self.fields["full_name"].widget.attrs["autocomplete"] = "name"

@@ -274,5 +274,5 @@ def test_a_stale_form_gets_a_fresh_timestamp_so_sending_again_works(client, proc
 
 def test_form_class_rejects_a_missing_submission_token(procedures, free_slots):
     data = form_data(procedures, submission_token=None)
-    form = ConsultationRequestForm(data, slots=free_slots)
+    form = ConsultationRequestForm(data)
     assert "submission_token" in form.errors

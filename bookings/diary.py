@@ -101,7 +101,10 @@ def booking_diary(
     provider who does not do the procedure becomes "first available"): every address
     shows a usable page. chosen_start: a posted time, whose day is shown again."""
     now = now or timezone.now()
-    procedures = list(ProcedurePage.objects.live().order_by("title"))
+    # Only what the select needs: a whole procedure page row costs more than the rest.
+    procedures = list(
+        ProcedurePage.objects.live().only("title", "slug", "category").order_by("title")
+    )
     diary = Diary(
         procedure_groups=[
             (label, group)
@@ -128,23 +131,28 @@ def booking_diary(
     week = _monday(wanted_day or wanted_week or today)
     week = min(max(week, _monday(today)), _monday(last_day))
 
-    def week_of_times(monday):
+    def times_from(first, last):
         found, _ = availability.free_times(
             providers=providers,
             length=diary.length,
-            start_day=monday,
-            end_day=monday + dt.timedelta(days=6),
+            start_day=first,
+            end_day=last,
             now=now,
             rules=rules,
         )
         return found
 
-    found = week_of_times(week)
+    found = times_from(week, week + dt.timedelta(days=6))
     if not found and wanted_day is None and wanted_week is None:
-        # A first visit: open on the first week with a free time.
-        while not found and week + dt.timedelta(days=7) <= last_day:
-            week += dt.timedelta(days=7)
-            found = week_of_times(week)
+        # A first visit to a full week (or a weekend's end of one): the next week, else the
+        # first week with a free time, looked up in one pass over the rest of the horizon.
+        next_week = week + dt.timedelta(days=7)
+        later = times_from(next_week, next_week + dt.timedelta(days=6)) or times_from(
+            next_week + dt.timedelta(days=7), last_day
+        )
+        if later:
+            week = _monday(local_day(later[0].start))
+            found = [f for f in later if _monday(local_day(f.start)) == week]
     by_day: dict[dt.date, list[availability.FreeTime]] = {}
     for free in found:
         by_day.setdefault(local_day(free.start), []).append(free)

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.admin.ui.components import Component
 from wagtail.log_actions import registry as log_registry
 
+from allure.base import clinic_time
+
 from . import availability, selectors, services
 from .forms import AssignForm, ConfirmTimeForm, ConsultationFilterForm, NoteForm, slot_value
 from .models import ConsultationRequest, UndeliveredEmail
@@ -84,6 +86,7 @@ CSV_COLUMNS = [
     "phone",
     "contact by",
     "procedures",
+    "provider",
     "preferred time",
     "appointment",
     "assigned to",
@@ -98,7 +101,7 @@ def _cell(value: str) -> str:
 def _local(moment) -> str:
     if moment is None:
         return ""
-    return timezone.localtime(moment, availability.clinic_zone()).strftime("%Y-%m-%d %H:%M")
+    return clinic_time.local(moment).strftime("%Y-%m-%d %H:%M")
 
 
 @front_desk_only
@@ -125,6 +128,7 @@ def consultation_export(request):
                 c.phone,
                 c.get_contact_method_display(),
                 _cell("; ".join(p.title for p in c.procedures.all())),
+                c.provider.name if c.provider else "",
                 _local(c.preferred_start),
                 _local(c.appointment_start),
                 c.assigned_to.get_username() if c.assigned_to else "",
@@ -142,11 +146,7 @@ def consultation_detail(request, pk):
 
 
 def _detail_context(consultation, **forms):
-    slots = (
-        availability.available_slots(for_staff=True, exclude_pk=consultation.pk)
-        if consultation.is_open
-        else []
-    )
+    slots = availability.times_for(consultation, for_staff=True) if consultation.is_open else []
     initial_slot = slot_value(consultation.slot_start) if consultation.slot_start else None
     transitions = [
         (status, S(status).label)
@@ -155,7 +155,7 @@ def _detail_context(consultation, **forms):
     ]
     return {
         "consultation": consultation,
-        "slot": availability.format_slot(consultation.slot_start)
+        "slot": clinic_time.format_slot(consultation.slot_start)
         if consultation.slot_start
         else None,
         "transitions": transitions,
@@ -206,8 +206,7 @@ def consultation_status(request, pk):
 @require_POST
 def consultation_time(request, pk):
     consultation = get_object_or_404(ConsultationRequest, pk=pk)
-    slots = availability.available_slots(for_staff=True, exclude_pk=consultation.pk)
-    form = ConfirmTimeForm(request.POST, slots=slots)
+    form = ConfirmTimeForm(request.POST)
     if not form.is_valid():
         _error(request, "That time is not available. Please choose another.")
         return _back(pk)
@@ -216,13 +215,17 @@ def consultation_time(request, pk):
             consultation=consultation, start=form.chosen_slot, user=request.user
         )
     except services.SlotTakenError:
-        _error(request, "That time was just taken by another request. Please choose another.")
+        _error(
+            request, "That time is not available: another request holds it. Please choose another."
+        )
+    except services.SlotUnavailableError:
+        _error(request, "That time is outside the clinic's hours or in the past.")
     except ValidationError as error:
         _error(request, error)
     else:
         messages.success(
             request,
-            f"Confirmed {availability.format_slot(consultation.slot_start)}; "
+            f"Confirmed {clinic_time.format_slot(consultation.slot_start)}; "
             "the patient gets a confirmation email.",
         )
     return _back(pk)
@@ -285,9 +288,7 @@ class TodayAndWaitingPanel(Component):
         context["waiting_count"] = selectors.consultation_requests_waiting_for_call().count()
         context["today"] = [
             (
-                availability.format_time(
-                    timezone.localtime(c.slot_start, availability.clinic_zone())
-                ),
+                clinic_time.format_time(c.slot_start),
                 c,
             )
             for c in selectors.consultations_today()

@@ -1,26 +1,123 @@
-"""Which consultation times the clinic can offer.
+"""Which consultation times the clinic can offer, and the one rule for holding one.
 
-Slots are generated in the clinic's local wall time (America/Chicago) from the weekly opening
-hours, then turned into aware datetimes, so 9:00 stays 9:00 on both sides of a
-daylight-saving change. A wall time that does not exist (the spring-forward gap) is skipped;
-one that happens twice (the fall-back hour) is offered once.
+A provider works inside the clinic's weekly opening hours, narrowed by their own weekly
+hours (none: whenever the clinic is open), except on the clinic's closures and their own days
+away. Candidate starts step through each working period at `BookingRules.consultation_minutes`
+from its start; a start is offered when the consultation and its buffer fit in the period,
+it meets the notice and horizon, and the provider holds nothing overlapping it.
+
+Times are generated in the clinic's local wall time (America/Chicago), then turned into
+aware datetimes, so 9:00 stays 9:00 on both sides of a daylight-saving change. A wall time
+that does not exist (the spring-forward gap) is skipped; one that happens twice (the
+fall-back hour) is offered once.
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import groupby
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.utils import timezone
 
+from allure.base.clinic_time import CLINIC_TZ, day_range, local_day
 from allure.base.models import Closure, OpeningHours
 
-from .models import OPEN_STATUSES, BookingRules, ConsultationRequest
+from .models import (
+    OPEN_STATUSES,
+    BookingRules,
+    ConsultationRequest,
+    ConsultationType,
+    Provider,
+    ProviderClosure,
+    ProviderHours,
+)
 
 
-def clinic_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
+class TimeTaken(Exception):
+    """Another open request holds the provider (every eligible provider) at that time."""
+
+    message = "Sorry, that time was just taken. Please choose another time."
+
+
+class TimeUnavailable(ValidationError):
+    """Outside the hours offered, too soon, too far ahead, or not a time we offer."""
+
+
+@dataclass(frozen=True)
+class Length:
+    """How long a booking keeps its provider busy: the consultation, then its buffer."""
+
+    minutes: int
+    buffer_minutes: int = 0
+
+    @property
+    def held(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.minutes + self.buffer_minutes)
+
+
+def length_of(consultation_type: ConsultationType | None, rules: BookingRules) -> Length:
+    if consultation_type is None:
+        return Length(rules.consultation_minutes)
+    return Length(consultation_type.minutes, consultation_type.buffer_minutes)
+
+
+def consultation_type_for(procedures: Iterable) -> ConsultationType | None:
+    """The longest consultation any of the chosen procedures needs (None: the default
+    length from the booking rules)."""
+    categories = {procedure.category for procedure in procedures}
+    types = ConsultationType.objects.filter(category__in=categories)
+    return max(types, key=lambda t: (t.minutes + t.buffer_minutes, t.pk), default=None)
+
+
+def providers_for(procedures: Iterable = (), *, only: Provider | None = None) -> list[Provider]:
+    """Active providers who consult on every one of `procedures` (all active ones when
+    empty; just `only` when given), in "first available" order, with their hours and days
+    away."""
+    providers = Provider.objects.filter(active=True).prefetch_related(
+        Prefetch("hours", queryset=ProviderHours.objects.all()),
+        Prefetch("closures", queryset=ProviderClosure.objects.all()),
+    )
+    if only is not None:
+        providers = providers.filter(pk=only.pk)
+    for procedure in procedures:
+        providers = providers.filter(procedures=procedure)
+    return list(providers.order_by("sort_order", "name"))
+
+
+def length_held_by(consultation: ConsultationRequest, rules: BookingRules) -> Length:
+    """How long a request being moved keeps its provider busy: its type's length, or the
+    length it already holds (requests from before consultation types)."""
+    if consultation.consultation_type:
+        return length_of(consultation.consultation_type, rules)
+    if consultation.slot_start and consultation.slot_end:
+        minutes = (consultation.slot_end - consultation.slot_start).total_seconds() // 60
+        return Length(int(minutes))
+    return length_of(None, rules)
+
+
+def providers_of(consultation: ConsultationRequest) -> list[Provider]:
+    """Who a request can be moved to: its provider, or for a request left to "first
+    available" every provider who does its procedures."""
+    if consultation.provider_id:
+        return providers_for(only=consultation.provider)
+    return providers_for(consultation.procedures.all())
+
+
+def times_for(
+    consultation: ConsultationRequest, *, for_staff: bool, now: dt.datetime | None = None
+) -> list[dt.datetime]:
+    """The free starts a request could move to (its own time counts as free to it)."""
+    rules = BookingRules.load()
+    return available_slots(
+        now=now,
+        rules=rules,
+        for_staff=for_staff,
+        exclude_pk=consultation.pk,
+        providers=providers_of(consultation),
+        length=length_held_by(consultation, rules),
+    )
 
 
 def _exists(local: dt.datetime) -> bool:
@@ -29,40 +126,167 @@ def _exists(local: dt.datetime) -> bool:
     return utc.astimezone(local.tzinfo).replace(tzinfo=None) == local.replace(tzinfo=None)
 
 
+def _periods(provider: Provider | None, day: dt.date, clinic_hours, clinic_closures):
+    """The provider's working periods on one local day, as (start, end) wall times."""
+    if any(closure.covers(day) for closure in clinic_closures):
+        return []
+    clinic = [(h.opens, h.closes) for h in clinic_hours if h.weekday == day.weekday()]
+    if provider is None:
+        return clinic
+    if any(closure.covers(day) for closure in provider.closures.all()):
+        return []
+    own = [(h.starts, h.ends) for h in provider.hours.all()]
+    if not own:
+        return clinic
+    own_today = [(h.starts, h.ends) for h in provider.hours.all() if h.weekday == day.weekday()]
+    return [
+        (max(opens, starts), min(closes, ends))
+        for opens, closes in clinic
+        for starts, ends in own_today
+        if max(opens, starts) < min(closes, ends)
+    ]
+
+
 def schedule_slots(
-    *, start_day: dt.date, end_day: dt.date, consultation_minutes: int
+    *,
+    start_day: dt.date,
+    end_day: dt.date,
+    consultation_minutes: int,
+    provider: Provider | None = None,
+    length: Length | None = None,
 ) -> list[dt.datetime]:
-    """Every slot start the weekly hours allow from start_day to end_day (both included),
-    ignoring closures, notice and bookings."""
-    zone = clinic_zone()
-    length = dt.timedelta(minutes=consultation_minutes)
+    """Every start the weekly hours allow from start_day to end_day (both included),
+    ignoring notice and bookings; stepping by consultation_minutes, each with room for
+    `length` (default: one step) before the period ends."""
+    step = dt.timedelta(minutes=consultation_minutes)
+    held = (length or Length(consultation_minutes)).held
     # The shared copies the contact page reads too: refreshed on any change to hours/closures.
-    periods: dict[int, list[OpeningHours]] = {}
-    for hours in OpeningHours.cached():
-        periods.setdefault(hours.weekday, []).append(hours)
+    clinic_hours = OpeningHours.cached()
     closures = [c for c in Closure.cached() if c.ends_on >= start_day and c.starts_on <= end_day]
 
     slots: set[dt.datetime] = set()
     day = start_day
     while day <= end_day:
-        if not any(closure.covers(day) for closure in closures):
-            for period in periods.get(day.weekday(), []):
-                wall = dt.datetime.combine(day, period.opens)
-                closes = dt.datetime.combine(day, period.closes)
-                while wall + length <= closes:
-                    local = wall.replace(tzinfo=zone, fold=0)
-                    if _exists(local):
-                        slots.add(local.astimezone(dt.UTC))
-                    wall += length
+        for opens, closes in _periods(provider, day, clinic_hours, closures):
+            wall = dt.datetime.combine(day, opens)
+            closes_at = dt.datetime.combine(day, closes)
+            while wall + held <= closes_at:
+                local = wall.replace(tzinfo=CLINIC_TZ, fold=0)
+                if _exists(local):
+                    slots.add(local.astimezone(dt.UTC))
+                wall += step
         day += dt.timedelta(days=1)
     return sorted(slots)
 
 
-def held_slot_starts(*, exclude_pk: int | None = None) -> set[dt.datetime]:
-    held = ConsultationRequest.objects.filter(status__in=OPEN_STATUSES, slot_start__isnull=False)
+def _held_ranges(providers, start, end, exclude_pk):
+    """{provider pk: [(start, end), ...]} of open requests overlapping [start, end)."""
+    held = ConsultationRequest.objects.filter(
+        status__in=OPEN_STATUSES,
+        provider__in=providers,
+        slot_start__lt=end,
+        slot_end__gt=start,
+    )
     if exclude_pk is not None:
         held = held.exclude(pk=exclude_pk)
-    return set(held.values_list("slot_start", flat=True))
+    ranges: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
+    for provider_id, held_start, held_end in held.values_list(
+        "provider_id", "slot_start", "slot_end"
+    ):
+        ranges.setdefault(provider_id, []).append((held_start, held_end))
+    return ranges
+
+
+@dataclass(frozen=True)
+class FreeTime:
+    start: dt.datetime
+    provider: Provider
+
+
+def free_times(
+    *,
+    providers: Sequence[Provider],
+    length: Length,
+    start_day: dt.date,
+    end_day: dt.date,
+    now: dt.datetime,
+    rules: BookingRules,
+    for_staff: bool = False,
+    exclude_pk: int | None = None,
+    only: dt.datetime | None = None,
+) -> tuple[list[FreeTime], bool]:
+    """The free starts from start_day to end_day, each with the first provider (in the
+    given order) free then. Also returns whether any start was left out only because it
+    was held (so a refusal can say "taken" rather than "not offered").
+
+    only: look at this one start (the check for a booking)."""
+    earliest = now if for_staff else now + dt.timedelta(hours=rules.minimum_notice_hours)
+    today = local_day(now)
+    start_day = max(start_day, today)
+    end_day = min(end_day, today + dt.timedelta(days=rules.horizon_days))
+    if start_day > end_day or not providers:
+        return [], False
+    range_start, _ = day_range(start_day)
+    _, range_end = day_range(end_day)
+    held = _held_ranges(providers, range_start, range_end + length.held, exclude_pk)
+    first_free: dict[dt.datetime, Provider] = {}
+    any_held = False
+    for provider in providers:
+        busy = held.get(provider.pk, [])
+        for start in schedule_slots(
+            start_day=start_day,
+            end_day=end_day,
+            consultation_minutes=rules.consultation_minutes,
+            provider=provider,
+            length=length,
+        ):
+            if start < earliest or (only is not None and start != only) or start in first_free:
+                continue
+            end = start + length.held
+            if any(s < end and start < e for s, e in busy):
+                any_held = True
+                continue
+            first_free[start] = provider
+    return [FreeTime(start, first_free[start]) for start in sorted(first_free)], any_held
+
+
+def check_time(
+    start: dt.datetime,
+    *,
+    providers: Sequence[Provider],
+    length: Length,
+    now: dt.datetime | None = None,
+    rules: BookingRules | None = None,
+    for_staff: bool = False,
+    exclude_pk: int | None = None,
+) -> Provider:
+    """The one rule for whether `start` can be held, and with whom: the first of `providers`
+    (one, or every eligible one for "first available") free for `length` from `start`. For a
+    patient the minimum notice applies; for staff only "not in the past". exclude_pk is the
+    request being moved, whose own time counts as free to it. Raises TimeUnavailable or
+    TimeTaken.
+
+    Only that day is looked at. The database has the last word on a race (the overlap rule
+    on ConsultationRequest)."""
+    now = now or timezone.now()
+    rules = rules or BookingRules.load()
+    day = local_day(start)
+    found, any_held = free_times(
+        providers=providers,
+        length=length,
+        start_day=day,
+        end_day=day,
+        now=now,
+        rules=rules,
+        for_staff=for_staff,
+        exclude_pk=exclude_pk,
+        only=start,
+    )
+    if found:
+        return found[0].provider
+    if any_held:
+        raise TimeTaken
+    raise TimeUnavailable("That time is not available any more.", code="not_offered")
 
 
 def available_slots(
@@ -71,44 +295,33 @@ def available_slots(
     rules: BookingRules | None = None,
     for_staff: bool = False,
     exclude_pk: int | None = None,
+    providers: Sequence[Provider] | None = None,
+    length: Length | None = None,
+    procedures: Sequence | None = None,
 ) -> list[dt.datetime]:
-    """Free slot starts patients may choose now (staff: without the minimum notice).
-
-    exclude_pk: the request being moved, whose own time counts as free to it.
-    """
+    """Free starts over the whole horizon with any of `providers` (default: every active
+    one, or those who do `procedures`) for `length` (default: the consultation type of
+    `procedures`, else the booking rules' consultation length)."""
     now = now or timezone.now()
     rules = rules or BookingRules.load()
-    today = timezone.localtime(now, clinic_zone()).date()
-    earliest = now if for_staff else now + dt.timedelta(hours=rules.minimum_notice_hours)
-    slots = schedule_slots(
+    if procedures is not None:
+        providers = providers_for(procedures) if providers is None else providers
+        length = length or length_of(consultation_type_for(procedures), rules)
+    today = local_day(now)
+    found, _ = free_times(
+        providers=providers_for() if providers is None else providers,
+        length=length or length_of(None, rules),
         start_day=today,
         end_day=today + dt.timedelta(days=rules.horizon_days),
-        consultation_minutes=rules.consultation_minutes,
+        now=now,
+        rules=rules,
+        for_staff=for_staff,
+        exclude_pk=exclude_pk,
     )
-    held = held_slot_starts(exclude_pk=exclude_pk)
-    return [slot for slot in slots if slot >= earliest and slot not in held]
-
-
-def is_available(start: dt.datetime, **kwargs) -> bool:
-    return start in available_slots(**kwargs)
+    return [free.start for free in found]
 
 
 def slots_by_day(slots: Iterable[dt.datetime]) -> list[tuple[dt.date, list[dt.datetime]]]:
     """[(local day, [aware local slot starts...]), ...] in order."""
-    zone = clinic_zone()
-    local = [slot.astimezone(zone) for slot in slots]
+    local = [slot.astimezone(CLINIC_TZ) for slot in slots]
     return [(day, list(group)) for day, group in groupby(local, key=lambda s: s.date())]
-
-
-def format_slot(start: dt.datetime) -> str:
-    """'Tue 2 Dec, 9:30 AM' in the clinic's time."""
-    local = start.astimezone(clinic_zone())
-    return f"{format_day(local.date())}, {format_time(local)}"
-
-
-def format_day(day: dt.date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
-
-
-def format_time(local: dt.datetime) -> str:
-    return f"{local.hour % 12 or 12}:{local:%M} {'AM' if local.hour < 12 else 'PM'}"

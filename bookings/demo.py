@@ -1,16 +1,81 @@
-"""Demo data for `make run`: booking rules and a few consultation requests in different
-states, at free times of the clinic's hours (the clinic's demo facts come from
-`allure.base.demo`, loaded first). Idempotent: run it as often as you like."""
+"""Demo data for `make run`: booking rules, consultation types, three providers and a few
+consultation requests in different states, at free times of the clinic's hours (the
+clinic's demo facts come from `allure.base.demo`, loaded first). Idempotent: run it as often
+as you like."""
 
+import datetime as dt
 import uuid
 
 from django.db import transaction
 
-from procedures.models import ProcedurePage
+from allure.base.models import Weekday
+from procedures.models import ProcedureCategory, ProcedurePage
 
 from . import availability, services
-from .models import BookingRules, ConsultationRequest
+from .models import (
+    BookingRules,
+    ConsultationRequest,
+    ConsultationType,
+    Provider,
+    ProviderHours,
+)
 from .models import ConsultationStatus as S
+
+# category: (name, minutes, buffer after)
+CONSULTATION_TYPES = {
+    ProcedureCategory.FACE: ("Surgical consultation", 45, 15),
+    ProcedureCategory.BODY: ("Surgical consultation", 45, 15),
+    ProcedureCategory.SKIN: ("Skin consultation", 30, 10),
+    ProcedureCategory.INJECTABLES: ("Injectables consultation", 20, 10),
+}
+# name, title, procedures by slug ("category:x" for a whole group), weekly hours
+# (weekday, starts, ends; none: whenever the clinic is open).
+PROVIDERS = [
+    (
+        "Dr. Walker",
+        "M.D., board-certified plastic surgeon",
+        ["category:face", "category:body", "skin-resurfacing"],
+        [],
+    ),
+    (
+        "Jessica Moore",
+        "R.N., nurse injector",
+        ["category:injectables"],
+        [(day, dt.time(9), dt.time(17)) for day in (Weekday.TUESDAY, Weekday.WEDNESDAY)]
+        + [(Weekday.THURSDAY, dt.time(12), dt.time(17)), (Weekday.FRIDAY, dt.time(8), dt.time(13))],
+    ),
+    (
+        "Maya Reed",
+        "Licensed aesthetician",
+        ["chemical-peel", "bbl-photofacial"],
+        [(day, dt.time(8), dt.time(15)) for day in (Weekday.MONDAY, Weekday.WEDNESDAY)]
+        + [(Weekday.THURSDAY, dt.time(8), dt.time(12))],
+    ),
+]
+
+
+def load_providers(*, doctor=None) -> None:
+    """Consultation types per procedure group and the three providers; `doctor` is Dr.
+    Walker's profile page (its photo and address go on her provider entry)."""
+    for category, (name, minutes, buffer) in CONSULTATION_TYPES.items():
+        ConsultationType.objects.get_or_create(
+            category=category,
+            defaults={"name": name, "minutes": minutes, "buffer_minutes": buffer},
+        )
+    live = list(ProcedurePage.objects.live())
+    for order, (name, title, wanted, hours) in enumerate(PROVIDERS):
+        if Provider.objects.filter(name=name).exists():
+            continue
+        provider = Provider(name=name, title=title, sort_order=order)
+        if name == "Dr. Walker" and doctor is not None:
+            provider.bio_page = doctor
+            provider.photo = getattr(doctor, "photo", None)
+        provider.procedures = [
+            page for page in live if page.slug in wanted or f"category:{page.category}" in wanted
+        ]
+        provider.hours = [ProviderHours(weekday=d, starts=s, ends=e) for d, s, e in hours]
+        provider.save()
+
 
 DEMO_NAMESPACE = uuid.UUID("6f3c0a52-1f0e-4a4b-9d8e-0c7b2b7e4d11")
 DEMO_PATIENTS = [
@@ -21,26 +86,45 @@ DEMO_PATIENTS = [
     ("Taylor Brooks", "taylor.brooks@example.com", "+16015550104", "phone", True, S.SCHEDULED),
     ("Casey Morgan", "casey.morgan@example.com", "+16015550105", "phone", True, S.CANCELLED),
 ]
+DEMO_PROCEDURES = [
+    "facelift",
+    "dermal-fillers",
+    "chemical-peel",
+    "eyelid-surgery",
+    "bbl-photofacial",
+]
 
 
 @transaction.atomic
-def load() -> None:
+def load(*, doctor=None) -> None:
     BookingRules.load()  # creates the defaults on first use
-    procedures = list(ProcedurePage.objects.live().order_by("title")[:3])
-    if not procedures:
+    load_providers(doctor=doctor)
+    by_slug = {page.slug: page for page in ProcedurePage.objects.live()}
+    if not by_slug:
         return
-    free = iter(availability.available_slots())
+    rules = BookingRules.load()
     for index, (name, email, phone, method, wants_time, status) in enumerate(DEMO_PATIENTS):
         token = uuid.uuid5(DEMO_NAMESPACE, email)
         if ConsultationRequest.objects.filter(submission_token=token).exists():
             continue
-        start = next(free, None) if wants_time else None
+        wanted = DEMO_PROCEDURES[index % len(DEMO_PROCEDURES)]
+        procedure = by_slug.get(wanted) or next(iter(by_slug.values()))
+        start = None
+        if wants_time:
+            free = availability.available_slots(
+                rules=rules,
+                providers=availability.providers_for([procedure]),
+                length=availability.length_of(
+                    availability.consultation_type_for([procedure]), rules
+                ),
+            )
+            start = free[index] if len(free) > index else None
         consultation, _ = services.consultation_request_create(
             full_name=name,
             email=email,
             phone=phone,
             contact_method=method,
-            procedures=procedures[index % len(procedures) :][:2] or procedures[:1],
+            procedures=[procedure],
             slot_start=start,
             message="",
             consent=True,

@@ -12,11 +12,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from allure.base import clinic_time
 from allure.base.models import ClinicSettings
 
-from . import availability
 from .links import manage_url
-from .models import BookingRules, ConsultationRequest
+from .models import ConsultationRequest
 
 SUBJECTS = {
     "acknowledgement": "We received your consultation request ({ref})",
@@ -37,10 +37,15 @@ def build(kind: str, consultation: ConsultationRequest) -> EmailMultiAlternative
         "clinic": clinic,
         "consultation": consultation,
         "reference": consultation.reference,
-        "slot": availability.format_slot(consultation.slot_start)
+        "slot": clinic_time.format_slot(consultation.slot_start)
         if consultation.slot_start
         else None,
         "site_url": settings.SITE_URL,
+        "provider_name": consultation.provider.name if consultation.provider else "us",
+        "consultation_name": consultation.consultation_type.name
+        if consultation.consultation_type
+        else "Consultation",
+        "video": bool(consultation.consultation_type and consultation.consultation_type.video),
     }
     if kind in FRONT_DESK_KINDS:
         recipient = settings.FRONT_DESK_EMAIL
@@ -64,7 +69,6 @@ def build(kind: str, consultation: ConsultationRequest) -> EmailMultiAlternative
 
 
 def calendar_file(consultation: ConsultationRequest, clinic: ClinicSettings) -> bytes:
-    rules = BookingRules.load()
     start = consultation.slot_start
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Allure Plastics//Consultations//EN")
@@ -74,14 +78,16 @@ def calendar_file(consultation: ConsultationRequest, clinic: ClinicSettings) -> 
     event.add("uid", f"consultation-{consultation.reference}@allureplastics.com")
     event.add("dtstamp", consultation.slot_confirmed_at or start)
     event.add("dtstart", start.astimezone(dt.UTC))
-    event.add("dtend", start.astimezone(dt.UTC) + dt.timedelta(minutes=rules.consultation_minutes))
-    event.add("summary", f"Consultation at {clinic.name}")
+    event.add("dtend", consultation.consultation_end.astimezone(dt.UTC))
+    with_whom = f" with {consultation.provider.name}" if consultation.provider else ""
+    event.add("summary", f"Consultation{with_whom} at {clinic.name}")
     address = ", ".join(
         part
         for part in [clinic.street_address, clinic.locality, clinic.region, clinic.postal_code]
         if part
     )
-    event.add("location", address)
+    video = consultation.consultation_type and consultation.consultation_type.video
+    event.add("location", "Video call (we email you the link)" if video else address)
     event.add("description", f"Reference {consultation.reference}. Questions? Call {clinic.phone}.")
     calendar.add_component(event)
     return calendar.to_ical()

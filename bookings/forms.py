@@ -12,13 +12,15 @@ from django.core import signing
 from django.db.models import Q
 from django.utils.html import format_html
 
+from allure.base.clinic_time import format_day, format_time
 from procedures.models import ProcedurePage
 
 from . import availability
-from .models import ConsultationStatus, ContactMethod, validate_plain_name
+from .models import ConsultationStatus, ContactMethod, Provider, validate_plain_name
 from .phones import normalise_phone
 
 CALL_ME = "call"
+FIRST_AVAILABLE = "any"
 STARTED_SALT = "bookings.form-started"
 MAX_FORM_AGE_SECONDS = 24 * 3600
 
@@ -29,35 +31,39 @@ def started_token(at: float | None = None) -> str:
 
 
 def slot_value(start: dt.datetime) -> str:
+    """A time as the forms post it: UTC, ISO 8601."""
     return start.astimezone(dt.UTC).isoformat()
 
 
-def slot_choices(slots: list[dt.datetime]) -> list:
-    """Radio choices grouped by local day, after the "call me" choice."""
-    grouped = [
-        (
-            availability.format_day(day),
-            [(slot_value(s), availability.format_time(s)) for s in day_slots],
-        )
+def day_grouped_choices(slots: list[dt.datetime]) -> list:
+    """Radio choices grouped by local day."""
+    return [
+        (format_day(day), [(slot_value(s), format_time(s)) for s in day_slots])
         for day, day_slots in availability.slots_by_day(slots)
     ]
-    return [(CALL_ME, "Please call me to arrange a time"), *grouped]
 
 
-def parse_slot(value: str) -> dt.datetime | None:
-    return None if value == CALL_ME else dt.datetime.fromisoformat(value)
+def slot_choices(slots: list[dt.datetime]) -> list:
+    """The free times grouped by local day, after the "call me" choice."""
+    return [(CALL_ME, "Please call me to arrange a time"), *day_grouped_choices(slots)]
 
 
 class ErrorSummaryMixin:
     """Errors as (anchor, text) pairs for the summary at the top of the page."""
 
     summary_labels: dict[str, str] = {}
+    # Where to fix a field drawn outside the form (a hidden copy is what is posted).
+    summary_anchors: dict[str, str] = {}
 
     def error_summary(self) -> list[tuple[str | None, str]]:
         items = [(None, str(error)) for error in self.non_field_errors()]
         for name, field in self.fields.items():
             bound = self[name]
             for error in bound.errors:
+                if name in self.summary_anchors:
+                    label = self.summary_labels.get(name, field.label)
+                    items.append((self.summary_anchors[name], f"{label}: {error}"))
+                    continue
                 if field.widget.is_hidden:
                     items.append((None, str(error)))
                     continue
@@ -68,13 +74,60 @@ class ErrorSummaryMixin:
         return items
 
 
-class SlotField(forms.ChoiceField):
+class SlotField(forms.Field):
+    """Parses the chosen time: an aware datetime, or None for "call me" (when allowed).
+
+    The choices only draw the radio buttons. Whether the time can be held is decided once,
+    by the service (`availability.check_time`), not here."""
+
     widget = forms.RadioSelect
+    default_error_messages = {
+        "invalid_choice": "That time is not available any more. Please choose another.",
+    }
+
+    def __init__(self, *, call_me=True, **kwargs):
+        self.call_me = call_me
+        super().__init__(**kwargs)
+
+    @property
+    def choices(self):
+        return self.widget.choices
+
+    @choices.setter
+    def choices(self, value):
+        self.widget.choices = list(value)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return ""
+        if self.call_me and value == CALL_ME:
+            return CALL_ME
+        try:
+            moment = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], "invalid_choice")
+        return moment
+
+    def validate(self, value):
+        if value == "" and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+    def has_changed(self, initial, data):
+        return str(initial or "") != str(data or "")
+
+
+def parse_slot(value) -> dt.datetime | None:
+    return None if value in (CALL_ME, "") else value
 
 
 class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
+    summary_anchors = {"procedure": "booking-procedure", "provider": "booking-provider-any"}
     summary_labels = {
-        "procedures": "Procedures",
+        "procedure": "Treatment",
+        "provider": "Who with",
+        "slot": "Time",
         "consent": "Consent",
         "website": "Last field",
         "contact_method": "Contact method",
@@ -101,16 +154,19 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
         help_text="We'll call or text this number.",
         error_messages={"required": "Enter a phone number so we can confirm your time."},
     )
-    procedures = forms.ModelMultipleChoiceField(
-        label="Procedures you're interested in",
+    # Chosen above the form (a plain GET form and links), carried here as hidden fields.
+    procedure = forms.ModelChoiceField(
         queryset=ProcedurePage.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one procedure."},
+        to_field_name="slug",
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Choose a procedure first, so we know who you'd like to see.",
+            "invalid_choice": "Choose a procedure from the list.",
+        },
     )
+    provider = forms.CharField(required=False, widget=forms.HiddenInput)
     slot = SlotField(
-        label="Preferred time",
-        help_text="Times are Central Time (Jackson, MS). A consultation is held for you "
-        "until we call to confirm.",
+        label="Time",
         error_messages={
             "required": "Choose a time, or ask us to call you to arrange one.",
             "invalid_choice": "That time is not available any more. Please choose another.",
@@ -126,7 +182,7 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
         label="Anything we should know? (optional)",
         required=False,
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Please don't send medical history or photos here: "
         "we'll talk about your health in person.",
     )
@@ -138,10 +194,9 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
     started = forms.CharField(widget=forms.HiddenInput)
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, slots: list[dt.datetime], **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["procedures"].queryset = ProcedurePage.objects.live().order_by("title")
-        self.fields["slot"].choices = slot_choices(slots)
+        self.fields["procedure"].queryset = ProcedurePage.objects.live()
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
         self.fields["full_name"].widget.attrs["autocomplete"] = "name"
@@ -161,20 +216,17 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
                 "phone",
                 Field("contact_method", wrapper_class="booking-inline-choices"),
             ),
-            Fieldset(
-                "Your consultation",
-                "procedures",
-                Field("slot", template="bookings/slot_field.html"),
+            # Folded away on a phone (most patients have nothing to add); open when it
+            # holds text or an error, so nothing typed is ever hidden.
+            HTML(
+                '<details class="booking-message"{% if form.message.value or form.message.errors'
+                " %} open{% endif %}><summary>Add a message (optional)</summary>"
+                '<p class="booking-medical-note" id="medical-note"><strong>Please don’t send '
+                "medical history.</strong> Keep it to practical things, like the best time "
+                "to call.</p>"
             ),
-            Fieldset(
-                "Message",
-                HTML(
-                    '<p class="booking-medical-note" id="medical-note"><strong>Please don’t send '
-                    "medical history.</strong> Keep it to practical things, like the best time "
-                    "to call.</p>"
-                ),
-                "message",
-            ),
+            "message",
+            HTML("</details>"),
             "consent",
             Div("website", css_class="booking-hp", aria_hidden="true"),
             "started",
@@ -183,6 +235,21 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
 
     def clean_phone(self):
         return normalise_phone(self.cleaned_data["phone"])
+
+    def clean_provider(self) -> Provider | None:
+        """None for "first available"; whether they do the procedure is the service's call."""
+        value = self.cleaned_data["provider"]
+        if value in ("", FIRST_AVAILABLE):
+            return None
+        provider = (
+            Provider.objects.filter(active=True, pk=value).first() if value.isdigit() else None
+        )
+        if provider is None:
+            raise forms.ValidationError(
+                "We couldn't find that provider. Please choose again, or the first available.",
+                code="unknown_provider",
+            )
+        return provider
 
     def clean_website(self):
         if self.cleaned_data["website"]:
@@ -231,7 +298,7 @@ class RescheduleForm(ErrorSummaryMixin, forms.Form):
         },
     )
 
-    def __init__(self, *args, slots, **kwargs):
+    def __init__(self, *args, slots=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slot"].choices = slot_choices(slots)
 
@@ -301,18 +368,12 @@ class AssignForm(forms.Form):
 
 
 class ConfirmTimeForm(forms.Form):
-    slot = forms.ChoiceField(label="Appointment time")
+    slot = SlotField(label="Appointment time", call_me=False, widget=forms.Select)
 
-    def __init__(self, *args, slots, **kwargs):
+    def __init__(self, *args, slots=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slot"].choices = [
-            (
-                availability.format_day(day),
-                [(slot_value(s), availability.format_time(s)) for s in day_slots],
-            )
-            for day, day_slots in availability.slots_by_day(slots)
-        ]
+        self.fields["slot"].choices = day_grouped_choices(slots)
 
     @property
     def chosen_slot(self):
-        return dt.datetime.fromisoformat(self.cleaned_data["slot"])
+        return self.cleaned_data["slot"]

@@ -1,15 +1,23 @@
 """Consultation requests, their internal notes and the booking rules staff edit in the admin."""
 
+import datetime as dt
 import re
 import secrets
 import uuid
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from django.db.models import F, Q
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.models import Orderable
+
+from allure.base.models import Weekday
+from procedures.models import ProcedureCategory
 
 # No 0/O, 1/I/L: a reference is read out over the phone.
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -42,7 +50,8 @@ class BookingRules(BaseGenericSetting):
 
     consultation_minutes = models.PositiveSmallIntegerField(
         default=30,
-        help_text="Length of one consultation; times are offered at this interval from opening.",
+        help_text="Times are offered at this interval from opening. Also the length of a "
+        "consultation for a procedure whose group has no consultation type.",
     )
     minimum_notice_hours = models.PositiveSmallIntegerField(
         default=24, help_text="The earliest a patient can book, counted from now."
@@ -80,6 +89,154 @@ class BookingRules(BaseGenericSetting):
                 name="booking_rules_sane_horizon",
             ),
         ]
+
+
+class ConsultationType(models.Model):
+    """How long a consultation for one group of procedures takes, and the buffer after it
+    (notes, room turnover) during which the provider takes nobody else."""
+
+    category = models.CharField(
+        max_length=20,
+        choices=ProcedureCategory.choices,
+        unique=True,
+        help_text="The procedure group (as on the procedures page) this consultation is for.",
+    )
+    name = models.CharField(
+        max_length=80, help_text="Shown to patients, e.g. “Surgical consultation”."
+    )
+    minutes = models.PositiveSmallIntegerField(help_text="Length of the consultation itself.")
+    buffer_minutes = models.PositiveSmallIntegerField(
+        default=0, help_text="Kept free after it before the provider's next consultation."
+    )
+    video = models.BooleanField(
+        default=False,
+        help_text="Held by video call rather than at the clinic. The emails say so; the "
+        "front desk sends the call's link.",
+    )
+
+    panels = [
+        FieldPanel("category"),
+        FieldPanel("name"),
+        MultiFieldPanel([FieldPanel("minutes"), FieldPanel("buffer_minutes")], heading="Length"),
+        FieldPanel("video"),
+    ]
+
+    class Meta:
+        ordering = ["category"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=5, minutes__lte=240, buffer_minutes__lte=120),
+                name="consultation_type_sane_length",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_category_display()}, {self.minutes} min)"
+
+    @property
+    def held(self) -> dt.timedelta:
+        """How long a booking of this type keeps its provider busy."""
+        return dt.timedelta(minutes=self.minutes + self.buffer_minutes)
+
+
+class Provider(ClusterableModel):
+    """Someone patients book a consultation with: the surgeon, a nurse injector, an
+    aesthetician. Works within the clinic's hours, narrowed by their own."""
+
+    name = models.CharField(max_length=100, help_text="As patients know them, e.g. “Dr. Walker”.")
+    title = models.CharField(
+        max_length=160,
+        help_text="Title and credentials, e.g. “M.D., board-certified plastic surgeon”.",
+    )
+    photo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    bio_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Optional: a page about them, linked from the booking page.",
+    )
+    procedures = ParentalManyToManyField(
+        "procedures.ProcedurePage",
+        related_name="providers",
+        blank=True,
+        help_text="The procedures they hold consultations for.",
+    )
+    active = models.BooleanField(
+        default=True, help_text="Untick to stop offering their times (their bookings stay)."
+    )
+    sort_order = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower first in lists; “first available” tries them in this order."
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("name"), FieldPanel("title"), FieldPanel("photo"), FieldPanel("bio_page")],
+            heading="Who",
+        ),
+        FieldPanel("procedures", widget=forms.CheckboxSelectMultiple),
+        MultiFieldPanel([FieldPanel("active"), FieldPanel("sort_order")], heading="Booking"),
+        InlinePanel(
+            "hours",
+            heading="Weekly hours",
+            help_text="Within the clinic's opening hours. With none, they work whenever the "
+            "clinic is open.",
+        ),
+        InlinePanel("closures", heading="Days away (leave, training)"),
+    ]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProviderHours(Orderable):
+    """One period a provider works on a weekday (clinic time). A day may have several."""
+
+    provider = ParentalKey(Provider, on_delete=models.CASCADE, related_name="hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    starts = models.TimeField(help_text="Clinic time (Jackson, MS), e.g. 09:00.")
+    ends = models.TimeField(help_text="Clinic time (Jackson, MS), e.g. 13:00.")
+
+    panels = [FieldPanel("weekday"), FieldPanel("starts"), FieldPanel("ends")]
+
+    class Meta(Orderable.Meta):
+        verbose_name_plural = "provider hours"
+        constraints = [
+            models.CheckConstraint(condition=Q(ends__gt=F("starts")), name="provider_hours_sane"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+
+class ProviderClosure(Orderable):
+    """Days a provider is away although the clinic is open."""
+
+    provider = ParentalKey(Provider, on_delete=models.CASCADE, related_name="closures")
+    starts_on = models.DateField(help_text="First day away.")
+    ends_on = models.DateField(help_text="Last day away; the same as the first for one day.")
+    reason = models.CharField(max_length=100, blank=True, help_text="For staff, e.g. “Leave”.")
+
+    panels = [FieldPanel("starts_on"), FieldPanel("ends_on"), FieldPanel("reason")]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="provider_closure_sane"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reason or 'Away'} ({self.starts_on:%b %d}–{self.ends_on:%b %d})"
+
+    def covers(self, day: dt.date) -> bool:
+        return self.starts_on <= day <= self.ends_on
 
 
 class ConsultationStatus(models.TextChoices):
@@ -126,12 +283,25 @@ class ConsultationRequest(models.Model):
     )
     message = models.TextField(max_length=1000, blank=True)
 
+    # Empty for a "call me" request left to the front desk: any provider who does the
+    # procedure. Every request holding a time has one (constraint below).
+    provider = models.ForeignKey(
+        Provider, null=True, blank=True, on_delete=models.PROTECT, related_name="consultations"
+    )
+    consultation_type = models.ForeignKey(
+        ConsultationType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
     # What the patient asked for; empty means "please call me to arrange".
     preferred_start = models.DateTimeField(null=True, blank=True)
     # The time this request holds while it is open: the patient's choice at first, then the
-    # time staff confirm or move it to. The unique constraint below is on this field, so a
-    # patient's choice and a staff booking can never both hold the same time.
+    # time staff confirm or move it to. With slot_end (the consultation's length plus its
+    # buffer) it is the range the provider is held for: the database refuses two open
+    # requests whose ranges overlap for one provider (migration 0006: an exclusion
+    # constraint on PostgreSQL, triggers on SQLite), so neither patients nor staff can
+    # double-book.
     slot_start = models.DateTimeField(null=True, blank=True)
+    slot_end = models.DateTimeField(null=True, blank=True)
     slot_confirmed_at = models.DateTimeField(
         null=True, blank=True, help_text="When staff confirmed slot_start as the appointment."
     )
@@ -159,11 +329,10 @@ class ConsultationRequest(models.Model):
             ("export_consultations", "Can export consultation requests"),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["slot_start"],
-                condition=Q(status__in=["new", "contacted", "scheduled"]),
-                name="one_open_request_per_slot",
-                violation_error_message="That time was just taken.",
+            models.CheckConstraint(
+                condition=Q(slot_start__isnull=True, slot_end__isnull=True)
+                | Q(slot_end__gt=F("slot_start"), provider__isnull=False),
+                name="held_time_has_an_end_and_a_provider",
             ),
             models.CheckConstraint(
                 condition=Q(slot_confirmed_at__isnull=True) | Q(slot_start__isnull=False),
@@ -191,6 +360,15 @@ class ConsultationRequest(models.Model):
     @property
     def appointment_start(self):
         return self.slot_start if self.slot_confirmed_at else None
+
+    @property
+    def consultation_end(self):
+        """When the consultation itself ends (the held range also covers the buffer)."""
+        if self.slot_start is None:
+            return None
+        if self.consultation_type:
+            return self.slot_start + dt.timedelta(minutes=self.consultation_type.minutes)
+        return self.slot_end
 
 
 class ConsultationNote(models.Model):

@@ -5,7 +5,8 @@ import datetime as dt
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from .availability import clinic_zone
+from allure.base.clinic_time import day_range, local_day
+
 from .models import OPEN_STATUSES, ConsultationRequest, ConsultationStatus, UndeliveredEmail
 
 
@@ -19,9 +20,9 @@ def consultation_requests_filtered(
     assigned_to=None,
 ) -> QuerySet[ConsultationRequest]:
     """Un-called (new) requests first, then newest first."""
-    requests = ConsultationRequest.objects.select_related("assigned_to").prefetch_related(
-        "procedures"
-    )
+    requests = ConsultationRequest.objects.select_related(
+        "assigned_to", "provider"
+    ).prefetch_related("procedures")
     if status == "open":
         requests = requests.filter(status__in=OPEN_STATUSES)
     elif status:
@@ -40,17 +41,10 @@ def consultation_requests_filtered(
         requests = requests.filter(match)
     if procedure is not None:
         requests = requests.filter(procedures=procedure)
-    zone = clinic_zone()
     if date_from:
-        requests = requests.filter(
-            created_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=zone)
-        )
+        requests = requests.filter(created_at__gte=day_range(date_from)[0])
     if date_to:
-        requests = requests.filter(
-            created_at__lt=dt.datetime.combine(
-                date_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone
-            )
-        )
+        requests = requests.filter(created_at__lt=day_range(date_to)[1])
     if assigned_to is not None:
         requests = requests.filter(assigned_to=assigned_to)
     return requests.annotate(
@@ -67,10 +61,7 @@ def consultation_requests_waiting_for_call() -> QuerySet[ConsultationRequest]:
 
 
 def consultations_today(*, now: dt.datetime | None = None) -> QuerySet[ConsultationRequest]:
-    zone = clinic_zone()
-    today = timezone.localtime(now or timezone.now(), zone).date()
-    start = dt.datetime.combine(today, dt.time.min, tzinfo=zone)
-    end = dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    start, end = day_range(local_day(now or timezone.now()))
     return ConsultationRequest.objects.filter(
         status__in=[
             ConsultationStatus.SCHEDULED,

@@ -15,6 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from wagtail.log_actions import log
 
 from allure.base import counts
+from allure.base.clinic_time import day_range, local_day
 from allure.base.models import ClinicSettings, Metric
 from procedures.models import ProcedurePage
 
@@ -25,6 +26,7 @@ from .models import (
     BookingRules,
     ConsultationNote,
     ConsultationRequest,
+    Provider,
     UndeliveredEmail,
 )
 from .models import ConsultationStatus as S
@@ -49,14 +51,9 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 MAX_OPEN_REQUESTS_PER_CONTACT = 2
 
 
-class SlotTakenError(Exception):
-    """Another open request holds that time (the database said so)."""
-
-    message = "Sorry, that time was just taken. Please choose another time."
-
-
-class SlotUnavailableError(ValidationError):
-    pass
+# The availability rule's verdicts, under the names the views and admin catch.
+SlotTakenError = availability.TimeTaken
+SlotUnavailableError = availability.TimeUnavailable
 
 
 class StaleChangeError(ValidationError):
@@ -95,20 +92,13 @@ def _save_holding_slot(consultation: ConsultationRequest, **save_kwargs) -> None
         with transaction.atomic():
             consultation.save(**save_kwargs)
     except IntegrityError as error:
-        if "one_open_request_per_slot" in str(error) or _slot_is_held(consultation):
+        if OVERLAP_RULE in str(error):
             raise SlotTakenError from error
         raise
 
 
-def _slot_is_held(consultation: ConsultationRequest) -> bool:
-    return (
-        consultation.slot_start is not None
-        and ConsultationRequest.objects.filter(
-            slot_start=consultation.slot_start, status__in=OPEN_STATUSES
-        )
-        .exclude(pk=consultation.pk)
-        .exists()
-    )
+# The database's rule against overlapping open requests of one provider (migration 0006).
+OVERLAP_RULE = "one_open_request_per_provider_time"
 
 
 def consultation_request_create(
@@ -119,12 +109,14 @@ def consultation_request_create(
     contact_method: str,
     procedures: Iterable[ProcedurePage],
     slot_start: dt.datetime | None,
+    provider: Provider | None = None,
     message: str = "",
     consent: bool,
     submission_token: uuid.UUID,
     now: dt.datetime | None = None,
 ) -> tuple[ConsultationRequest, bool]:
-    """Create a patient's request holding slot_start (None: "call me").
+    """Create a patient's request holding slot_start (None: "call me") with `provider`
+    (None: the first provider who does the procedures and is free then).
 
     Returns (request, created). The same submission_token twice returns the first request:
     a double-clicked submit makes one request. Raises ValidationError for bad input and
@@ -137,13 +129,25 @@ def consultation_request_create(
         raise ValidationError({"consent": "We need your consent to contact you."})
     now = now or timezone.now()
     rules = BookingRules.load()
-    if slot_start is not None and not availability.is_available(slot_start, now=now, rules=rules):
-        if slot_start in availability.held_slot_starts():
-            raise SlotTakenError
-        raise SlotUnavailableError({"slot_start": "That time is not available any more."})
     procedures = list(procedures)
     if not procedures:
         raise ValidationError({"procedures": "Choose at least one procedure."})
+    consultation_type = availability.consultation_type_for(procedures)
+    length = availability.length_of(consultation_type, rules)
+    eligible = availability.providers_for(procedures)
+    if provider is not None:
+        eligible = [p for p in eligible if p.pk == provider.pk]
+        if not eligible:
+            raise ValidationError(
+                {
+                    "provider": f"{provider.name} does not hold consultations for that "
+                    "procedure. Please choose someone else, or the first available."
+                }
+            )
+    if slot_start is not None:
+        provider = availability.check_time(
+            slot_start, providers=eligible, length=length, now=now, rules=rules
+        )
     try:
         phone = normalise_phone(phone)
     except ValidationError as error:
@@ -156,8 +160,11 @@ def consultation_request_create(
         phone=phone,
         contact_method=contact_method,
         message=message.strip(),
+        provider=provider,
+        consultation_type=consultation_type,
         preferred_start=slot_start,
         slot_start=slot_start,
+        slot_end=slot_start + length.held if slot_start else None,
         consent_given_at=now,
         privacy_notice_version=rules.privacy_notice_version,
         submission_token=submission_token,
@@ -259,21 +266,27 @@ def consultation_request_confirm_time(
         _lock_unchanged(consultation)
         if not consultation.is_open:
             raise ValidationError("Only an open request can be given a time.")
-        if start != consultation.slot_start and not availability.is_available(
-            start, for_staff=True, exclude_pk=consultation.pk
-        ):
-            if start in availability.held_slot_starts(exclude_pk=consultation.pk):
-                raise SlotTakenError
-            raise SlotUnavailableError("That time is outside the clinic's hours or in the past.")
+        length = availability.length_held_by(consultation, BookingRules.load())
+        if start != consultation.slot_start:
+            consultation.provider = availability.check_time(
+                start,
+                providers=availability.providers_of(consultation),
+                length=length,
+                for_staff=True,
+                exclude_pk=consultation.pk,
+            )
         previous = consultation.slot_start
         consultation.slot_start = start
+        consultation.slot_end = start + length.held
         consultation.slot_confirmed_at = timezone.now()
         consultation.reminder_queued_at = None
         consultation.status = S.SCHEDULED
         _save_holding_slot(
             consultation,
             update_fields=[
+                "provider",
                 "slot_start",
+                "slot_end",
                 "slot_confirmed_at",
                 "reminder_queued_at",
                 "status",
@@ -309,15 +322,23 @@ def consultation_request_reschedule(
             raise ValidationError(
                 "This request is closed, so its time cannot be changed. Please call us."
             )
-        if start is not None and not availability.is_available(start, exclude_pk=consultation.pk):
-            if start in availability.held_slot_starts(exclude_pk=consultation.pk):
-                raise SlotTakenError
-            raise SlotUnavailableError("That time is not available any more.")
+        rules = BookingRules.load()
+        length = availability.length_held_by(consultation, rules)
+        if start is not None:
+            consultation.provider = availability.check_time(
+                start,
+                providers=availability.providers_of(consultation),
+                length=length,
+                rules=rules,
+                exclude_pk=consultation.pk,
+            )
         consultation.preferred_start = start
         consultation.slot_start = start
+        consultation.slot_end = start + length.held if start else None
         # Only the patient's own fields: never write back a status read before the lock.
         _save_holding_slot(
-            consultation, update_fields=["preferred_start", "slot_start", "updated_at"]
+            consultation,
+            update_fields=["provider", "preferred_start", "slot_start", "slot_end", "updated_at"],
         )
         log(
             consultation,
@@ -404,10 +425,7 @@ def consultation_reminders_queue(*, now: dt.datetime | None = None) -> int:
     Safe to run as often as you like: the conditional update claims each request once.
     """
     now = now or timezone.now()
-    zone = availability.clinic_zone()
-    tomorrow = timezone.localtime(now, zone).date() + dt.timedelta(days=1)
-    day_start = dt.datetime.combine(tomorrow, dt.time.min, tzinfo=zone)
-    day_end = dt.datetime.combine(tomorrow + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    day_start, day_end = day_range(local_day(now) + dt.timedelta(days=1))
     due = ConsultationRequest.objects.filter(
         status=S.SCHEDULED,
         slot_start__gte=day_start,

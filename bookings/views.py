@@ -1,5 +1,6 @@
 """The patient's pages: the consultation form, the received page and the manage link."""
 
+import datetime as dt
 import re
 import uuid
 from functools import wraps
@@ -7,18 +8,25 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from allure.base import clinic_time
 from allure.base.client_address import client_key
-from procedures.models import ProcedurePage
 
 from . import availability, links, services
-from .forms import CALL_ME, ConsultationRequestForm, RescheduleForm, slot_value, started_token
+from .diary import booking_diary
+from .forms import (
+    CALL_ME,
+    ConsultationRequestForm,
+    RescheduleForm,
+    slot_choices,
+    slot_value,
+    started_token,
+)
 from .models import ConsultationRequest, ConsultationStatus
 
 SLUG = re.compile(r"[-\w]{1,255}")
@@ -50,7 +58,9 @@ def _request_for_token(raw: str | None) -> ConsultationRequest | None:
 
 
 def consultation_request(request: HttpRequest) -> HttpResponse:
-    slots = availability.available_slots()
+    """The booking page. GET: the choices so far come from the address (see diary.py).
+    POST: the service decides; on any problem the same page comes back with every choice
+    and detail kept."""
     status = 200
     if request.method == "POST":
         earlier = _request_for_token(request.POST.get("submission_token"))
@@ -61,7 +71,7 @@ def consultation_request(request: HttpRequest) -> HttpResponse:
             uuid.UUID(str(data.get("submission_token")))
         except ValueError:  # our own hidden field, mangled: give it a new one
             data["submission_token"] = str(uuid.uuid4())
-        form = ConsultationRequestForm(data, slots=slots)
+        form = ConsultationRequestForm(data)
         if over_rate_limit(request):
             form.is_valid()
             form.add_error(None, RATE_LIMITED_MESSAGE)
@@ -73,14 +83,15 @@ def consultation_request(request: HttpRequest) -> HttpResponse:
                     email=form.cleaned_data["email"],
                     phone=form.cleaned_data["phone"],
                     contact_method=form.cleaned_data["contact_method"],
-                    procedures=form.cleaned_data["procedures"],
+                    procedures=[form.cleaned_data["procedure"]],
+                    provider=form.cleaned_data["provider"],
                     slot_start=form.chosen_slot,
                     message=form.cleaned_data["message"],
                     consent=form.cleaned_data["consent"],
                     submission_token=form.cleaned_data["submission_token"],
                 )
             except services.SlotTakenError:
-                form = _with_fresh_slots(data, services.SlotTakenError.message)
+                form.add_error("slot", services.SlotTakenError.message)
                 status = 409
             except ValidationError as error:
                 _add_service_errors(form, error)
@@ -89,34 +100,42 @@ def consultation_request(request: HttpRequest) -> HttpResponse:
         if form.has_error("started", "stale_form"):
             # A fresh timestamp, so sending again works.
             form.data["started"] = started_token()
+        chosen = form.cleaned_data.get("slot") if hasattr(form, "cleaned_data") else None
+        # The page is drawn once, after the write was decided: availability is computed
+        # by the service for the write and here for the page, never twice for either.
+        diary = booking_diary(
+            procedure_slug=data.get("procedure"),
+            provider_value=data.get("provider"),
+            chosen_start=chosen if isinstance(chosen, dt.datetime) else None,
+        )
     else:
+        diary = booking_diary(
+            procedure_slug=_slug(request.GET.get("procedure")),
+            provider_value=request.GET.get("provider"),
+            day_value=request.GET.get("day"),
+            week_value=request.GET.get("week"),
+        )
         form = ConsultationRequestForm(
             initial={
-                "procedures": _preselected_procedures(request),
+                "procedure": diary.procedure.slug if diary.procedure else None,
+                "provider": diary.provider_value,
                 "slot": None,
                 "started": started_token(),
                 "submission_token": uuid.uuid4(),
             },
-            slots=slots,
         )
     return render(
         request,
         "bookings/consultation_request.html",
-        {"form": form, "has_slots": bool(slots)},
+        {"form": form, "diary": diary, "chosen_slot": str(form["slot"].value() or "")},
         status=status,
     )
 
 
-def _with_fresh_slots(data, message: str) -> ConsultationRequestForm:
-    form = ConsultationRequestForm(data, slots=availability.available_slots())
-    form.is_valid()
-    form.errors.pop("slot", None)
-    form.add_error("slot", message)
-    return form
-
-
 def _add_service_errors(form: ConsultationRequestForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
+    if isinstance(error, services.SlotUnavailableError):
+        form.add_error("slot", error.messages)
+    elif hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
             target = "slot" if field == "slot_start" else field
             form.add_error(target if target in form.fields else None, errors)
@@ -124,12 +143,9 @@ def _add_service_errors(form: ConsultationRequestForm, error: ValidationError) -
         form.add_error(None, error)
 
 
-def _preselected_procedures(request: HttpRequest) -> list[int]:
+def _slug(value: str | None) -> str | None:
     # Only well-formed slugs reach the database (PostgreSQL refuses a NUL byte, for one).
-    slugs = [slug for slug in request.GET.getlist("procedure") if SLUG.fullmatch(slug)]
-    if not slugs:
-        return []
-    return list(ProcedurePage.objects.live().filter(Q(slug__in=slugs)).values_list("pk", flat=True))
+    return value if value and SLUG.fullmatch(value) else None
 
 
 @require_GET
@@ -169,7 +185,7 @@ def _consultation_or_error_page(request: HttpRequest, token: str):
 
 def _manage_page(request, token, consultation, *, reschedule_form=None, status=200, **extra):
     can_reschedule = consultation.status in (ConsultationStatus.NEW, ConsultationStatus.CONTACTED)
-    slots = availability.available_slots(exclude_pk=consultation.pk) if can_reschedule else []
+    slots = availability.times_for(consultation, for_staff=False) if can_reschedule else []
     if reschedule_form is None and can_reschedule:
         current = slot_value(consultation.slot_start) if consultation.slot_start else CALL_ME
         reschedule_form = RescheduleForm(initial={"slot": current}, slots=slots)
@@ -179,7 +195,7 @@ def _manage_page(request, token, consultation, *, reschedule_form=None, status=2
         {
             "consultation": consultation,
             "token": token,
-            "slot": availability.format_slot(consultation.slot_start)
+            "slot": clinic_time.format_slot(consultation.slot_start)
             if consultation.slot_start
             else None,
             "can_cancel": consultation.is_open,
@@ -226,9 +242,7 @@ def consultation_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     consultation, problem = _consultation_or_error_page(request, token)
     if problem:
         return problem
-    form = RescheduleForm(
-        request.POST, slots=availability.available_slots(exclude_pk=consultation.pk)
-    )
+    form = RescheduleForm(request.POST)
     if form.is_valid():
         try:
             services.consultation_request_reschedule(
@@ -245,4 +259,7 @@ def consultation_reschedule(request: HttpRequest, token: str) -> HttpResponse:
         else:
             return redirect(reverse("bookings:manage", args=[token]) + "?done=rescheduled")
     consultation.refresh_from_db()
+    form.fields["slot"].choices = slot_choices(
+        availability.times_for(consultation, for_staff=False)
+    )
     return _manage_page(request, token, consultation, reschedule_form=form, status=400)

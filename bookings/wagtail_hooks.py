@@ -3,9 +3,43 @@
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_urls
 from .admin_views import TodayAndWaitingPanel, can_manage
+from .models import ConsultationType, Provider
+
+
+class ProviderViewSet(SnippetViewSet):
+    model = Provider
+    icon = "user"
+    menu_label = "Providers"
+    list_display = ["name", "title", "active", "sort_order"]
+    list_filter = ["active"]
+    search_fields = ["name", "title"]
+    ordering = ["sort_order", "name"]
+
+
+class ConsultationTypeViewSet(SnippetViewSet):
+    model = ConsultationType
+    icon = "time"
+    menu_label = "Consultation types"
+    list_display = ["name", "category", "minutes", "buffer_minutes", "video"]
+    ordering = ["category"]
+
+
+class DiaryViewSetGroup(SnippetViewSetGroup):
+    """Who patients can book and for how long: beside Consultations in the admin menu."""
+
+    items = (ProviderViewSet, ConsultationTypeViewSet)
+    menu_icon = "group"
+    menu_label = "Providers"
+    menu_name = "providers"
+    menu_order = 160
+
+
+register_snippet(DiaryViewSetGroup)
 
 
 @hooks.register("register_admin_urls")

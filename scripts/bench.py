@@ -11,6 +11,7 @@ page) is measured too, and then flushed, to show that every beacon sent was coun
 """
 
 import argparse
+import datetime as dt
 import http.client
 import http.cookies
 import itertools
@@ -42,8 +43,11 @@ PAGES = {
     "home": "/",
     "procedure index": "/procedures/",
     "skin resurfacing": "/procedures/skin-resurfacing/",
-    "booking form": "/consultation/",
+    # The page as a patient arriving from a procedure page sees it: its first free day open.
+    "booking form": "/consultation/?procedure=skin-resurfacing",
 }
+# Booked times this far apart never overlap, whatever the consultation type's length.
+BOOKING_GAP = dt.timedelta(minutes=60)
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 # Every simulated patient is another person (an email or phone may hold two open requests).
 PATIENT_NUMBERS = itertools.count(1)
@@ -82,30 +86,53 @@ def wrk(url: str, seconds: int, connections: int, script: str | None = None) -> 
     }
 
 
-def booking_form(base: str) -> dict:
-    """What a patient's browser holds after loading the form: cookie, tokens, free times."""
-    host = urlsplit(base).netloc
-    conn = http.client.HTTPConnection(host, timeout=30)
-    conn.request("GET", "/consultation/")
-    response = conn.getresponse()
-    html = response.read().decode()
-    cookie = http.cookies.SimpleCookie(response.getheader("Set-Cookie"))
+def _inputs(html: str) -> list[tuple[str, str]]:
     inputs = [
         (re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag))
         for tag in re.findall(r"<input[^>]*>", html)
     ]
-    values = [(n.group(1), v.group(1)) for n, v in inputs if n and v]
+    return [(n.group(1), v.group(1)) for n, v in inputs if n and v]
+
+
+def booking_form(base: str) -> dict:
+    """What a patient's browser holds after loading the form (cookie, tokens), and free
+    times spread over every day of the diary (each day's page lists that day's), at least
+    BOOKING_GAP apart so that no two overlap."""
+    host = urlsplit(base).netloc
+    conn = http.client.HTTPConnection(host, timeout=30)
+    conn.request("GET", PAGES["booking form"])
+    response = conn.getresponse()
+    html = response.read().decode()
+    cookie = http.cookies.SimpleCookie(response.getheader("Set-Cookie"))
+    values = _inputs(html)
 
     def field(name: str) -> str:
         return next(value for n, value in values if n == name)
 
+    starts, seen_pages = [], set()
+    pages = [PAGES["booking form"]]
+    while pages:
+        path = pages.pop(0).replace("&amp;", "&").split("#")[0]
+        if path in seen_pages:
+            continue
+        seen_pages.add(path)
+        conn.request("GET", path)
+        page = conn.getresponse().read().decode()
+        starts += [v for n, v in _inputs(page) if n == "slot" and v != "call"]
+        pages += re.findall(r'href="(/consultation/\?[^"]*(?:day|week)=[^"]+)"', page)
+    spaced = []
+    for start in sorted(set(starts)):
+        if not spaced or dt.datetime.fromisoformat(start) >= (
+            dt.datetime.fromisoformat(spaced[-1]) + BOOKING_GAP
+        ):
+            spaced.append(start)
     return {
         "host": host,
         "cookie": f"csrftoken={cookie['csrftoken'].value}",
         "csrf": field("csrfmiddlewaretoken"),
         "started": field("started"),
-        "procedure": field("procedures"),
-        "slots": [value for n, value in values if n == "slot" and value != "call"],
+        "procedure": field("procedure"),
+        "slots": spaced,
     }
 
 
@@ -123,7 +150,8 @@ def booking_post(
             # One number per patient: a number may hold only two open requests.
             "phone": f"601-555-{n % 10000:04d}",
             "contact_method": "phone",
-            "procedures": form["procedure"],
+            "procedure": form["procedure"],
+            "provider": "any",
             "slot": slot,
             "consent": "on",
             "website": "",

@@ -7,11 +7,10 @@ so a cached page can later fetch this one fragment fresh.
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
+from allure.base.clinic_time import CLINIC_TZ, format_time
 from allure.base.models import Weekday
 
-CLINIC_TZ = ZoneInfo("America/Chicago")
 LOOKAHEAD_DAYS = 31  # long enough to see past any realistic holiday closure
 
 
@@ -26,15 +25,12 @@ class ClinicStatus:
     @property
     def message(self) -> str:
         if self.is_open:
-            return f"Open now · closes at {_time(self.closes_at)}"
+            return f"Open now · closes at {format_time(self.closes_at)}"
         reason = f"Closed today for {self.closed_for}" if self.closed_for else "Closed now"
         if self.next_opening is None:
             return reason
-        return f"{reason} · opens {_day(self.next_opening, self.now)} at {_time(self.next_opening)}"
-
-
-def _time(moment: dt.datetime) -> str:
-    return moment.strftime("%I:%M %p").lstrip("0")
+        opens = f"{_day(self.next_opening, self.now)} at {format_time(self.next_opening)}"
+        return f"{reason} · opens {opens}"
 
 
 def _day(moment: dt.datetime, now: dt.datetime) -> str:

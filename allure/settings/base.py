@@ -109,6 +109,7 @@ AXES_ENABLE_ADMIN = False  # lockouts are listed in the Wagtail admin instead
 TWO_FACTOR_REQUIRED_PERMISSIONS = [
     "bookings.manage_consultations",
     "bookings.export_consultations",
+    "procedures.view_consent_form",  # signed consent forms name the patient
 ]
 OTP_TOTP_ISSUER = "Allure Plastics"
 

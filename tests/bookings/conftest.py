@@ -10,6 +10,7 @@ from allure.base.models import OpeningHours
 from allure.site.models import HomePage
 from bookings import availability
 from bookings.forms import slot_value, started_token
+from bookings.models import Provider
 from procedures.models import ProcedureIndexPage, ProcedurePage
 from tests.staff import sign_in_with_second_factor
 
@@ -20,7 +21,13 @@ PROCEDURE_FACTS = {"duration_min_minutes": 30, "results_first_visible": "Within 
 
 
 @pytest.fixture
-def clinic_hours(db):
+def walker(db):
+    """One provider working whenever the clinic is open; `procedures` are all hers."""
+    return Provider.objects.create(name="Dr. Walker", title="M.D., plastic surgeon")
+
+
+@pytest.fixture
+def clinic_hours(walker):
     """Monday to Friday, 9–12 and 13–17; a consultation every 30 minutes (the default)."""
     for weekday in range(5):
         OpeningHours.objects.create(weekday=weekday, opens=dt.time(9), closes=dt.time(12))
@@ -28,7 +35,7 @@ def clinic_hours(db):
 
 
 @pytest.fixture
-def procedures(db):
+def procedures(walker):
     root = Page.get_first_root_node()
     home = root.add_child(instance=HomePage(title="Allure Plastics", slug="home-allure"))
     index = home.add_child(instance=ProcedureIndexPage(title="Procedures", slug="procedures"))
@@ -47,6 +54,8 @@ def procedures(db):
     rhinoplasty = procedure("Rhinoplasty", "rhinoplasty", "face", "Nose reshaping.")
     botox = procedure("Botox", "botox", "injectables", "Wrinkle relaxer.")
     draft = procedure("Secret draft", "secret-draft", "body", "Draft.", live=False)
+    walker.procedures.add(rhinoplasty, botox, draft)
+    walker.save()
     return {"rhinoplasty": rhinoplasty, "botox": botox, "draft": draft}
 
 
@@ -67,7 +76,8 @@ def form_data(pages, slot=None, **overrides):
         "full_name": "Avery Johnson",
         "email": "avery@example.com",
         "phone": "(601) 555-0142",
-        "procedures": [str(pages["rhinoplasty"].pk)],
+        "procedure": pages["rhinoplasty"].slug,
+        "provider": "any",
         "slot": slot,
         "contact_method": "phone",
         "message": "Afternoons are best.",

@@ -313,3 +313,20 @@ def test_the_front_desk_edits_opening_hours_closures_and_booking_rules(desk_clie
 
     assert Closure.objects.get().reason == "Christmas"
     assert desk_client.get("/admin/settings/bookings/bookingrules/", follow=True).status_code == 200
+
+
+def test_the_front_desk_sees_each_requests_provider_in_the_list_detail_and_export(
+    desk_client, make_request, free_slots, walker
+):
+    booked = make_request(slot=free_slots[0])
+    call_me = make_request()
+    listing = desk_client.get(INDEX).content.decode()
+    assert f"<td>{walker.name}</td>" in listing
+    assert "<td>First available</td>" in listing  # the call-me request has nobody yet
+    shown = desk_client.get(detail(booked)).content.decode()
+    assert f"{walker.name}, {walker.title}" in shown
+    assert "First available" in desk_client.get(detail(call_me)).content.decode()
+    export = desk_client.post(INDEX + "export.csv", {"status": "open"}).content.decode()
+    rows = {row["reference"]: row for row in csv.DictReader(io.StringIO(export))}
+    assert rows[booked.reference]["provider"] == walker.name
+    assert rows[call_me.reference]["provider"] == ""

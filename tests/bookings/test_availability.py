@@ -5,8 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from allure.base.clinic_time import format_slot
 from allure.base.models import Closure, OpeningHours
-from bookings.availability import available_slots, format_slot, schedule_slots, slots_by_day
+from bookings.availability import available_slots, schedule_slots, slots_by_day
 from bookings.models import BookingRules, ConsultationStatus
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def test_times_are_offered_only_inside_each_opening_period(clinic_hours):
     ]  # fmt: skip
 
 
-def test_a_consultation_must_end_before_the_clinic_closes(db):
+def test_a_consultation_must_end_before_the_clinic_closes(walker):
     OpeningHours.objects.create(weekday=0, opens=dt.time(9), closes=dt.time(10, 15))
     slots = available_slots(now=MONDAY_MORNING, rules=rules(minimum_notice_hours=0))
     assert local_times(slots, dt.date(2026, 12, 7)) == ["09:00", "09:30"]
@@ -114,7 +115,7 @@ def test_times_held_by_open_requests_are_not_offered_but_closed_ones_are(make_re
     assert second in slots
 
 
-def test_spring_forward_day_keeps_wall_clock_times(db):
+def test_spring_forward_day_keeps_wall_clock_times(walker):
     # 14 March 2027: clocks jump from 2:00 to 3:00 in Chicago (CST -6 to CDT -5).
     OpeningHours.objects.create(weekday=5, opens=dt.time(9), closes=dt.time(10))  # Saturday
     OpeningHours.objects.create(weekday=6, opens=dt.time(9), closes=dt.time(10))  # Sunday
@@ -127,7 +128,7 @@ def test_spring_forward_day_keeps_wall_clock_times(db):
     assert {s.astimezone(CHICAGO).strftime("%H:%M") for s in slots} == {"09:00", "09:30"}
 
 
-def test_fall_back_day_keeps_wall_clock_times(db):
+def test_fall_back_day_keeps_wall_clock_times(walker):
     # 7 November 2027: clocks go back from 2:00 to 1:00 (CDT -5 to CST -6).
     OpeningHours.objects.create(weekday=5, opens=dt.time(9), closes=dt.time(10))
     OpeningHours.objects.create(weekday=6, opens=dt.time(9), closes=dt.time(10))
@@ -139,7 +140,7 @@ def test_fall_back_day_keeps_wall_clock_times(db):
     ]  # fmt: skip
 
 
-def test_wall_times_that_do_not_exist_are_skipped_and_repeated_ones_offered_once(db):
+def test_wall_times_that_do_not_exist_are_skipped_and_repeated_ones_offered_once(walker):
     # A (hypothetical) night period across both changes.
     OpeningHours.objects.create(weekday=6, opens=dt.time(1), closes=dt.time(4))
     spring = schedule_slots(

@@ -1,13 +1,17 @@
-"""Many patients pressing "send" for the same time at once: the database lets one win."""
+"""Many patients pressing "send" for the same or overlapping times at once: the database
+lets one win per overlap."""
 
+import datetime as dt
 import threading
 import uuid
 
 import pytest
 from django.db import connection, connections
+from django.utils import timezone
 
+from allure.base.clinic_time import CLINIC_TZ, local_day
 from bookings import availability, services
-from bookings.models import ConsultationRequest
+from bookings.models import ConsultationRequest, ConsultationType
 
 from .conftest import form_data
 
@@ -18,7 +22,7 @@ pytestmark = [
 ]
 
 
-def submit(results, barrier, procedures, slot, name, n):
+def submit(results, barrier, procedures, slot, name, n, *tag):
     try:
         barrier.wait(timeout=30)
         consultation, created = services.consultation_request_create(
@@ -31,11 +35,11 @@ def submit(results, barrier, procedures, slot, name, n):
             consent=True,
             submission_token=uuid.uuid4(),
         )
-        results.append(("held" if slot else "call me", consultation.pk))
+        results.append(("held" if slot else "call me", consultation.pk, *tag))
     except services.SlotTakenError as error:
-        results.append(("taken", error.message))
+        results.append(("taken", error.message, *tag))
     except Exception as error:  # anything else is a failure of the rule
-        results.append(("error", repr(error)))
+        results.append(("error", repr(error), *tag))
     finally:
         connections.close_all()  # each thread had its own real connection
 
@@ -60,14 +64,59 @@ def test_only_one_of_many_simultaneous_requests_holds_a_time(procedures, clinic_
     for thread in threads:
         thread.join(timeout=60)
 
-    outcomes = [outcome for outcome, _ in results]
+    outcomes = [outcome for outcome, *_ in results]
     assert outcomes.count("error") == 0, results
     assert outcomes.count("held") == 1
     assert outcomes.count("taken") == racers - 1
-    assert all("just taken" in detail for outcome, detail in results if outcome == "taken")
+    assert all("just taken" in detail for outcome, detail, *_ in results if outcome == "taken")
     assert outcomes.count("call me") == bystanders  # nobody else was lost
     assert ConsultationRequest.objects.filter(slot_start=slot).count() == 1
     assert ConsultationRequest.objects.count() == 1 + bystanders
+
+
+def test_racing_requests_of_different_lengths_for_one_provider_leave_one_per_overlap(
+    procedures, clinic_hours
+):
+    """Surgical consultations (45 + 15 minutes) and injectables (20 + 10) with the one
+    provider: in each cluster every pair of times overlaps, clusters never overlap each
+    other. Exactly one request per cluster may win, whatever its length."""
+    ConsultationType.objects.create(category="face", name="Surgical", minutes=45, buffer_minutes=15)
+    ConsultationType.objects.create(
+        category="injectables", name="Injectables", minutes=20, buffer_minutes=10
+    )
+    first_day = local_day(timezone.now()) + dt.timedelta(days=2)
+    monday = first_day + dt.timedelta(days=-first_day.weekday() % 7)
+    surgery, injection = [procedures["rhinoplasty"]], [procedures["botox"]]
+    clusters = {}
+    for day, hour in ((monday, 9), (monday, 13), (monday + dt.timedelta(days=1), 9)):
+        start = dt.datetime.combine(day, dt.time(hour), tzinfo=CLINIC_TZ)
+        half_past = start + dt.timedelta(minutes=30)
+        # start-start+60, half past-half past+60, half past-half past+30: all share :45.
+        clusters[start] = [(surgery, start), (surgery, half_past), (injection, half_past)] * 3
+    racers = [(cluster, pages, at) for cluster, tries in clusters.items() for pages, at in tries]
+    barrier = threading.Barrier(len(racers))
+    results = []
+    threads = [
+        threading.Thread(target=submit, args=(results, barrier, pages, at, f"racer{i}", i, cluster))
+        for i, (cluster, pages, at) in enumerate(racers)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert [r for r in results if r[0] == "error"] == []
+    for cluster, tries in clusters.items():
+        outcomes = [outcome for outcome, _, c in results if c == cluster]
+        assert outcomes.count("held") == 1, (cluster, results)
+        assert outcomes.count("taken") == len(tries) - 1
+    held = list(ConsultationRequest.objects.values_list("slot_start", "slot_end"))
+    assert len(held) == len(clusters)
+    assert all(
+        not (a_start < b_end and b_start < a_end)
+        for i, (a_start, a_end) in enumerate(held)
+        for b_start, b_end in held[i + 1 :]
+    )
 
 
 def post_form(results, barrier, data):

@@ -1,8 +1,9 @@
 import pytest
 
 from allure.base import demo as clinic_demo
+from allure.base.clinic_time import CLINIC_TZ
 from allure.base.models import Closure, OpeningHours
-from bookings import availability, demo
+from bookings import demo
 from bookings.models import BookingRules, ConsultationRequest, ConsultationStatus
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def test_demo_times_fall_in_the_clinics_demo_hours(procedures):
     hours, closures = list(OpeningHours.objects.all()), list(Closure.objects.all())
     assert starts
     for start in starts:
-        local = start.astimezone(availability.clinic_zone())
+        local = start.astimezone(CLINIC_TZ)
         assert any(
             p.weekday == local.weekday() and p.opens <= local.time() < p.closes for p in hours
         ), local

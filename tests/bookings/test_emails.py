@@ -97,7 +97,9 @@ def test_confirming_a_time_sends_a_calendar_file(booked, free_slots, front_desk_
     assert event.decoded("dtstart") == free_slots[1]
     assert event.decoded("dtend") - event.decoded("dtstart") == dt.timedelta(minutes=30)
     assert booked.reference in str(event.get("uid"))
-    assert str(event.get("summary")) == "Consultation at Allure Plastics"
+    assert (
+        str(event.get("summary")) == f"Consultation with {booked.provider.name} at Allure Plastics"
+    )
 
 
 def test_confirming_enqueues_the_confirmation_on_commit(

@@ -67,7 +67,7 @@ def test_picking_a_held_time_is_refused_with_a_message(client, make_request, fre
         manage_path(consultation) + "reschedule/", {"slot": slot_value(free_slots[1])}
     )
     assert response.status_code == 400
-    assert "not available any more" in response.content.decode()
+    assert "just taken" in response.content.decode()
     consultation.refresh_from_db()
     assert consultation.slot_start == free_slots[0]
 

@@ -13,6 +13,7 @@ from wagtail.models import Page
 from bookings import availability
 from bookings.models import ConsultationRequest
 from bookings.models import ConsultationStatus as S
+from procedures.models import ProcedurePage
 from tests.bookings.conftest import form_data
 from tests.staff import sign_in_with_second_factor
 
@@ -44,10 +45,10 @@ def test_a_front_desk_day_and_a_saved_draft_leave_anonymous_pages_cached(
     desk.groups.add(Group.objects.get(name="Front desk"))
     staff = Client()
     sign_in_with_second_factor(staff, desk)
-    pages = {"rhinoplasty": Page.objects.get(url_path__endswith="/skin-resurfacing/")}
+    pages = {"rhinoplasty": ProcedurePage.objects.get(slug="skin-resurfacing")}
 
     # A patient books (a session-less POST, then the received page).
-    slot = availability.available_slots()[0]
+    slot = availability.available_slots(procedures=list(pages.values()))[0]
     booked = Client().post("/consultation/", form_data(pages, slot=slot))
     assert booked.status_code == 302
     consultation = ConsultationRequest.objects.get(email="avery@example.com")

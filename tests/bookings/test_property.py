@@ -50,9 +50,10 @@ def test_any_input_gives_a_clear_answer_and_only_valid_requests_are_saved(fixed,
         "full_name": data.draw(field(st.sampled_from(["Avery Johnson", "Ö'Brien-Łukasz"]))),
         "email": data.draw(field(st.emails())),
         "phone": data.draw(field(st.sampled_from(["(601) 555-0142", "+44 20 7946 0958", "911"]))),
-        "procedures": data.draw(
-            field(st.sampled_from([str(p.pk) for p in pages.values()] + ["-1", "x"]))
+        "procedure": data.draw(
+            field(st.sampled_from([p.slug for p in pages.values()] + ["-1", "x"]))
         ),
+        "provider": data.draw(field(st.sampled_from(["any", "", "-1", "x"]))),
         "slot": data.draw(field(st.sampled_from([slot_value(s) for s in slots[:5]] + ["call"]))),
         "contact_method": data.draw(field(st.sampled_from(["phone", "text", "email"]))),
         "message": data.draw(field(st.text(max_size=1200))),

@@ -20,25 +20,31 @@ def post(client, pages, **overrides):
 
 
 @across_awkward_instants
-def test_the_form_offers_live_procedures_and_grouped_times(clock, client, procedures, free_slots):
-    html = client.get("/consultation/").content.decode()
+def test_the_form_offers_live_procedures_then_the_first_free_days_times(
+    clock, client, procedures, free_slots
+):
+    html = client.get("/consultation/?procedure=rhinoplasty").content.decode()
     assert "Rhinoplasty" in html and "Botox" in html
     assert "Secret draft" not in html
-    assert "Please call me to arrange a time" in html
-    assert slot_value(free_slots[0]) in html
-    assert 'class="booking-day"' in html
+    assert "please call me to arrange a time" in html
+    assert slot_value(free_slots[0]) in html  # the first free day is open
+    assert 'aria-current="date"' in html
     assert "don’t send medical history" in html or "don't send medical history" in html
     assert 'href="/privacy/"' in html
 
 
 def test_a_procedure_page_link_preselects_that_procedure(client, procedures, clinic_hours):
-    form = client.get("/consultation/?procedure=botox").context["form"]
-    assert form.initial["procedures"] == [procedures["botox"].pk]
+    response = client.get("/consultation/?procedure=botox")
+    assert response.context["form"].initial["procedure"] == "botox"
+    assert response.context["diary"].procedure == procedures["botox"]
 
 
 def test_unknown_or_draft_procedure_slugs_preselect_nothing(client, procedures, clinic_hours):
-    form = client.get("/consultation/?procedure=secret-draft&procedure=nope").context["form"]
-    assert form.initial["procedures"] == []
+    for slug in ("secret-draft", "nope", "bad\x00slug"):
+        response = client.get("/consultation/", {"procedure": slug})
+        assert response.status_code == 200
+        assert response.context["form"].initial["procedure"] is None
+        assert "Choose a treatment above to see free times" in response.content.decode()
 
 
 @across_awkward_instants
@@ -87,8 +93,9 @@ def test_double_clicking_submit_creates_one_request(client, procedures, free_slo
         ({"phone": "12"}, "phone", "doesn't look complete"),
         ({"phone": "call me maybe"}, "phone", "Enter a phone number"),
         ({"phone": ""}, "phone", "Enter a phone number so"),
-        ({"procedures": []}, "procedures", "Choose at least one procedure."),
-        ({"procedures": ["999999"]}, "procedures", "valid choice"),
+        ({"procedure": ""}, "procedure", "Choose a procedure first"),
+        ({"procedure": "nope"}, "procedure", "Choose a procedure from the list"),
+        ({"provider": "999999"}, "provider", "couldn't find that provider"),
         ({"slot": ""}, "slot", "Choose a time, or ask us to call you"),
         ({"slot": "2020-01-01T15:00:00+00:00"}, "slot", "not available any more"),
         ({"slot": "garbage"}, "slot", "not available any more"),
@@ -112,8 +119,8 @@ def test_each_rule_gives_a_clear_message_next_to_its_field(
 
 
 def test_the_draft_procedure_cannot_be_chosen(client, procedures, free_slots):
-    response = post(client, procedures, procedures=[str(procedures["draft"].pk)])
-    assert "procedures" in response.context["form"].errors
+    response = post(client, procedures, procedure="secret-draft")
+    assert "procedure" in response.context["form"].errors
     assert not ConsultationRequest.objects.exists()
 
 
@@ -134,7 +141,8 @@ def test_a_time_taken_since_the_form_was_shown_gets_a_clear_message(
 ):
     make_request(slot=free_slots[0])
     response = post(client, procedures, slot=free_slots[0])
-    assert "not available any more" in " ".join(response.context["form"].errors["slot"])
+    assert response.status_code == 409
+    assert "just taken" in " ".join(response.context["form"].errors["slot"])
     assert ConsultationRequest.objects.count() == 1
 
 
@@ -266,5 +274,5 @@ def test_a_stale_form_gets_a_fresh_timestamp_so_sending_again_works(client, proc
 
 def test_form_class_rejects_a_missing_submission_token(procedures, free_slots):
     data = form_data(procedures, submission_token=None)
-    form = ConsultationRequestForm(data, slots=free_slots)
+    form = ConsultationRequestForm(data)
     assert "submission_token" in form.errors

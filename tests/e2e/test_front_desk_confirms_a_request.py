@@ -35,8 +35,8 @@ def new_request(demo_site):
         email=PATIENT_EMAIL,
         phone="601-555-0123",
         contact_method="phone",
-        procedures=[ProcedurePage.objects.get(slug="skin-resurfacing")],
-        slot_start=availability.available_slots()[0],
+        procedures=[skin := ProcedurePage.objects.get(slug="skin-resurfacing")],
+        slot_start=availability.available_slots(procedures=[skin])[0],
         consent=True,
         submission_token=uuid.uuid4(),
     )

@@ -26,9 +26,9 @@ def test_a_patient_books_from_a_procedure_page_on_a_phone_and_cancels_from_the_e
 
     page.get_by_role("main").get_by_role("link", name="Book a consultation").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Book a consultation")
-    # The procedure the patient was reading about is already chosen, and only that one.
-    expect(page.get_by_role("checkbox", name="Skin resurfacing")).to_be_checked()
-    expect(page.locator("input[name=procedures]:checked")).to_have_count(1)
+    # The procedure the patient was reading about is already chosen, its first free day open.
+    expect(page.get_by_role("combobox", name="Treatment")).to_have_value("skin-resurfacing")
+    expect(page.get_by_role("radio", name=re.compile("^First available"))).to_be_checked()
 
     first_time = page.locator(".booking-time input[type=radio]").first
     chosen = first_time.get_attribute("value")

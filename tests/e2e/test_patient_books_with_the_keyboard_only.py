@@ -28,10 +28,35 @@ def test_a_patient_books_and_cancels_with_the_keyboard_only(booking_site, deskto
     assert_focus_visible(page, "the Book a consultation link")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Book a consultation")
-    expect(page.get_by_role("checkbox", name="Skin resurfacing")).to_be_checked()
+    expect(page.locator("#booking-procedure")).to_have_value("skin-resurfacing")
+
+    # Who with: one stop; the arrow moves from "first available" to Dr. Walker.
+    tab_to(page, "input[name=provider]", limit=30)
+    expect(page.get_by_role("radio", name=re.compile("^First available"))).to_be_focused()
+    assert_focus_visible(page, "the first-available choice")
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("radio", name=re.compile("^Dr. Walker"))).to_be_checked()
+    expect(page).to_have_url(re.compile(r"provider=\d+"))  # the days and times were redrawn
+
+    # A day from the week strip: Enter follows its link; focus moves to that day's times.
+    tab_to(page, "#booking-days a.booking-strip-day", limit=10)
+    assert_focus_visible(page, "a day in the week strip")
+    day = page.evaluate("() => document.activeElement.getAttribute('href')")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(re.search(r"day=[\d-]+", day).group(0)))
+    expect(page.locator("#booking-times")).to_be_focused()
+
+    # The times are one stop; Space picks the first.
+    tab_to(page, "input[name=slot]", limit=2)
+    first_time = page.locator(".booking-time input[type=radio]").first
+    expect(first_time).to_be_focused()
+    page.keyboard.press("Space")
+    expect(first_time).to_be_checked()
+    assert_focus_visible(page, "a time")
+    chosen = first_time.get_attribute("value")
 
     # About you: name, email and phone follow one another.
-    tab_to(page, "#id_full_name", limit=30)
+    tab_to(page, "#id_full_name", limit=5)
     assert_focus_visible(page, "the name field")
     page.keyboard.type("Kim Okafor")
     tab_to(page, "#id_email", limit=1)
@@ -50,30 +75,7 @@ def test_a_patient_books_and_cancels_with_the_keyboard_only(booking_site, deskto
     expect(page.get_by_role("radio", name="Text message")).to_be_checked()
     assert_focus_visible(page, "a contact method")
 
-    # Procedures: Space ticks a second one beside the preselected procedure.
-    tab_to(page, "input[name=procedures]", limit=2)
-    for _ in range(20):
-        label = page.evaluate("() => document.activeElement.labels[0].textContent.trim()")
-        if label == "Chemical peel":
-            break
-        page.keyboard.press("Tab")
-    else:
-        raise AssertionError("Chemical peel not reached with Tab")
-    page.keyboard.press("Space")
-    expect(page.get_by_role("checkbox", name="Chemical peel")).to_be_checked()
-    assert_focus_visible(page, "a procedure checkbox")
-
-    # Preferred time: the group is one stop ("call me" first); the arrow picks the first time.
-    tab_to(page, "input[name=slot]", limit=20)
-    expect(page.get_by_role("radio", name="Please call me to arrange a time")).to_be_focused()
-    page.keyboard.press("ArrowDown")
-    first_time = page.locator(".booking-time input[type=radio]").first
-    expect(first_time).to_be_checked()
-    expect(first_time).to_be_focused()
-    assert_focus_visible(page, "a time")
-    chosen = first_time.get_attribute("value")
-
-    # Past the folded later dates and the message, to the consent box: Space ticks it.
+    # Past the folded message, to the consent box: Space ticks it.
     tab_to(page, "#id_consent", limit=10)
     page.keyboard.press("Space")
     expect(page.locator("#id_consent")).to_be_checked()
@@ -90,10 +92,8 @@ def test_a_patient_books_and_cancels_with_the_keyboard_only(booking_site, deskto
     assert consultation.email == EMAIL
     assert consultation.contact_method == "text"
     assert consultation.slot_start == dt.datetime.fromisoformat(chosen)
-    assert sorted(p.title for p in consultation.procedures.all()) == [
-        "Chemical peel",
-        "Skin resurfacing",
-    ]
+    assert [p.title for p in consultation.procedures.all()] == ["Skin resurfacing"]
+    assert consultation.provider.name == "Dr. Walker"
 
     [ack] = [m for m in run_worker() if m.to == [EMAIL]]
     link = re.search(rf"{re.escape(booking_site)}/consultation/manage/\S+/", ack.body).group(0)

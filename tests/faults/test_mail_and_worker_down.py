@@ -33,7 +33,7 @@ def smtp(settings):
 def book(demo):
     DBTaskResult.objects.filter(task_path=EMAIL_TASK).delete()  # the demo requests' emails
     pages = {"rhinoplasty": ProcedurePage.objects.live().first()}
-    slots = iter(availability.available_slots())
+    slots = iter(availability.available_slots(procedures=list(pages.values())))
 
     def book(email):
         response = Client().post("/consultation/", form_data(pages, slot=next(slots), email=email))

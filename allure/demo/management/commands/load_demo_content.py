@@ -41,7 +41,7 @@ class Command(BaseCommand):
         procedures = procedures_demo.load(home=home, doctor=doctor)
         site_demo.feature(home, doctor, procedures)
         site_demo.contact_and_standard_pages(home, clinic)
-        bookings_demo.load()
+        bookings_demo.load(doctor=doctor)
         site_demo.visit_counts(procedures)
 
         # Saving a page only queues its search indexing for the task worker; index the demo

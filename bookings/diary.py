@@ -1,0 +1,183 @@
+"""What the booking page shows for a patient's choices so far: the procedures, who does the
+chosen one, a week of days with how many times are free, and the chosen day's times.
+
+A read, built from the address (`?procedure=…&provider=…&day=…` or `&week=…`), so every
+state of the page is a plain link: it works without JavaScript, survives the back button
+and can be bookmarked. Free times are computed for the week shown only.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+
+from allure.base.clinic_time import format_day, format_time, local_day
+from procedures.models import ProcedureCategory, ProcedurePage
+
+from . import availability
+from .forms import FIRST_AVAILABLE, slot_value
+from .models import BookingRules, ConsultationType, Provider
+
+
+@dataclass(frozen=True)
+class Day:
+    date: dt.date
+    free: int
+    url: str
+    chosen: bool
+    bookable: bool  # inside today … horizon
+
+    @property
+    def label(self) -> str:
+        return format_day(self.date)
+
+
+@dataclass(frozen=True)
+class Time:
+    value: str  # what the form posts
+    label: str
+    provider: Provider
+
+
+@dataclass
+class Diary:
+    procedure_groups: list[tuple[str, list[ProcedurePage]]]
+    procedure: ProcedurePage | None = None
+    providers: list[Provider] = field(default_factory=list)
+    provider: Provider | None = None  # None: the first available
+    consultation_type: ConsultationType | None = None
+    length: availability.Length | None = None
+    days: list[Day] = field(default_factory=list)
+    day: dt.date | None = None
+    times: list[Time] = field(default_factory=list)
+    previous_week_url: str | None = None
+    next_week_url: str | None = None
+
+    @property
+    def provider_value(self) -> str:
+        return str(self.provider.pk) if self.provider else FIRST_AVAILABLE
+
+    @property
+    def day_label(self) -> str:
+        return format_day(self.day) if self.day else ""
+
+    @property
+    def week_label(self) -> str:
+        if not self.days:
+            return ""
+        first, last = self.days[0].date, self.days[-1].date
+        return f"{format_day(first)} – {format_day(last)}"
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def page_url(procedure: ProcedurePage, provider_value: str, **when: dt.date) -> str:
+    query = {"procedure": procedure.slug, "provider": provider_value}
+    query.update({key: value.isoformat() for key, value in when.items()})
+    return f"{reverse('bookings:request')}?{urlencode(query)}#booking-days"
+
+
+def booking_diary(
+    *,
+    procedure_slug: str | None,
+    provider_value: str | None,
+    day_value: str | None = None,
+    week_value: str | None = None,
+    chosen_start: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> Diary:
+    """The page for these choices. Unknown or unsuitable choices fall back quietly (a
+    provider who does not do the procedure becomes "first available"): every address
+    shows a usable page. chosen_start: a posted time, whose day is shown again."""
+    now = now or timezone.now()
+    # Only what the select needs: a whole procedure page row costs more than the rest.
+    procedures = list(
+        ProcedurePage.objects.live().only("title", "slug", "category").order_by("title")
+    )
+    diary = Diary(
+        procedure_groups=[
+            (label, group)
+            for value, label in ProcedureCategory.choices
+            if (group := [p for p in procedures if p.category == value])
+        ]
+    )
+    diary.procedure = next((p for p in procedures if p.slug == procedure_slug), None)
+    if diary.procedure is None:
+        return diary
+    diary.providers = availability.providers_for([diary.procedure])
+    diary.provider = next((p for p in diary.providers if str(p.pk) == provider_value), None)
+    rules = BookingRules.load()
+    diary.consultation_type = availability.consultation_type_for([diary.procedure])
+    diary.length = availability.length_of(diary.consultation_type, rules)
+    providers = [diary.provider] if diary.provider else diary.providers
+
+    today = local_day(now)
+    last_day = today + dt.timedelta(days=rules.horizon_days)
+    wanted_day = local_day(chosen_start) if chosen_start else _parse_date(day_value)
+    if wanted_day and not today <= wanted_day <= last_day:
+        wanted_day = None
+    wanted_week = _parse_date(week_value)
+    week = _monday(wanted_day or wanted_week or today)
+    week = min(max(week, _monday(today)), _monday(last_day))
+
+    def times_from(first, last):
+        found, _ = availability.free_times(
+            providers=providers,
+            length=diary.length,
+            start_day=first,
+            end_day=last,
+            now=now,
+            rules=rules,
+        )
+        return found
+
+    found = times_from(week, week + dt.timedelta(days=6))
+    if not found and wanted_day is None and wanted_week is None:
+        # A first visit to a full week (or a weekend's end of one): the next week, else the
+        # first week with a free time, looked up in one pass over the rest of the horizon.
+        next_week = week + dt.timedelta(days=7)
+        later = times_from(next_week, next_week + dt.timedelta(days=6)) or times_from(
+            next_week + dt.timedelta(days=7), last_day
+        )
+        if later:
+            week = _monday(local_day(later[0].start))
+            found = [f for f in later if _monday(local_day(f.start)) == week]
+    by_day: dict[dt.date, list[availability.FreeTime]] = {}
+    for free in found:
+        by_day.setdefault(local_day(free.start), []).append(free)
+
+    if wanted_day and week <= wanted_day < week + dt.timedelta(days=7):
+        diary.day = wanted_day
+    else:
+        diary.day = min(by_day, default=None)
+    value = diary.provider_value
+    diary.days = [
+        Day(
+            date=date,
+            free=len(by_day.get(date, [])),
+            url=page_url(diary.procedure, value, day=date),
+            chosen=date == diary.day,
+            bookable=today <= date <= last_day,
+        )
+        for date in (week + dt.timedelta(days=n) for n in range(7))
+    ]
+    diary.times = [
+        Time(value=slot_value(free.start), label=format_time(free.start), provider=free.provider)
+        for free in by_day.get(diary.day, [])
+    ]
+    if week > _monday(today):
+        diary.previous_week_url = page_url(diary.procedure, value, week=week - dt.timedelta(days=7))
+    if week + dt.timedelta(days=7) <= last_day:
+        diary.next_week_url = page_url(diary.procedure, value, week=week + dt.timedelta(days=7))
+    return diary

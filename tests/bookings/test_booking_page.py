@@ -1,0 +1,117 @@
+"""The booking page as a diary: a treatment, then only who does it (or the first available),
+a week strip of days, then that day's times. Every state is an address."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from allure.base.clinic_time import local_day
+from bookings.forms import slot_value
+from bookings.models import Provider, ProviderHours
+
+from .conftest import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def nurse(procedures, clinic_hours):
+    nurse = Provider.objects.create(name="Nurse Moore", title="R.N., nurse injector", sort_order=5)
+    nurse.procedures.add(procedures["botox"])
+    nurse.save()
+    return nurse
+
+
+def diary_for(client, **query):
+    response = client.get("/consultation/", query)
+    assert response.status_code == 200
+    return response, response.context["diary"]
+
+
+def test_only_the_people_who_do_the_treatment_are_offered(client, walker, nurse):
+    _, botox = diary_for(client, procedure="botox")
+    _, rhinoplasty = diary_for(client, procedure="rhinoplasty")
+    assert botox.providers == [walker, nurse]
+    assert rhinoplasty.providers == [walker]
+
+
+def test_a_provider_who_does_not_do_the_treatment_becomes_first_available(client, nurse):
+    response, diary = diary_for(client, procedure="rhinoplasty", provider=str(nurse.pk))
+    assert diary.provider is None
+    assert 'name="provider" value="any"' in response.content.decode()
+
+
+def test_the_week_strip_counts_free_times_and_links_the_next_week(client, nurse, free_slots):
+    _, diary = diary_for(client, procedure="botox", provider="any")
+    assert [day.date.weekday() for day in diary.days] == list(range(7))
+    first_free = local_day(free_slots[0])
+    assert diary.day == first_free
+    counted = {day.date: day.free for day in diary.days}
+    for day, free in counted.items():
+        assert free == sum(1 for s in free_slots if local_day(s) == day)
+    assert [t.value for t in diary.times] == [
+        slot_value(s) for s in free_slots if local_day(s) == first_free
+    ]
+    assert diary.previous_week_url is None  # nothing before this week can be booked
+    following = re.search(r"week=([\d-]+)", diary.next_week_url).group(1)
+    _, next_week = diary_for(client, procedure="botox", provider="any", week=following)
+    assert next_week.days[0].date == diary.days[0].date + dt.timedelta(days=7)
+    assert next_week.previous_week_url
+
+
+def test_a_day_link_opens_that_days_times_for_the_chosen_provider(client, nurse, free_slots):
+    later = local_day(free_slots[-1])
+    _, diary = diary_for(client, procedure="botox", provider=str(nurse.pk), day=later.isoformat())
+    assert diary.day == later and diary.provider == nurse
+    assert diary.times and all(t.provider == nurse for t in diary.times)
+
+
+def test_nonsense_in_the_address_shows_a_usable_page(client, nurse):
+    for query in (
+        {"procedure": "botox", "day": "not-a-day"},
+        {"procedure": "botox", "week": "1999-01-01"},
+        {"procedure": "botox", "day": "2999-01-01", "provider": "x"},
+    ):
+        response, diary = diary_for(client, **query)
+        assert diary.procedure is not None and diary.provider is None
+        assert diary.days
+
+
+def test_a_time_taken_meanwhile_keeps_every_choice_and_detail(
+    client, procedures, walker, nurse, free_slots, make_request
+):
+    make_request(slot=free_slots[0], procedures=[procedures["botox"]], provider=nurse)
+    make_request(slot=free_slots[0], procedures=[procedures["botox"]], provider=walker)
+    data = form_data(procedures, slot=free_slots[0], procedure="botox", provider=str(nurse.pk))
+    response = client.post("/consultation/", data)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert '<option value="botox" selected>' in html
+    assert re.search(rf'id="booking-provider-{nurse.pk}" value="{nurse.pk}" checked', html)
+    assert 'value="Avery Johnson"' in html
+    assert response.context["diary"].day == local_day(free_slots[0])
+    assert "just taken" in html
+
+
+def test_the_booking_page_costs_the_same_queries_however_full_the_diary(
+    client, procedures, walker, nurse, free_slots, make_request
+):
+    def queries():
+        for _ in range(2):  # warm the shared caches (hours, settings), as a server has them
+            client.get("/consultation/?procedure=botox")
+        with CaptureQueriesContext(connection) as captured:
+            client.get("/consultation/?procedure=botox")
+        return len(captured)
+
+    before = queries()
+    for n in range(3):
+        extra = Provider.objects.create(name=f"Extra {n}", title="R.N.")
+        extra.procedures.add(procedures["botox"])
+        extra.hours.add(ProviderHours(weekday=n, starts=dt.time(9), ends=dt.time(12)))
+        extra.save()
+    for slot in free_slots[:6]:
+        make_request(slot=slot, procedures=[procedures["botox"]])
+    assert queries() == before

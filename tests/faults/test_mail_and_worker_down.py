@@ -33,10 +33,12 @@ def smtp(settings):
 def book(demo):
     DBTaskResult.objects.filter(task_path=EMAIL_TASK).delete()  # the demo requests' emails
     pages = {"rhinoplasty": ProcedurePage.objects.live().first()}
-    slots = iter(availability.available_slots(procedures=list(pages.values())))
 
     def book(email):
-        response = Client().post("/consultation/", form_data(pages, slot=next(slots), email=email))
+        # A free time asked afresh for each booking: a consultation and its buffer may cover
+        # the next start time on the grid.
+        slot = availability.available_slots(procedures=list(pages.values()))[0]
+        response = Client().post("/consultation/", form_data(pages, slot=slot, email=email))
         return response.status_code, ConsultationRequest.objects.filter(email=email).count()
 
     return book

@@ -22,7 +22,7 @@ from wagtail.search import index
 from allure.base import structured_data
 from allure.base.blocks import NarrativeBlock
 from allure.base.pages import SeoMixin, image_field
-from allure.base.serving import any_view_restriction, cached_until_content_changes
+from allure.base.serving import cached_until_content_changes, live_url_of_the_only, public_only
 from procedures.forms import GalleryFilterForm, PlannerForm
 from procedures.gallery import ResultPair, ResultPairAngle
 from procedures.planner import Concern, recommend
@@ -103,8 +103,7 @@ class ProcedureIndexPage(SeoMixin, Page):
             .prefetch_related("recovery_stages")
             .order_by("title")
         )
-        # public() costs a query; without any private page it would leave out nothing.
-        return procedures.public() if any_view_restriction() else procedures
+        return public_only(procedures)
 
     def procedures_by_category(self) -> list[tuple[str, list]]:
         procedures = list(self.procedures())
@@ -499,18 +498,12 @@ class TreatmentPlannerPage(SeoMixin, Page):
 
     @classmethod
     def live_url(cls) -> str | None:
-        """Where the planner is, for the links on home and the procedure index (shared, so
-        those pages spend no query on it)."""
-
-        def find():
-            planner = cls.objects.live().first()
-            return planner.get_url() if planner else None
-
-        return cached_until_content_changes("planner-url", find)
+        """Where the planner is, for the links on home and the procedure index."""
+        return live_url_of_the_only(cls)
 
     def candidates(self):
         procedures = ProcedurePage.objects.live().prefetch_related("conditions", "recovery_stages")
-        return procedures.public() if any_view_restriction() else procedures
+        return public_only(procedures)
 
     @staticmethod
     def answered(request) -> bool:
@@ -582,19 +575,13 @@ class ResultsGalleryPage(SeoMixin, Page):
 
     @classmethod
     def live_url(cls) -> str | None:
-        """Where the gallery is, for the link under each procedure's photos (shared, so
-        procedure pages spend no query on it)."""
-
-        def find():
-            gallery = cls.objects.live().first()
-            return gallery.get_url() if gallery else None
-
-        return cached_until_content_changes("gallery-url", find)
+        """Where the gallery is, for the link under each procedure's photos."""
+        return live_url_of_the_only(cls)
 
     def procedures_with_pairs(self):
         ids = procedures_with_shown_pairs()
         procedures = ProcedurePage.objects.live().filter(pk__in=ids).order_by("title")
-        return procedures.public() if any_view_restriction() else procedures
+        return public_only(procedures)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -62,9 +62,10 @@ def _take_pairs_down(consent: ConsentRecord, *, user, reason: str) -> list[Resul
     return pairs
 
 
-def consent_record_save(*, consent: ConsentRecord, user, is_new: bool) -> ConsentRecord:
+def consent_record_save(*, consent: ConsentRecord, user) -> ConsentRecord:
     """Saves a consent from the admin form. A consent that no longer allows the website
     (revoked, website unticked, expiry in the past) takes its pairs off the site first."""
+    is_new = consent.pk is None
     consent.full_clean()
     with transaction.atomic():
         previous = None
@@ -95,7 +96,7 @@ def consent_record_save(*, consent: ConsentRecord, user, is_new: bool) -> Consen
 
 def consent_revoke(*, consent: ConsentRecord, user) -> ConsentRecord:
     consent.status = ConsentStatus.REVOKED
-    return consent_record_save(consent=consent, user=user, is_new=False)
+    return consent_record_save(consent=consent, user=user)
 
 
 def consents_expire(*, today: dt.date) -> list[ConsentRecord]:

@@ -47,18 +47,19 @@ class TestimonialViewSet(SnippetViewSet):
 register_snippet(TestimonialViewSet)
 
 
-class ConsentCreateView(CreateView):
+class SavedThroughTheService:
+    """Adding or editing a consent goes through the service, which takes pairs down first."""
+
     def save_instance(self):
-        return services.consent_record_save(
-            consent=self.form.instance, user=self.request.user, is_new=True
-        )
+        return services.consent_record_save(consent=self.form.instance, user=self.request.user)
 
 
-class ConsentEditView(EditView):
-    def save_instance(self):
-        return services.consent_record_save(
-            consent=self.form.instance, user=self.request.user, is_new=False
-        )
+class ConsentCreateView(SavedThroughTheService, CreateView):
+    pass
+
+
+class ConsentEditView(SavedThroughTheService, EditView):
+    pass
 
 
 class ConsentRecordFilterSet(WagtailFilterSet):
@@ -92,6 +93,10 @@ class ResultPairViewSet(SnippetViewSet):
     menu_label = "Photo pairs"
     list_display = ["__str__", "procedure", "consent", "is_published"]
     filterset_class = ResultPairFilterSet
+
+    def get_queryset(self, request):
+        # Each row shows its procedure and consent: fetched with the pairs, not per row.
+        return ResultPair.objects.select_related("procedure", "consent")
 
     def get_edit_handler(self):
         handler = super().get_edit_handler()

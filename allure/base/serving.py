@@ -185,6 +185,23 @@ def any_view_restriction() -> bool:
     return cached_until_content_changes("any-view-restriction", PageViewRestriction.objects.exists)
 
 
+def public_only(pages):
+    """`pages` without the private ones. public() costs a query; while no page is private it
+    would leave out nothing, so it is skipped."""
+    return pages.public() if any_view_restriction() else pages
+
+
+def live_url_of_the_only(page_class) -> str | None:
+    """The address of the one live page of a type that has one (max_count = 1), shared until
+    content changes, so pages that link to it spend no query on it."""
+
+    def find():
+        page = page_class.objects.live().first()
+        return page.get_url() if page else None
+
+    return cached_until_content_changes(f"live-url:{page_class._meta.label_lower}", find)
+
+
 # Whole pages -------------------------------------------------------------------------------
 
 

@@ -174,3 +174,23 @@ def test_a_consent_that_pairs_use_cannot_be_deleted(
     assert response.status_code == 200
     assert "set its status to “Revoked”" in response.content.decode()
     assert ConsentRecord.objects.filter(pk=consent.pk).exists()
+
+
+def test_the_pair_list_costs_the_same_queries_however_many_pairs(
+    editor_client, procedure, make_consent, make_pair
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    listing = reverse("wagtailsnippets_procedures_resultpair:list")
+
+    def queries_for_list():
+        with CaptureQueriesContext(connection) as queries:
+            assert editor_client.get(listing).status_code == 200
+        return len(queries)
+
+    make_pair(consent=make_consent("AL-ONE1"), procedure=procedure)
+    one = queries_for_list()
+    for n in range(4):
+        make_pair(consent=make_consent(f"AL-MORE{n}"), procedure=procedure)
+    assert queries_for_list() == one

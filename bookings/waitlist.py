@@ -279,3 +279,28 @@ def waitlist_offer_claim(
         WaitlistOffer.objects.filter(pk=offer.pk).update(taken_at=now)
         raise OfferTaken
     return consultation
+
+
+def times_to_offer(entry: WaitlistEntry, now: dt.datetime | None = None) -> list[dt.datetime]:
+    """The free times the front desk can offer an entry: any time a patient could book
+    with its provider (or anyone who does the procedure), on any day up to its last."""
+    rules = BookingRules.load()
+    providers = availability.providers_for([entry.procedure], only=entry.provider)
+    return [
+        start
+        for start in availability.available_slots(
+            now=now, rules=rules, providers=providers, length=offers.length_for(entry, rules)
+        )
+        if local_day(start) <= entry.until
+    ]
+
+
+def waitlist_entries_record_list(*, entries, user: AbstractBaseUser) -> None:
+    """A list shows names: each entry on it is logged as seen, as with requests."""
+    with transaction.atomic():
+        for entry in entries:
+            log(entry, "bookings.waitlist_listed", user=user)
+
+
+def waitlist_entry_record_view(*, entry: WaitlistEntry, user: AbstractBaseUser) -> None:
+    log(entry, "bookings.waitlist_viewed", user=user)

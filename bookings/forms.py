@@ -440,6 +440,8 @@ class WaitlistForm(ErrorSummaryMixin, forms.Form):
             "invalid": "Enter a date like 2026-12-24.",
         },
     )
+    # The patient's details and the anti-bot checks are the booking form's own, so both
+    # forms keep one set of wording and rules.
     full_name = ConsultationRequestForm.base_fields["full_name"]
     email = ConsultationRequestForm.base_fields["email"]
     phone = ConsultationRequestForm.base_fields["phone"]
@@ -450,7 +452,7 @@ class WaitlistForm(ErrorSummaryMixin, forms.Form):
 
     clean_website = ConsultationRequestForm.clean_website
     clean_started = ConsultationRequestForm.clean_started
-    _stale = ConsultationRequestForm._stale
+    _stale = staticmethod(ConsultationRequestForm._stale)
     clean_phone = ConsultationRequestForm.clean_phone
 
     def __init__(self, *args, weekdays=(), today: dt.date | None = None, last=None, **kwargs):

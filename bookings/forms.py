@@ -458,6 +458,14 @@ class WaitlistForm(ErrorSummaryMixin, forms.Form):
     def __init__(self, *args, weekdays=(), today: dt.date | None = None, last=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["procedure"].queryset = ProcedurePage.objects.live().order_by("title")
+        for name in ("procedure", "provider"):  # drawn like the booking page's selects
+            self.fields[name].widget.attrs["class"] = "form-control"
+        self.fields["email"].error_messages["required"] = (
+            "Enter your email: that is where we send a time when one comes free."
+        )
+        self.fields["phone"].error_messages["required"] = (
+            "Enter a phone number, in case we need to reach you about a time."
+        )
         self.fields["provider"].choices = [(FIRST_AVAILABLE, "Anyone who does it")] + [
             (str(p.pk), p.name) for p in Provider.objects.filter(active=True)
         ]

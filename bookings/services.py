@@ -251,7 +251,7 @@ def consultation_request_transition(
         )
         if to_status == S.CANCELLED:
             _enqueue_email("cancellation", consultation)
-        if to_status in CLOSED_STATUSES:
+        if to_status in (S.CANCELLED, S.DECLINED):  # completed or no-show: the time was used
             _time_freed(consultation.provider_id, consultation.slot_start)
     return consultation
 

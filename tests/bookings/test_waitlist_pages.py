@@ -263,3 +263,29 @@ def test_the_front_desk_without_the_second_step_sees_nothing(
     response = client.get(ADMIN)
     assert response.status_code == 302
     assert "two-factor" in response["Location"]
+
+
+def test_the_daily_retention_run_closes_ended_entries_and_deletes_old_closed_ones(
+    procedures, clinic_hours, clock
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ended = join(procedures["rhinoplasty"], 1, until=dt.date(2026, 11, 20))
+    waiting = join(procedures["rhinoplasty"], 2)
+    left = join(procedures["rhinoplasty"], 3)
+    waitlist.waitlist_entry_leave(entry=left)
+    clock.move_to(dt.datetime(2026, 11, 21, 15, 0, tzinfo=dt.UTC))
+    out = StringIO()
+    call_command("anonymise_consultations", stdout=out)
+    assert "Closed 1 waitlist entry past their last day" in out.getvalue()
+    ended.refresh_from_db()
+    assert ended.status == WaitlistStatus.EXPIRED
+    assert set(WaitlistEntry.objects.all()) == {ended, waiting, left}  # all within 30 days
+
+    clock.shift(dt.timedelta(days=31))
+    call_command("anonymise_consultations", stdout=StringIO())
+    waiting.refresh_from_db()  # its last day passed meanwhile: closed now, deleted later
+    assert waiting.status == WaitlistStatus.EXPIRED
+    assert not WaitlistEntry.objects.filter(pk__in=[ended.pk, left.pk]).exists()

@@ -13,4 +13,8 @@ urlpatterns = [
     path("<int:pk>/assign/", admin_views.consultation_assign, name="assign"),
     path("<int:pk>/notes/", admin_views.consultation_note, name="note"),
     path("emails/<int:pk>/resend/", admin_views.undelivered_email_resend, name="resend_email"),
+    path("waitlist/", admin_views.waitlist_index, name="waitlist"),
+    path("waitlist/<int:pk>/", admin_views.waitlist_detail, name="waitlist_detail"),
+    path("waitlist/<int:pk>/offer/", admin_views.waitlist_offer, name="waitlist_offer"),
+    path("waitlist/<int:pk>/remove/", admin_views.waitlist_remove, name="waitlist_remove"),
 ]

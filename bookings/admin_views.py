@@ -16,9 +16,9 @@ from wagtail.log_actions import registry as log_registry
 
 from allure.base import clinic_time
 
-from . import availability, selectors, services
+from . import availability, selectors, services, waitlist
 from .forms import AssignForm, ConfirmTimeForm, ConsultationFilterForm, NoteForm, slot_value
-from .models import ConsultationRequest, UndeliveredEmail
+from .models import ConsultationRequest, UndeliveredEmail, WaitlistEntry, WaitlistStatus
 from .models import ConsultationStatus as S
 
 MANAGE_PERMISSION = "bookings.manage_consultations"
@@ -297,3 +297,92 @@ class TodayAndWaitingPanel(Component):
         context["csrf_token"] = parent_context.get("csrf_token")
         context["now"] = timezone.now()
         return context
+
+
+# --- Waitlist ---------------------------------------------------------------------------------
+
+
+@front_desk_only
+@require_GET
+def waitlist_index(request):
+    """Who is waiting, oldest first (the order freed times are offered in)."""
+    show = request.GET.get("status", WaitlistStatus.WAITING)
+    if show not in WaitlistStatus.values and show != "all":
+        show = WaitlistStatus.WAITING
+    entries = WaitlistEntry.objects.select_related("procedure", "provider").order_by(
+        "created_at", "pk"
+    )
+    if show != "all":
+        entries = entries.filter(status=show)
+    page = Paginator(entries, 50).get_page(request.GET.get("p"))
+    waitlist.waitlist_entries_record_list(entries=page.object_list, user=request.user)
+    return render(
+        request,
+        "bookings/admin/waitlist_index.html",
+        {
+            "page": page,
+            "show": show,
+            "statuses": [("all", "All"), *WaitlistStatus.choices],
+        },
+    )
+
+
+def _waitlist_detail(request, entry, offer_form=None, status=200):
+    slots = waitlist.times_to_offer(entry) if entry.is_waiting else []
+    return render(
+        request,
+        "bookings/admin/waitlist_detail.html",
+        {
+            "entry": entry,
+            "offers": [
+                (offer, clinic_time.format_slot(offer.slot_start))
+                for offer in entry.offers.select_related("provider", "consultation")
+            ],
+            "offer_form": offer_form or ConfirmTimeForm(slots=slots),
+            "has_slots": bool(slots),
+            "now": timezone.now(),
+        },
+        status=status,
+    )
+
+
+@front_desk_only
+@require_GET
+def waitlist_detail(request, pk):
+    entry = get_object_or_404(WaitlistEntry.objects.select_related("procedure", "provider"), pk=pk)
+    waitlist.waitlist_entry_record_view(entry=entry, user=request.user)
+    return _waitlist_detail(request, entry)
+
+
+@front_desk_only
+@require_POST
+def waitlist_offer(request, pk):
+    entry = get_object_or_404(WaitlistEntry, pk=pk)
+    form = ConfirmTimeForm(request.POST)
+    if not form.is_valid():
+        _error(request, "Choose one of the free times.")
+        return redirect("bookings_admin:waitlist_detail", pk=pk)
+    try:
+        waitlist.waitlist_offer_time(entry=entry, start=form.chosen_slot, user=request.user)
+    except services.SlotTakenError:
+        _error(request, "That time is not free any more: another request holds it.")
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(
+            request,
+            f"Offered {clinic_time.format_slot(form.chosen_slot)}; the patient gets an email "
+            "with a link to book it.",
+        )
+    return redirect("bookings_admin:waitlist_detail", pk=pk)
+
+
+@front_desk_only
+@require_POST
+def waitlist_remove(request, pk):
+    entry = get_object_or_404(WaitlistEntry, pk=pk)
+    if waitlist.waitlist_entry_leave(entry=entry, user=request.user):
+        messages.success(request, "Taken off the waitlist.")
+    else:
+        messages.info(request, "This entry was no longer waiting.")
+    return redirect("bookings_admin:waitlist_detail", pk=pk)

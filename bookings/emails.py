@@ -15,8 +15,8 @@ from django.urls import reverse
 from allure.base import clinic_time
 from allure.base.models import ClinicSettings
 
-from .links import manage_url
-from .models import ConsultationRequest
+from .links import leave_url, manage_url, offer_url
+from .models import ConsultationRequest, WaitlistEntry, WaitlistOffer
 
 SUBJECTS = {
     "acknowledgement": "We received your consultation request ({ref})",
@@ -65,6 +65,43 @@ def build(kind: str, consultation: ConsultationRequest) -> EmailMultiAlternative
     message.attach_alternative(render_to_string(f"emails/{kind}.html", context), "text/html")
     if kind == "confirmation":
         message.attach("consultation.ics", calendar_file(consultation, clinic), "text/calendar")
+    return message
+
+
+WAITLIST_SUBJECTS = {
+    "waitlist_joined": "You're on our waitlist",
+    "waitlist_offer": "A consultation time has come free: {slot}",
+}
+
+
+def build_waitlist(
+    kind: str, entry: WaitlistEntry, offer: WaitlistOffer | None = None
+) -> EmailMultiAlternatives:
+    """To the waitlisted patient: with the link to leave the list, and for an offer the
+    link to claim it (which says how long it is held for)."""
+    clinic = ClinicSettings.load()
+    slot = clinic_time.format_slot(offer.slot_start) if offer else None
+    context = {
+        "kind": kind,
+        "clinic": clinic,
+        "entry": entry,
+        "reference": "",
+        "first_name": entry.full_name.split()[0] if entry.full_name else "",
+        "procedure": entry.procedure.title,
+        "site_url": settings.SITE_URL,
+        "leave_url": leave_url(entry),
+        "slot": slot,
+        "provider_name": offer.provider.name if offer else None,
+        "offer_url": offer_url(offer) if offer else None,
+        "expires": clinic_time.format_slot(offer.expires_at) if offer else None,
+    }
+    message = EmailMultiAlternatives(
+        subject=WAITLIST_SUBJECTS[kind].format(slot=slot),
+        body=render_to_string(f"emails/{kind}.txt", context),
+        to=[entry.email],
+        reply_to=[clinic.email],
+    )
+    message.attach_alternative(render_to_string(f"emails/{kind}.html", context), "text/html")
     return message
 
 

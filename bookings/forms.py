@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.html import format_html
 
 from allure.base.clinic_time import format_day, format_time
+from allure.base.models import Weekday
 from procedures.models import ProcedurePage
 
 from . import availability
@@ -377,3 +378,133 @@ class ConfirmTimeForm(forms.Form):
     @property
     def chosen_slot(self):
         return self.cleaned_data["slot"]
+
+
+# --- Waitlist -----------------------------------------------------------------------------
+
+
+class WaitlistForm(ErrorSummaryMixin, forms.Form):
+    """Joining the waitlist: what, with whom, when, and how to reach the patient. Parses
+    only; the rules (the date within the horizon, the provider doing the procedure, the
+    limit per contact) are the service's."""
+
+    summary_labels = {
+        "procedure": "Treatment",
+        "provider": "Who with",
+        "weekdays": "Days",
+        "times_of_day": "Time of day",
+        "until": "Until",
+        "consent": "Consent",
+        "website": "Last field",
+    }
+
+    procedure = forms.ModelChoiceField(
+        label="Treatment",
+        queryset=ProcedurePage.objects.none(),
+        to_field_name="slug",
+        empty_label="Choose a treatment…",
+        error_messages={
+            "required": "Choose the treatment you'd like a consultation for.",
+            "invalid_choice": "Choose a treatment from the list.",
+        },
+    )
+    provider = forms.ChoiceField(
+        label="Who with",
+        required=False,
+        error_messages={"invalid_choice": "Choose someone from the list, or anyone."},
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label="Which days suit you?",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one day.",
+            "invalid_choice": "Choose days from the list.",
+        },
+    )
+    times_of_day = forms.MultipleChoiceField(
+        label="What time of day?",
+        choices=[("morning", "Mornings (before noon)"), ("afternoon", "Afternoons")],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose mornings, afternoons or both.",
+            "invalid_choice": "Choose mornings, afternoons or both.",
+        },
+    )
+    until = forms.DateField(
+        label="Until when?",
+        help_text="We'll offer times up to and including this day.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Choose the last day a time would suit you.",
+            "invalid": "Enter a date like 2026-12-24.",
+        },
+    )
+    # The patient's details and the anti-bot checks are the booking form's own, so both
+    # forms keep one set of wording and rules.
+    full_name = ConsultationRequestForm.base_fields["full_name"]
+    email = ConsultationRequestForm.base_fields["email"]
+    phone = ConsultationRequestForm.base_fields["phone"]
+    consent = ConsultationRequestForm.base_fields["consent"]
+    website = ConsultationRequestForm.base_fields["website"]
+    started = ConsultationRequestForm.base_fields["started"]
+    submission_token = ConsultationRequestForm.base_fields["submission_token"]
+
+    clean_website = ConsultationRequestForm.clean_website
+    clean_started = ConsultationRequestForm.clean_started
+    _stale = staticmethod(ConsultationRequestForm._stale)
+    clean_phone = ConsultationRequestForm.clean_phone
+
+    def __init__(self, *args, weekdays=(), today: dt.date | None = None, last=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["procedure"].queryset = ProcedurePage.objects.live().order_by("title")
+        for name in ("procedure", "provider"):  # drawn like the booking page's selects
+            self.fields[name].widget.attrs["class"] = "form-control"
+        self.fields["email"].error_messages["required"] = (
+            "Enter your email: that is where we send a time when one comes free."
+        )
+        self.fields["phone"].error_messages["required"] = (
+            "Enter a phone number, in case we need to reach you about a time."
+        )
+        self.fields["provider"].choices = [(FIRST_AVAILABLE, "Anyone who does it")] + [
+            (str(p.pk), p.name) for p in Provider.objects.filter(active=True)
+        ]
+        self.fields["weekdays"].choices = [
+            (day.value, day.label) for day in Weekday if not weekdays or day.value in weekdays
+        ]
+        if today and last:
+            self.fields["until"].widget.attrs.update(
+                {"min": today.isoformat(), "max": last.isoformat()}
+            )
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
+        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        self.fields["consent"].label = format_html(
+            "I agree to be contacted about my consultation as described in the "
+            '<a href="{}">privacy notice</a>.',
+            "/privacy/",
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                "What and when",
+                "procedure",
+                "provider",
+                Field("weekdays", wrapper_class="booking-inline-choices"),
+                Field("times_of_day", wrapper_class="booking-inline-choices"),
+                "until",
+            ),
+            Fieldset("About you", "full_name", "email", "phone"),
+            "consent",
+            Div("website", css_class="booking-hp", aria_hidden="true"),
+            "started",
+            "submission_token",
+        )
+
+    def clean_provider(self) -> Provider | None:
+        value = self.cleaned_data["provider"]
+        if value in ("", FIRST_AVAILABLE):
+            return None
+        return Provider.objects.filter(active=True, pk=value).first()

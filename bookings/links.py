@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from .models import ConsultationRequest
+from .models import ConsultationRequest, WaitlistEntry, WaitlistOffer
 
 SALT = "bookings.manage-link"
 
@@ -44,3 +44,66 @@ def consultation_from_token(token: str) -> ConsultationRequest:
     if consultation is None or consultation.anonymised_at:
         raise LinkExpired
     return consultation
+
+
+# --- Waitlist links -------------------------------------------------------------------------
+# An offer's own expiry is its `expires_at` (a few hours); the signature's age only bounds a
+# link that somehow outlived its row. The leave link works as long as the entry could (the
+# booking horizon is at most a year).
+OFFER_SALT = "bookings.waitlist-offer"
+LEAVE_SALT = "bookings.waitlist-leave"
+OFFER_LINK_MAX_AGE = dt.timedelta(days=2)
+LEAVE_LINK_MAX_AGE = dt.timedelta(days=400)
+
+
+def offer_token(offer: WaitlistOffer) -> str:
+    return signing.TimestampSigner(salt=OFFER_SALT).sign(f"{offer.pk}.{offer.entry_id}")
+
+
+def offer_url(offer: WaitlistOffer) -> str:
+    return settings.SITE_URL + reverse("bookings:waitlist_offer", args=[offer_token(offer)])
+
+
+def offer_from_token(token: str) -> WaitlistOffer:
+    value = _unsign(OFFER_SALT, token, OFFER_LINK_MAX_AGE)
+    pk, _, entry_id = value.partition(".")
+    if not (pk.isdigit() and entry_id.isdigit()):
+        raise LinkInvalid
+    offer = (
+        WaitlistOffer.objects.select_related("entry", "entry__procedure", "provider")
+        .filter(pk=pk, entry_id=entry_id)
+        .first()
+    )
+    if offer is None:
+        raise LinkExpired
+    return offer
+
+
+def leave_token(entry: WaitlistEntry) -> str:
+    # The entry's random token travels too, so a leave link cannot be made from an id alone
+    # even by someone who learns the signing of another.
+    return signing.TimestampSigner(salt=LEAVE_SALT).sign(f"{entry.pk}.{entry.submission_token}")
+
+
+def leave_url(entry: WaitlistEntry) -> str:
+    return settings.SITE_URL + reverse("bookings:waitlist_leave", args=[leave_token(entry)])
+
+
+def entry_from_leave_token(token: str) -> WaitlistEntry:
+    value = _unsign(LEAVE_SALT, token, LEAVE_LINK_MAX_AGE)
+    pk, _, submission_token = value.partition(".")
+    if not pk.isdigit():
+        raise LinkInvalid
+    entry = WaitlistEntry.objects.filter(pk=pk, submission_token=submission_token).first()
+    if entry is None:
+        raise LinkExpired
+    return entry
+
+
+def _unsign(salt: str, token: str, age: dt.timedelta) -> str:
+    try:
+        return signing.TimestampSigner(salt=salt).unsign(token, max_age=age)
+    except signing.SignatureExpired as error:
+        raise LinkExpired from error
+    except signing.BadSignature as error:
+        raise LinkInvalid from error

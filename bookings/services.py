@@ -31,7 +31,7 @@ from .models import (
 )
 from .models import ConsultationStatus as S
 from .phones import normalise_phone
-from .tasks import send_consultation_email
+from .tasks import offer_freed_time, send_consultation_email
 
 # The front desk's workflow: from each status, where a request may go next.
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -83,6 +83,18 @@ def _enqueue_email(kind: str, consultation: ConsultationRequest, **extra) -> Non
     pk = consultation.pk
     transaction.on_commit(
         lambda: send_consultation_email.enqueue(kind=kind, consultation_id=pk, **extra)
+    )
+
+
+def _time_freed(provider_id: int | None, start: dt.datetime | None) -> None:
+    """A request let go of a time (cancelled, declined, moved away): once that is committed,
+    the worker offers it to the waitlist (tasks.offer_freed_time). A time already past, or
+    never held, frees nothing."""
+    if provider_id is None or start is None or start <= timezone.now():
+        return
+    value = start.isoformat()
+    transaction.on_commit(
+        lambda: offer_freed_time.enqueue(provider_id=provider_id, slot_start=value)
     )
 
 
@@ -239,6 +251,8 @@ def consultation_request_transition(
         )
         if to_status == S.CANCELLED:
             _enqueue_email("cancellation", consultation)
+        if to_status in (S.CANCELLED, S.DECLINED):  # completed or no-show: the time was used
+            _time_freed(consultation.provider_id, consultation.slot_start)
     return consultation
 
 
@@ -267,6 +281,7 @@ def consultation_request_confirm_time(
         if not consultation.is_open:
             raise ValidationError("Only an open request can be given a time.")
         length = availability.length_held_by(consultation, BookingRules.load())
+        previous_provider_id = consultation.provider_id
         if start != consultation.slot_start:
             consultation.provider = availability.check_time(
                 start,
@@ -293,6 +308,8 @@ def consultation_request_confirm_time(
                 "updated_at",
             ],
         )
+        if (previous, previous_provider_id) != (start, consultation.provider_id):
+            _time_freed(previous_provider_id, previous)
         log(
             consultation,
             "bookings.time_confirmed",
@@ -324,6 +341,7 @@ def consultation_request_reschedule(
             )
         rules = BookingRules.load()
         length = availability.length_held_by(consultation, rules)
+        previous = (consultation.provider_id, consultation.slot_start)
         if start is not None:
             consultation.provider = availability.check_time(
                 start,
@@ -340,6 +358,8 @@ def consultation_request_reschedule(
             consultation,
             update_fields=["provider", "preferred_start", "slot_start", "slot_end", "updated_at"],
         )
+        if previous != (consultation.provider_id, start):
+            _time_freed(*previous)
         log(
             consultation,
             "bookings.rescheduled_by_patient",
@@ -468,6 +488,7 @@ def consultation_requests_expire(*, now: dt.datetime | None = None) -> int:
             consultation.closed_at = now
             consultation.save(update_fields=["status", "closed_at", "updated_at"])
             log(consultation, "bookings.expired", data={"from": previous})
+            _time_freed(consultation.provider_id, consultation.slot_start)  # long past: nothing
         expired += 1
     return expired
 

@@ -13,8 +13,14 @@ import smtplib
 from django.tasks import task
 from django.utils import timezone
 
-from . import emails
-from .models import ConsultationRequest, ConsultationStatus, UndeliveredEmail
+from . import emails, offers
+from .models import (
+    ConsultationRequest,
+    ConsultationStatus,
+    UndeliveredEmail,
+    WaitlistEntry,
+    WaitlistOffer,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +85,63 @@ def send_consultation_email(
             consultation.reference,
             attempt,
             run_after,
+            code,
+        )
+        return f"retry scheduled: attempt {attempt + 1}"
+    return "sent"
+
+
+# --- Waitlist -------------------------------------------------------------------------------
+
+
+@task()
+def offer_freed_time(*, provider_id: int, slot_start: str) -> str:
+    """A request let go of `slot_start` with this provider: offer it to the next few
+    waitlisted patients. If none of them claims it before their offers expire, this task
+    runs again then and offers it to the next few, for as long as the time stays free."""
+    start = dt.datetime.fromisoformat(slot_start)
+    made = offers.offer_freed_time(provider_id=provider_id, start=start, now=timezone.now())
+    for offer in made:
+        send_waitlist_email.enqueue(
+            kind="waitlist_offer", entry_id=offer.entry_id, offer_id=offer.pk
+        )
+    if made:
+        offer_freed_time.using(run_after=max(offer.expires_at for offer in made)).enqueue(
+            provider_id=provider_id, slot_start=slot_start
+        )
+    return f"offered to {len(made)}"
+
+
+@task()
+def send_waitlist_email(
+    *, kind: str, entry_id: int, offer_id: int | None = None, attempt: int = 1
+) -> str:
+    """The waitlist's emails to patients: "you're on the list" and an offer. Retried like
+    the others; an offer that expired or was used meanwhile is not sent late."""
+    entry = WaitlistEntry.objects.filter(pk=entry_id).first()
+    if entry is None or not entry.is_waiting:
+        return "skipped: no longer waiting"
+    offer = None
+    if kind == "waitlist_offer":
+        offer = WaitlistOffer.objects.filter(pk=offer_id, entry=entry).first()
+        if offer is None or offer.claimed_at or offer.is_expired(timezone.now()):
+            return "skipped: offer gone"
+    message = emails.build_waitlist(kind, entry, offer)
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        code = smtp_code(error)
+        if attempt >= MAX_ATTEMPTS:
+            logger.error("Giving up on %s email for waitlist entry %s: %s", kind, entry.pk, code)
+            raise EmailNotSent(f"{kind} email for waitlist entry {entry.pk}: {code}") from None
+        send_waitlist_email.using(run_after=timezone.now() + retry_delay(attempt)).enqueue(
+            kind=kind, entry_id=entry_id, offer_id=offer_id, attempt=attempt + 1
+        )
+        logger.warning(
+            "Could not send %s email for waitlist entry %s (attempt %d): %s",
+            kind,
+            entry.pk,
+            attempt,
             code,
         )
         return f"retry scheduled: attempt {attempt + 1}"

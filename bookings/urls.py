@@ -14,4 +14,9 @@ urlpatterns = [
     path("manage/<str:token>/", views.consultation_manage, name="manage"),
     path("manage/<str:token>/cancel/", views.consultation_cancel, name="cancel"),
     path("manage/<str:token>/reschedule/", views.consultation_reschedule, name="reschedule"),
+    path("waitlist/", views.waitlist_join, name="waitlist"),
+    path("waitlist/joined/", views.waitlist_joined, name="waitlist_joined"),
+    path("waitlist/offer/<str:token>/", views.waitlist_offer, name="waitlist_offer"),
+    path("waitlist/offer/<str:token>/claim/", views.waitlist_claim, name="waitlist_claim"),
+    path("waitlist/leave/<str:token>/", views.waitlist_leave, name="waitlist_leave"),
 ]

@@ -8,26 +8,36 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from allure.base import clinic_time
 from allure.base.client_address import client_key
+from allure.base.models import OpeningHours
 
-from . import availability, links, services
+from . import availability, links, services, waitlist
 from .diary import booking_diary
 from .forms import (
     CALL_ME,
+    FIRST_AVAILABLE,
     ConsultationRequestForm,
     RescheduleForm,
+    WaitlistForm,
     slot_choices,
     slot_value,
     started_token,
 )
-from .models import ConsultationRequest, ConsultationStatus
+from .models import (
+    BookingRules,
+    ConsultationRequest,
+    ConsultationStatus,
+    WaitlistEntry,
+    WaitlistOffer,
+)
 
 SLUG = re.compile(r"[-\w]{1,255}")
 RATE_LIMITED_MESSAGE = (
@@ -263,3 +273,198 @@ def consultation_reschedule(request: HttpRequest, token: str) -> HttpResponse:
         availability.times_for(consultation, for_staff=False)
     )
     return _manage_page(request, token, consultation, reschedule_form=form, status=400)
+
+
+# --- Waitlist -------------------------------------------------------------------------------
+
+
+def _clinic_weekdays() -> set[int]:
+    """The days the clinic opens: no point offering Sunday if it never does."""
+    return {hours.weekday for hours in OpeningHours.cached()}
+
+
+def _waitlist_form(data=None, initial=None) -> WaitlistForm:
+    rules = BookingRules.load()
+    today = clinic_time.local_day(timezone.now())
+    return WaitlistForm(
+        data,
+        initial=initial,
+        weekdays=_clinic_weekdays(),
+        today=today,
+        last=today + dt.timedelta(days=rules.horizon_days),
+    )
+
+
+def waitlist_join(request: HttpRequest) -> HttpResponse:
+    """No time suits: join the waitlist. The same abuse rules as the booking form."""
+    status = 200
+    if request.method == "POST":
+        earlier = WaitlistEntry.objects.filter(
+            submission_token=_uuid_or_none(request.POST.get("submission_token"))
+        ).first()
+        if earlier:  # a double click or a reload
+            return redirect("bookings:waitlist_joined")
+        data = request.POST.copy()
+        if _uuid_or_none(data.get("submission_token")) is None:
+            data["submission_token"] = str(uuid.uuid4())
+        form = _waitlist_form(data)
+        if over_rate_limit(request):
+            form.is_valid()
+            form.add_error(None, RATE_LIMITED_MESSAGE)
+            status = 429
+        elif form.is_valid():
+            times = form.cleaned_data["times_of_day"]
+            try:
+                waitlist.waitlist_entry_join(
+                    procedure=form.cleaned_data["procedure"],
+                    provider=form.cleaned_data["provider"],
+                    weekdays=form.cleaned_data["weekdays"],
+                    mornings="morning" in times,
+                    afternoons="afternoon" in times,
+                    until=form.cleaned_data["until"],
+                    full_name=form.cleaned_data["full_name"],
+                    email=form.cleaned_data["email"],
+                    phone=form.cleaned_data["phone"],
+                    consent=form.cleaned_data["consent"],
+                    submission_token=form.cleaned_data["submission_token"],
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error)
+            else:
+                return redirect("bookings:waitlist_joined")
+        if form.has_error("started", "stale_form"):
+            form.data["started"] = started_token()
+        if form.errors and status == 200:
+            status = 400
+    else:
+        rules = BookingRules.load()
+        provider = request.GET.get("provider")
+        form = _waitlist_form(
+            initial={
+                "procedure": _slug(request.GET.get("procedure")),
+                "provider": provider if provider and provider.isdigit() else FIRST_AVAILABLE,
+                "weekdays": sorted(_clinic_weekdays()),
+                "times_of_day": ["morning", "afternoon"],
+                "until": clinic_time.local_day(timezone.now())
+                + dt.timedelta(days=min(14, rules.horizon_days)),
+                "started": started_token(),
+                "submission_token": uuid.uuid4(),
+            }
+        )
+    return render(request, "bookings/waitlist_join.html", {"form": form}, status=status)
+
+
+def _uuid_or_none(raw) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError:
+        return None
+
+
+@require_GET
+def waitlist_joined(request: HttpRequest) -> HttpResponse:
+    return render(request, "bookings/waitlist_joined.html")
+
+
+def _offer_or_error_page(request: HttpRequest, token: str):
+    try:
+        return links.offer_from_token(token), None
+    except links.LinkExpired:
+        return None, _offer_page(request, None, state="expired", status=410)
+    except links.LinkInvalid:
+        return None, _offer_page(request, None, state="invalid", status=400)
+
+
+def _offer_page(request, offer, *, state: str, token: str = "", status: int = 200, **extra):
+    return render(
+        request,
+        "bookings/waitlist_offer.html",
+        {
+            "offer": offer,
+            "state": state,
+            "token": token,
+            "slot": clinic_time.format_slot(offer.slot_start) if offer else None,
+            **extra,
+        },
+        status=status,
+    )
+
+
+def _offer_state(offer: WaitlistOffer) -> str:
+    now = timezone.now()
+    if offer.claimed_at:
+        return "claimed"
+    if not offer.entry.is_waiting:
+        return "used"
+    if offer.is_expired(now):
+        return "expired"
+    if offer.taken_at or not waitlist.offer_is_still_free(offer, now):
+        return "taken"
+    return "open"
+
+
+@private_page
+@require_GET
+def waitlist_offer(request: HttpRequest, token: str) -> HttpResponse:
+    """The offer's link: the time and a button. Opening it books nothing (mail scanners
+    open links); pressing the button does."""
+    offer, problem = _offer_or_error_page(request, token)
+    if problem:
+        return problem
+    state = _offer_state(offer)
+    return _offer_page(
+        request, offer, state=state, token=token, status=409 if state == "taken" else 200
+    )
+
+
+@csrf_exempt  # as consultation_cancel: the signed token in the address authorises the post
+@private_page
+@require_POST
+def waitlist_claim(request: HttpRequest, token: str) -> HttpResponse:
+    offer, problem = _offer_or_error_page(request, token)
+    if problem:
+        return problem
+    try:
+        consultation = waitlist.waitlist_offer_claim(offer=offer)
+    except waitlist.OfferTaken:
+        return _offer_page(request, offer, state="taken", token=token, status=409)
+    except waitlist.OfferExpired:
+        return _offer_page(request, offer, state="expired", token=token, status=410)
+    except waitlist.OfferUsed:
+        offer.refresh_from_db()
+        state = "claimed" if offer.claimed_at else "used"
+        return _offer_page(request, offer, state=state, token=token, status=409)
+    except ValidationError as error:  # the booking's own rules, e.g. too many open requests
+        problem = " ".join(error.messages)
+        return _offer_page(request, offer, state="open", token=token, status=409, problem=problem)
+    return redirect("bookings:received", reference=consultation.reference)
+
+
+@csrf_exempt  # as consultation_cancel
+@private_page
+def waitlist_leave(request: HttpRequest, token: str) -> HttpResponse:
+    """GET: what the patient is waiting for and a button; POST: off the list."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    try:
+        entry = links.entry_from_leave_token(token)
+    except (links.LinkExpired, links.LinkInvalid) as error:
+        expired = isinstance(error, links.LinkExpired)
+        return render(
+            request,
+            "bookings/waitlist_leave.html",
+            {"entry": None, "expired": expired},
+            status=410 if expired else 400,
+        )
+    left = False
+    if request.method == "POST":
+        left = waitlist.waitlist_entry_leave(entry=entry)
+    return render(
+        request,
+        "bookings/waitlist_leave.html",
+        {"entry": entry, "left": left, "token_value": token},
+    )

@@ -97,6 +97,17 @@ def register_consultation_log_actions(actions):
         "Consultation request expired",
         "Closed as expired: its time passed with no outcome recorded",
     )
+    actions.register_action("bookings.waitlist_listed", "List waitlist", "Shown in the waitlist")
+    actions.register_action("bookings.waitlist_viewed", "View waitlist entry", "Viewed the entry")
+    actions.register_action(
+        "bookings.waitlist_offered", "Offer a time from the waitlist", "Offered a time"
+    )
+    actions.register_action(
+        "bookings.waitlist_removed", "Remove from the waitlist", "Taken off the waitlist"
+    )
+    actions.register_action(
+        "bookings.waitlist_claimed", "Waitlist offer booked", "The patient booked an offered time"
+    )
     actions.register_action(
         "bookings.anonymised", "Anonymise consultation request", "Anonymised personal details"
     )

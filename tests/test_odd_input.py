@@ -15,6 +15,10 @@ PATHS = [
     "/consultation/?procedure={}",
     "/consultation/received/{}/",
     "/consultation/manage/{}/",
+    "/consultation/waitlist/?procedure={}",
+    "/consultation/waitlist/?procedure=skin-resurfacing&provider={}",
+    "/consultation/waitlist/offer/{}/",
+    "/consultation/waitlist/leave/{}/",
     "/sitemap.xml?p={}",
     "/procedures/which-treatment/?concern={}&downtime=week",
     "/procedures/which-treatment/?concern=fine-lines&downtime={}",
@@ -28,7 +32,10 @@ def test_odd_query_and_path_values_never_cause_a_server_error(client, demo, path
         assert response.status_code < 500, (path, value[:20], response.status_code)
 
 
-@pytest.mark.parametrize("path", ["/consultation/", "/search/", "/procedures/skin-resurfacing/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/consultation/", "/consultation/waitlist/", "/search/", "/procedures/skin-resurfacing/"],
+)
 def test_odd_posts_never_cause_a_server_error(client, demo, path):
     for value in ODD:
         data = {

@@ -5,6 +5,8 @@
 2. Closed requests older than BOOKING_RETENTION_MONTHS lose their personal details, notes
    and task rows.
 3. Emails written to files instead of sent (development, `make run`) go after 30 days.
+4. Waitlist entries whose last day has passed close as expired; closed entries are deleted
+   after WAITLIST_KEEP_CLOSED_DAYS (a booked time lives on as its request).
 """
 
 import datetime as dt
@@ -21,8 +23,10 @@ from bookings.services import (
     consultation_requests_expire,
     expirable_requests,
 )
+from bookings.waitlist import waitlist_entries_delete_closed, waitlist_entries_expire
 
 MAIL_FILE_DAYS = 30
+WAITLIST_KEEP_CLOSED_DAYS = 30
 FILE_MAILER = "django.core.mail.backends.filebased.EmailBackend"
 
 
@@ -68,6 +72,12 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Anonymised {len(due)} closed request(s) older than {months} months."
             )
+        )
+        ended = waitlist_entries_expire()
+        gone = waitlist_entries_delete_closed(days=WAITLIST_KEEP_CLOSED_DAYS)
+        self.stdout.write(
+            f"Closed {ended} waitlist entr{'y' if ended == 1 else 'ies'} past their last day; "
+            f"deleted {gone} row(s) of entries closed over {WAITLIST_KEEP_CLOSED_DAYS} days ago."
         )
         old_mail = mail_files_to_prune(timezone.now())
         for mail_file in old_mail:

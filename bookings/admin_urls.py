@@ -12,5 +12,13 @@ urlpatterns = [
     path("<int:pk>/time/", admin_views.consultation_time, name="time"),
     path("<int:pk>/assign/", admin_views.consultation_assign, name="assign"),
     path("<int:pk>/notes/", admin_views.consultation_note, name="note"),
+    path("calendar/", admin_views.calendar_week, name="calendar_week"),
+    path("calendar/day/", admin_views.calendar_day, name="calendar_day"),
+    path("calendar/day/print/", admin_views.calendar_print, name="calendar_print"),
+    path(
+        "calendar/providers/<int:pk>/feed/",
+        admin_views.calendar_feed_reset,
+        name="calendar_feed_reset",
+    ),
     path("emails/<int:pk>/resend/", admin_views.undelivered_email_resend, name="resend_email"),
 ]

@@ -8,16 +8,18 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from allure.base import clinic_time
 from allure.base.client_address import client_key
 
-from . import availability, links, services
+from . import availability, links, selectors, services
+from .calendar import feed as calendar_feed
 from .diary import booking_diary
 from .forms import (
     CALL_ME,
@@ -263,3 +265,21 @@ def consultation_reschedule(request: HttpRequest, token: str) -> HttpResponse:
         availability.times_for(consultation, for_staff=False)
     )
     return _manage_page(request, token, consultation, reschedule_form=form, status=400)
+
+
+@require_GET
+@private_page
+def provider_calendar_feed(request, token):
+    """A provider's private calendar feed (`/calendar/<secret>.ics`), for their phone's or
+    desktop's calendar app to subscribe to. A wrong secret is the same 404 as any unknown
+    address: nothing tells whether some provider exists. Never cached (it changes as
+    requests come and go, and its address is the only key), never indexed, no cookie."""
+    provider = selectors.provider_by_feed_token(token)
+    if provider is None:
+        raise Http404
+    response = HttpResponse(
+        calendar_feed(provider, now=timezone.now()),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="consultations.ics"'
+    return response

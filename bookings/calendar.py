@@ -23,8 +23,8 @@ from .models import ConsultationStatus as S
 
 # How a request's status reads on the calendar: in words, never by colour alone.
 STATUS_LABELS = {
-    S.NEW: "Held · not yet called",
-    S.CONTACTED: "Held · called",
+    S.NEW: "Held, not called yet",
+    S.CONTACTED: "Held, called",
     S.SCHEDULED: "Confirmed",
 }
 # How far back a provider's feed reaches: enough to look up last week's consultations.

@@ -97,8 +97,8 @@ def section_of(page: str, day: dt.date) -> str:
 def test_the_week_shows_held_and_confirmed_requests_linked_to_their_pages(desk_client, diary):
     page = html(desk_client.get(WEEK, {"date": TODAY.isoformat()}))
     held, called, confirmed = diary["held"], diary["called"], diary["confirmed"]
-    assert "Held · not yet called" in entry(page, held)
-    assert "Held · called" in entry(page, called)
+    assert "Held, not called yet" in entry(page, held)
+    assert "Held, called" in entry(page, called)
     assert "✓ Confirmed" in entry(page, confirmed)
     for c in (held, called, confirmed):
         assert f'href="/admin/consultations/{c.pk}/"' in entry(page, c)
@@ -189,7 +189,7 @@ def test_closures_and_days_away_are_shown_with_no_free_time(desk_client, diary, 
     monday = section_of(page, TODAY - dt.timedelta(days=2))
     assert "Works 9:00 AM–12:00 PM</p>" in monday[monday.index("<h4>Maya Reed</h4>") :]
     wednesday = section_of(page, TODAY)
-    assert "no hours this day" in wednesday[wednesday.index("<h4>Maya Reed</h4>") :]
+    assert "Not working this day" in wednesday[wednesday.index("<h4>Maya Reed</h4>") :]
     # Saturday and Sunday: the clinic has no hours.
     assert "Clinic not open" in section_of(page, TODAY + dt.timedelta(days=3))
 
@@ -270,7 +270,7 @@ def test_the_printable_day_list_has_what_the_desk_needs_and_no_contact_details(d
         assert "Rhinoplasty" in cells
         assert "In person" in cells
         assert "Phone call" in cells  # how the patient wants to be contacted
-    assert "Held · not yet called" in rows[0] and "Held · called" in rows[1]
+    assert "Held, not called yet" in rows[0] and "Held, called" in rows[1]
     for c in diary.values():
         assert c.full_name not in page and c.phone not in page and c.email not in page
     assert 'href="/static/css/calendar-print.css"' in page or "calendar-print" in page

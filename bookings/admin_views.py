@@ -328,7 +328,7 @@ def _calendar_page(request, *, view: str):
     calendar = staff_calendar.build(
         first_day=first,
         days=days,
-        providers=staff_calendar.calendar_providers(provider),
+        providers=staff_calendar.calendar_providers(provider, first_day=first, days=days),
         now=timezone.now(),
     )
     unit = "week" if view == "week" else "day"
@@ -374,7 +374,7 @@ def calendar_print(request):
     [calendar_day] = staff_calendar.build(
         first_day=day,
         days=1,
-        providers=staff_calendar.calendar_providers(provider),
+        providers=staff_calendar.calendar_providers(provider, first_day=day, days=1),
         now=timezone.now(),
     )
     return render(

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from allure.base import clinic_time
 from allure.base.models import Closure
@@ -18,7 +18,14 @@ from procedures.models import ProcedureCategory
 
 from . import availability, selectors
 from .emails import consultation_event, new_calendar
-from .models import BookingRules, ConsultationRequest, Provider, ProviderClosure, ProviderHours
+from .models import (
+    OPEN_STATUSES,
+    BookingRules,
+    ConsultationRequest,
+    Provider,
+    ProviderClosure,
+    ProviderHours,
+)
 from .models import ConsultationStatus as S
 
 # How a request's status reads on the calendar: in words, never by colour alone.
@@ -114,13 +121,25 @@ class CalendarDay:
         return sorted(pairs, key=lambda pe: (pe[1].consultation.slot_start, pe[0].provider.name))
 
 
-def calendar_providers(only: Provider | None = None) -> list[Provider]:
-    """Every active provider (or just `only`, active or not), with their hours and days away."""
+def calendar_providers(
+    only: Provider | None = None, *, first_day: dt.date, days: int
+) -> list[Provider]:
+    """Every active provider, and any inactive one who still has requests holding a time
+    in those days (their bookings stay when they stop taking new ones); or just `only`.
+    With their hours and days away."""
     providers = Provider.objects.prefetch_related(
         Prefetch("hours", queryset=ProviderHours.objects.all()),
         Prefetch("closures", queryset=ProviderClosure.objects.all()),
     )
-    providers = providers.filter(pk=only.pk) if only else providers.filter(active=True)
+    if only:
+        providers = providers.filter(pk=only.pk)
+    else:
+        start, _ = clinic_time.day_range(first_day)
+        _, end = clinic_time.day_range(first_day + dt.timedelta(days=days - 1))
+        busy = ConsultationRequest.objects.filter(
+            status__in=OPEN_STATUSES, slot_start__lt=end, slot_end__gt=start
+        ).values("provider_id")
+        providers = providers.filter(Q(active=True) | Q(pk__in=busy))
     return list(providers.order_by("sort_order", "name"))
 
 
@@ -204,11 +223,9 @@ def feed(provider: Provider, *, now: dt.datetime) -> bytes:
     procedure group and time only. No name, email, phone or message: the address is a
     secret, but it lives in a phone's calendar app and may leak. Closed requests (cancelled,
     declined, expired...) are simply absent, so calendars drop them on their next refresh."""
-    calendar = new_calendar(
-        x_wr_calname="Allure Plastics consultations",
-        x_published_ttl="PT15M",
-        refresh_interval=dt.timedelta(minutes=15),
-    )
+    calendar = new_calendar(x_wr_calname="Allure Plastics consultations", x_published_ttl="PT15M")
+    # How often a calendar app should fetch it again (RFC 7986).
+    calendar.add("refresh-interval", dt.timedelta(minutes=15), parameters={"VALUE": "DURATION"})
     since = now - dt.timedelta(days=FEED_DAYS_BACK)
     for consultation in selectors.calendar_requests(start=since, end=None, providers=[provider]):
         confirmed = consultation.status == S.SCHEDULED

@@ -483,3 +483,25 @@ def test_each_provider_has_their_own_feed(desk_client, walker, diary):
     assert diary["held"].reference in Client().get(walker_path).content.decode()
     assert diary["held"].reference not in Client().get(moore_path).content.decode()
     assert Client().get(moore_path).status_code == 200
+
+
+def test_an_inactive_providers_bookings_stay_on_the_calendar(desk_client, diary, walker):
+    """Untick "active" and they take no new bookings; those they hold still show, until the
+    week they have none."""
+    idle = Provider.objects.create(name="Nurse Idle", title="R.N.", active=False, sort_order=5)
+    page = html(desk_client.get(WEEK, {"date": TODAY.isoformat()}))
+    assert "<h4>Nurse Idle</h4>" not in page
+    walker.active = False
+    walker.save()
+    page = html(desk_client.get(WEEK, {"date": TODAY.isoformat()}))
+    assert "<h4>Dr. Walker</h4>" in page and diary["held"].reference in page
+    later = html(desk_client.get(WEEK, {"date": (TODAY + dt.timedelta(days=14)).isoformat()}))
+    assert "<h4>Dr. Walker</h4>" not in later
+    assert "<h4>Nurse Idle</h4>" in html(
+        desk_client.get(WEEK, {"date": TODAY.isoformat(), "provider": idle.pk})
+    )
+
+
+def test_the_feed_asks_calendar_apps_to_refresh_every_15_minutes(desk_client, walker, diary):
+    body = Client().get(make_feed(desk_client, walker)).content
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT15M\r\n" in body

@@ -7,9 +7,8 @@ import uuid
 
 import pytest
 from django.contrib.auth.models import Group, User
-from playwright.sync_api import expect
-
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from allure.base import clinic_time
 from allure.base.models import Closure

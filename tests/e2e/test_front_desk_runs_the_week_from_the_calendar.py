@@ -3,9 +3,12 @@ follows a request through to its page and prints that day's list; the same pages
 (a phone or a small tablet) and on a desktop, with no axe-core violation."""
 
 import datetime as dt
+import urllib.request
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -114,6 +117,22 @@ def test_the_front_desk_steps_through_the_week_and_prints_the_day(
     page.emulate_media(media="print")
     screenshot(page, "calendar-print-as-printed")
     page.emulate_media(media="screen")
+
+    # Dr. Walker's feed: chosen with the GET form, made, and read as a calendar app would
+    # (no cookie, no session).
+    page.goto(f"{demo_site}/admin/consultations/calendar/?date={NEXT_WEEK}")
+    page.get_by_label("Provider", exact=True).select_option(label="Dr. Walker")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("heading", name="Dr. Walker's calendar feed")).to_be_visible()
+    page.get_by_role("button", name="Make a feed address").click()
+    expect(page.get_by_text("calendar feed is ready")).to_be_visible()
+    address = page.get_by_label("Feed address").input_value()
+    assert address.startswith(f"{settings.SITE_URL}/calendar/") and address.endswith(".ics")
+    with urllib.request.urlopen(demo_site + urlsplit(address).path) as feed:  # noqa: S310
+        body = feed.read().decode()
+    assert body.startswith("BEGIN:VCALENDAR") and reference in body
+    assert "Robin" not in body and "robin@example.com" not in body
+    screenshot(page, "calendar-provider-feed-desktop")
 
     # The same pages on a 390 px screen: nothing wider than the screen.
     page.set_viewport_size(PHONE)

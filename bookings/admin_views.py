@@ -403,11 +403,11 @@ def calendar_feed_reset(request, pk):
         )
     else:
         messages.success(request, f"{provider.name}'s calendar feed is ready.")
-    return redirect(
-        _calendar_url(
-            "bookings_admin:calendar_week", clinic_time.local_day(timezone.now()), provider
-        )
-    )
+    # Back to the week the desk was looking at (today's if the date is missing or odd).
+    form = CalendarForm({"date": request.POST.get("date", "")})
+    form.is_valid()
+    day = form.cleaned_data.get("date") or clinic_time.local_day(timezone.now())
+    return redirect(_calendar_url("bookings_admin:calendar_week", day, provider))
 
 
 class TodayAndWaitingPanel(Component):

@@ -505,3 +505,12 @@ def test_an_inactive_providers_bookings_stay_on_the_calendar(desk_client, diary,
 def test_the_feed_asks_calendar_apps_to_refresh_every_15_minutes(desk_client, walker, diary):
     body = Client().get(make_feed(desk_client, walker)).content
     assert b"REFRESH-INTERVAL;VALUE=DURATION:PT15M\r\n" in body
+
+
+@pytest.mark.parametrize(("posted", "week_of"), [(FRIDAY.isoformat(), FRIDAY), ("junk", TODAY)])
+def test_after_a_reset_the_desk_is_back_on_the_week_it_was_viewing(
+    desk_client, walker, posted, week_of
+):
+    url = f"/admin/consultations/calendar/providers/{walker.pk}/feed/"
+    response = desk_client.post(url, {"date": posted})
+    assert response["Location"] == f"{WEEK}?date={week_of}&provider={walker.pk}"

@@ -11,13 +11,14 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from allure.base import clinic_time
 from allure.base.models import Closure
 from bookings import availability, services
 from bookings.models import ConsultationStatus, Provider, ProviderClosure, ProviderHours
-from tests.clock import CLINIC_ZONE, PINNED_NOW
+from tests.clock import CLINIC_ZONE, PINNED_NOW, across_awkward_instants
 from tests.staff import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -514,3 +515,23 @@ def test_after_a_reset_the_desk_is_back_on_the_week_it_was_viewing(
     url = f"/admin/consultations/calendar/providers/{walker.pk}/feed/"
     response = desk_client.post(url, {"date": posted})
     assert response["Location"] == f"{WEEK}?date={week_of}&provider={walker.pk}"
+
+
+@across_awkward_instants
+def test_requests_land_on_their_local_day_at_any_hour_and_across_clock_changes(
+    desk_client, make_request, walker
+):
+    start = availability.available_slots()[0]
+    consultation = make_request(slot=start)
+    day = clinic_time.local_day(start)
+    today = clinic_time.local_day(timezone.now())
+    week = html(desk_client.get(WEEK, {"date": day.isoformat()}))
+    assert consultation.reference in section_of(week, day)
+    assert clinic_time.format_time(start) in entry(week, consultation)
+    page = html(desk_client.get(WEEK))
+    assert "calendar-day--today" in section_of(page, today)
+    for other in re.findall(r'aria-labelledby="day-(\d{8})"', page):
+        if other != f"{today:%Y%m%d}":
+            assert "calendar-day--today" not in section_of(
+                page, dt.datetime.strptime(other, "%Y%m%d").date()
+            )

@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from allure.base.counts import beacon
 from allure.base.security import serve_media
 from allure.site import views
+from bookings.views import provider_calendar_feed
 
 # Branded error pages: 404 with the site around it; 500 and 503 without the database.
 handler404 = views.page_not_found
@@ -17,6 +18,12 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("consultation/", include("bookings.urls")),
+    # A provider's private calendar feed: the secret is the address (bookings/calendar.py).
+    re_path(
+        r"^calendar/(?P<token>[A-Za-z0-9_-]{1,64})\.ics$",
+        provider_calendar_feed,
+        name="calendar_feed",
+    ),
     path("sitemap.xml", sitemap),
     path("robots.txt", views.robots_txt),
     path("favicon.ico", views.favicon),

@@ -147,6 +147,13 @@ def _periods(provider: Provider | None, day: dt.date, clinic_hours, clinic_closu
     ]
 
 
+def working_periods(provider: Provider | None, day: dt.date) -> list[tuple[dt.time, dt.time]]:
+    """The periods a provider works on one local day (None: the clinic's opening periods),
+    as (start, end) wall times: empty on a clinic closure or their day away. What the front
+    desk's calendar shows as their hours, by the same rule that offers times."""
+    return sorted(_periods(provider, day, OpeningHours.cached(), Closure.cached()))
+
+
 def schedule_slots(
     *,
     start_day: dt.date,

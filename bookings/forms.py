@@ -508,3 +508,33 @@ class WaitlistForm(ErrorSummaryMixin, forms.Form):
         if value in ("", FIRST_AVAILABLE):
             return None
         return Provider.objects.filter(active=True, pk=value).first()
+
+
+class CalendarForm(forms.Form):
+    """The calendar's GET form: which day (or a day of the week) and whose. Works without
+    JavaScript: the browser's own date picker, or typing 2026-11-18."""
+
+    date = forms.DateField(
+        label="Date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Enter a date like 2026-11-18; showing today instead."},
+    )
+    provider = forms.ModelChoiceField(
+        queryset=Provider.objects.order_by("-active", "sort_order", "name"),
+        required=False,
+        empty_label="All providers",
+        error_messages={
+            "invalid_choice": "That provider is not on the list; showing all providers."
+        },
+    )
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        # Far-off years would run past what dates can hold once a week is added to them.
+        if date and not (dt.date(2000, 1, 1) <= date <= dt.date(2099, 12, 31)):
+            raise forms.ValidationError(
+                "Choose a date between 2000 and 2099; showing today instead.", code="range"
+            )
+        return date

@@ -171,6 +171,12 @@ class Provider(ClusterableModel):
     sort_order = models.PositiveSmallIntegerField(
         default=0, help_text="Lower first in lists; “first available” tries them in this order."
     )
+    # The secret in the address of their private calendar feed (/calendar/<token>.ics),
+    # shown to the front desk on the provider's calendar page; empty: no feed. 256 random
+    # bits, so guessing one is hopeless; a reset replaces it and the old address is dead.
+    calendar_feed_token = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
 
     panels = [
         MultiFieldPanel(

@@ -1,13 +1,22 @@
-"""Reads for the front desk: the filtered list, the dashboard's waiting and today lists."""
+"""Reads for the front desk: the filtered list, the dashboard's waiting and today lists, the
+calendar's requests, and the provider a calendar feed's secret belongs to."""
 
 import datetime as dt
+import hmac
+from collections.abc import Sequence
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from allure.base.clinic_time import day_range, local_day
 
-from .models import OPEN_STATUSES, ConsultationRequest, ConsultationStatus, UndeliveredEmail
+from .models import (
+    OPEN_STATUSES,
+    ConsultationRequest,
+    ConsultationStatus,
+    Provider,
+    UndeliveredEmail,
+)
 
 
 def consultation_requests_filtered(
@@ -76,3 +85,38 @@ def consultations_today(*, now: dt.datetime | None = None) -> QuerySet[Consultat
 def undelivered_emails() -> QuerySet[UndeliveredEmail]:
     """Emails the worker gave up on and nobody has resent yet, oldest first."""
     return UndeliveredEmail.objects.filter(resent_at__isnull=True).select_related("consultation")
+
+
+def calendar_requests(
+    *, start: dt.datetime, end: dt.datetime | None, providers: Sequence[Provider]
+) -> QuerySet[ConsultationRequest]:
+    """Requests holding a time with one of `providers` (held: new or contacted; confirmed:
+    scheduled) that overlap [start, end) (end None: from start on), in time order. Closed
+    ones (cancelled, declined, expired, done) have let their time go."""
+    requests = ConsultationRequest.objects.filter(
+        status__in=OPEN_STATUSES,
+        provider__in=providers,
+        slot_start__isnull=False,
+        slot_end__gt=start,
+    )
+    if end is not None:
+        requests = requests.filter(slot_start__lt=end)
+    return (
+        requests.select_related("consultation_type")
+        .prefetch_related("procedures")
+        .order_by("slot_start", "pk")
+    )
+
+
+def provider_by_feed_token(token: str) -> Provider | None:
+    """The provider whose calendar feed has this secret, or None. Every provider's secret is
+    compared in constant time (there are a handful), rather than looked up by value, so how
+    long a wrong guess takes says nothing about the right one."""
+    token_bytes = token.encode()
+    found = None
+    for pk, secret in Provider.objects.filter(calendar_feed_token__isnull=False).values_list(
+        "pk", "calendar_feed_token"
+    ):
+        if hmac.compare_digest(secret.encode(), token_bytes):
+            found = pk
+    return Provider.objects.filter(pk=found).first() if found else None

@@ -2,6 +2,7 @@
 call the same functions, so one set of rules holds everywhere."""
 
 import datetime as dt
+import secrets
 import uuid
 from collections.abc import Iterable
 
@@ -419,6 +420,18 @@ def undelivered_email_resend(*, undelivered: UndeliveredEmail, user: AbstractBas
             data={"kind": undelivered.kind},
         )
     return True
+
+
+def provider_calendar_feed_reset(*, provider: Provider, user: AbstractBaseUser | None) -> str:
+    """Give the provider's calendar feed a new secret address; the old one is dead at once
+    (a subscribed calendar stops updating and the front desk hands out the new one).
+    Also how a feed is first made. 32 random bytes: 256 bits nobody can guess."""
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        Provider.objects.filter(pk=provider.pk).update(calendar_feed_token=token)
+        provider.calendar_feed_token = token
+        log(provider, "bookings.calendar_feed_reset", user=user)
+    return token
 
 
 def consultation_requests_record_list(

@@ -8,7 +8,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,8 @@ from allure.base import clinic_time
 from allure.base.client_address import client_key
 from allure.base.models import OpeningHours
 
-from . import availability, links, services, waitlist
+from . import availability, links, selectors, services, waitlist
+from .calendar import feed as calendar_feed
 from .diary import booking_diary
 from .forms import (
     CALL_ME,
@@ -468,3 +469,21 @@ def waitlist_leave(request: HttpRequest, token: str) -> HttpResponse:
         "bookings/waitlist_leave.html",
         {"entry": entry, "left": left, "token_value": token},
     )
+
+
+@require_GET
+@private_page
+def provider_calendar_feed(request, token):
+    """A provider's private calendar feed (`/calendar/<secret>.ics`), for their phone's or
+    desktop's calendar app to subscribe to. A wrong secret is the same 404 as any unknown
+    address: nothing tells whether some provider exists. Never cached (it changes as
+    requests come and go, and its address is the only key), never indexed, no cookie."""
+    provider = selectors.provider_by_feed_token(token)
+    if provider is None:
+        raise Http404
+    response = HttpResponse(
+        calendar_feed(provider, now=timezone.now()),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="consultations.ics"'
+    return response

@@ -59,6 +59,19 @@ def register_consultations_menu_item():
     )
 
 
+class CalendarMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_manage(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_calendar_menu_item():
+    # Right under Consultations: the same requests, laid out by day and provider.
+    return CalendarMenuItem(
+        "Calendar", reverse("bookings_admin:calendar_week"), icon_name="date", order=151
+    )
+
+
 @hooks.register("construct_homepage_panels")
 def add_consultations_panel(request, panels):
     if can_manage(request.user):
@@ -107,6 +120,11 @@ def register_consultation_log_actions(actions):
     )
     actions.register_action(
         "bookings.waitlist_claimed", "Waitlist offer booked", "The patient booked an offered time"
+    )
+    actions.register_action(
+        "bookings.calendar_feed_reset",
+        "Reset calendar feed address",
+        "Gave the provider's calendar feed a new address (the old one stopped working)",
     )
     actions.register_action(
         "bookings.anonymised", "Anonymise consultation request", "Anonymised personal details"

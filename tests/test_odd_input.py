@@ -19,6 +19,7 @@ PATHS = [
     "/consultation/waitlist/?procedure=skin-resurfacing&provider={}",
     "/consultation/waitlist/offer/{}/",
     "/consultation/waitlist/leave/{}/",
+    "/calendar/{}.ics",
     "/sitemap.xml?p={}",
     "/procedures/which-treatment/?concern={}&downtime=week",
     "/procedures/which-treatment/?concern=fine-lines&downtime={}",
@@ -59,6 +60,9 @@ def test_odd_posts_never_cause_a_server_error(client, demo, path):
         "/admin/consultations/?assigned_to={}&p={}",
         "/admin/consultations/?date_from={}&date_to={}",
         "/admin/consultations/export.csv?q={}&status={}",
+        "/admin/consultations/calendar/?date={}&provider={}",
+        "/admin/consultations/calendar/day/?date={}&provider={}",
+        "/admin/consultations/calendar/day/print/?date={}&provider={}",
     ],
 )
 def test_odd_filters_in_the_front_desk_admin_never_cause_a_server_error(admin_client, demo, path):

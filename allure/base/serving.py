@@ -72,7 +72,9 @@ PAGE_DRAFT_FIELDS = frozenset(
 # Any other parameter is left out of the key, so `/?x=1`, `/?x=2`... share the one copy of
 # `/` instead of each filling the cache.
 PAGE_CACHE_QUERY_PARAMETERS: tuple[str, ...] = ("concern", "downtime", "procedure")
-NEVER_CACHED_PREFIXES = ("/admin/", "/consultation/", "/documents/", "/search/")
+# /calendar/: providers' private feeds, whose secret address is the only thing that guards
+# them; a shared copy would outlive a reset of that address.
+NEVER_CACHED_PREFIXES = ("/admin/", "/calendar/", "/consultation/", "/documents/", "/search/")
 # Fragments live until the next content change; this only bounds how long a stale copy could
 # be reused if the shared cache ever evicted the generation number itself (it restarts at 0).
 FRAGMENT_SECONDS = 300

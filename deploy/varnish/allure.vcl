@@ -40,6 +40,11 @@ sub vcl_recv {
     if (std.healthy(req.backend_hint)) {
         set req.grace = 0s;
     }
+    # Providers' private calendar feeds (/calendar/<secret>.ics): never kept here, so a reset
+    # address is dead at once, whatever headers a response carries.
+    if (req.url ~ "^/calendar/") {
+        return (pass);
+    }
     # Anonymous visitors share public pages even if they carry a cookie from the booking form
     # (its CSRF token): only staff (a session) and the never-shared areas go to the app as is.
     if (req.url !~ "^/(admin|consultation|documents|search)/" && req.http.Cookie !~ "sessionid=") {

@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -103,3 +104,41 @@ def test_varnish_keeps_serving_pages_while_the_app_servers_are_down(stack):
     time.sleep(4)  # past the s-maxage, and the probe has found gunicorn down: only grace answers
     status, _, during = get(stack["front"] + PAGE)
     assert status == 200 and during == before
+
+
+def reset_calendar_feed(env: dict) -> str:
+    """The front desk resets Dr. Walker's feed address, in a process of its own."""
+    code = (
+        "from bookings import services\n"
+        "from bookings.models import Provider\n"
+        "provider = Provider.objects.get(name='Dr. Walker')\n"
+        "print(services.provider_calendar_feed_reset(provider=provider, user=None))\n"
+    )
+    done = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+def status_of(url: str) -> int:
+    try:
+        return get(url)[0]
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_varnish_never_keeps_a_providers_calendar_feed(stack):
+    old = f"{stack['front']}/calendar/{reset_calendar_feed(stack['env'])}.ics"
+    for _ in range(2):
+        status, headers, body = get(old)
+        assert status == 200 and body.startswith("BEGIN:VCALENDAR")
+        assert headers["X-Cache"] == "miss"
+        assert "no-store" in headers["Cache-Control"] and "Set-Cookie" not in headers
+    new = f"{stack['front']}/calendar/{reset_calendar_feed(stack['env'])}.ics"
+    assert status_of(old) == 404  # at once: no copy was kept to answer for it
+    assert status_of(new) == 200

@@ -2,12 +2,19 @@
 
 import datetime as dt
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from allure.base.clinic_time import day_range, local_day
 
-from .models import OPEN_STATUSES, ConsultationRequest, ConsultationStatus, UndeliveredEmail
+from .models import (
+    OPEN_STATUSES,
+    ConsultationRequest,
+    ConsultationStatus,
+    TextReminder,
+    TextStatus,
+    UndeliveredEmail,
+)
 
 
 def consultation_requests_filtered(
@@ -76,3 +83,14 @@ def consultations_today(*, now: dt.datetime | None = None) -> QuerySet[Consultat
 def undelivered_emails() -> QuerySet[UndeliveredEmail]:
     """Emails the worker gave up on and nobody has resent yet, oldest first."""
     return UndeliveredEmail.objects.filter(resent_at__isnull=True).select_related("consultation")
+
+
+def undelivered_texts(*, now: dt.datetime | None = None) -> QuerySet[TextReminder]:
+    """Reminder texts the worker gave up on, for appointments still to come: the front desk
+    can call the patient instead."""
+    return TextReminder.objects.filter(
+        status=TextStatus.FAILED,
+        consultation__status=ConsultationStatus.SCHEDULED,
+        consultation__slot_start=F("slot_start"),
+        slot_start__gt=now or timezone.now(),
+    ).select_related("consultation")

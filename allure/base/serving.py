@@ -72,7 +72,7 @@ PAGE_DRAFT_FIELDS = frozenset(
 # Any other parameter is left out of the key, so `/?x=1`, `/?x=2`... share the one copy of
 # `/` instead of each filling the cache.
 PAGE_CACHE_QUERY_PARAMETERS: tuple[str, ...] = ("concern", "downtime", "procedure")
-NEVER_CACHED_PREFIXES = ("/admin/", "/consultation/", "/documents/", "/search/")
+NEVER_CACHED_PREFIXES = ("/admin/", "/consultation/", "/documents/", "/search/", "/sms/")
 # Fragments live until the next content change; this only bounds how long a stale copy could
 # be reused if the shared cache ever evicted the generation number itself (it restarts at 0).
 FRAGMENT_SECONDS = 300

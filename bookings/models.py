@@ -488,7 +488,13 @@ class TextReminder(models.Model):
     class Meta:
         ordering = ["queued_at"]
         constraints = [
-            models.UniqueConstraint(fields=["phone", "day"], name="one_text_per_phone_per_day"),
+            # A text dropped before it went out (appointment moved or cancelled) frees the
+            # day for the appointment's new time.
+            models.UniqueConstraint(
+                fields=["phone", "day"],
+                condition=~Q(status="skipped"),
+                name="one_text_per_phone_per_day",
+            ),
         ]
 
     def __str__(self):

@@ -30,6 +30,7 @@ from .models import (
     Reminder,
     ReminderStage,
     TextReminder,
+    TextStatus,
     UndeliveredEmail,
 )
 from .models import ConsultationStatus as S
@@ -80,6 +81,15 @@ def _lock_unchanged(consultation: ConsultationRequest) -> None:
             f"This request was changed a moment ago (it is now {now}), so your change was "
             "not made. Please look at it again."
         )
+
+
+def _drop_queued_texts(consultation: ConsultationRequest, reason: str) -> None:
+    """Texts not yet sent for a time that no longer holds (moved, cancelled, STOP): dropped
+    now, which also frees the phone's one text of the day for a new time. The worker checks
+    again before sending, for any it already picked up."""
+    TextReminder.objects.filter(consultation=consultation, status=TextStatus.QUEUED).update(
+        status=TextStatus.SKIPPED, outcome=reason, finished_at=timezone.now()
+    )
 
 
 def _enqueue_email(kind: str, consultation: ConsultationRequest, **extra) -> None:
@@ -234,6 +244,7 @@ def consultation_request_transition(
         consultation.status = to_status
         if to_status in CLOSED_STATUSES:
             consultation.closed_at = timezone.now()
+            _drop_queued_texts(consultation, "appointment changed")
         consultation.full_clean(validate_constraints=False)
         consultation.save(update_fields=["status", "closed_at", "updated_at"])
         log(
@@ -281,6 +292,8 @@ def consultation_request_confirm_time(
                 exclude_pk=consultation.pk,
             )
         previous = consultation.slot_start
+        if start != previous:
+            _drop_queued_texts(consultation, "appointment changed")
         consultation.slot_start = start
         consultation.slot_end = start + length.held
         consultation.slot_confirmed_at = timezone.now()
@@ -535,6 +548,7 @@ def text_reminders_stop(*, phone: str, now: dt.datetime | None = None) -> int:
         for consultation in stopping:
             consultation.text_reminders_stopped_at = now
             consultation.save(update_fields=["text_reminders_stopped_at", "updated_at"])
+            _drop_queued_texts(consultation, "patient stopped texts")
             log(consultation, "bookings.texts_stopped")
     return len(stopping)
 

@@ -480,3 +480,12 @@ def test_a_retry_that_would_fall_after_20_gives_up_instead(scheduled_at, twilio,
     drain_queue()
     assert len(twilio.sent) == 1
     assert TextReminder.objects.get().status == TextStatus.FAILED
+
+
+def test_a_text_queued_twice_for_the_worker_is_sent_once(scheduled_at, sms_files):
+    """Two workers, or a task row run again: the text row is claimed before sending."""
+    scheduled_at(FRIDAY_10)
+    remind()
+    tasks.send_text_reminder.enqueue(text_id=TextReminder.objects.get().pk)
+    drain_queue()
+    assert len(sms_files()) == 1

@@ -32,6 +32,16 @@ SUBJECTS = {
 # "reminder" (the day before) is what was queued before the two stages; its tasks and
 # undelivered emails may still be waiting, so it stays.
 REMINDER_KINDS = {"reminder", "reminder_two_days", "reminder_today"}
+# How many local days before the appointment each reminder's words are true on ("in two
+# days", "tomorrow", "today"): a reminder held up by mail trouble past its day is not sent.
+REMINDER_DAYS_BEFORE = {"reminder_two_days": 2, "reminder": 1, "reminder_today": 0}
+
+
+def reminder_still_true(kind: str, slot_start: dt.datetime, now: dt.datetime) -> bool:
+    days_before = (clinic_time.local_day(slot_start) - clinic_time.local_day(now)).days
+    return days_before == REMINDER_DAYS_BEFORE[kind]
+
+
 FRONT_DESK_KINDS = {"front_desk_notice", "front_desk_cancelled", "front_desk_rescheduled"}
 
 

@@ -64,6 +64,10 @@ def send_consultation_email(
         return "skipped: appointment changed"
     if kind in emails.REMINDER_KINDS and consultation.slot_start <= timezone.now():
         return "skipped: appointment has passed"  # mail came back too late to remind
+    if kind in emails.REMINDER_KINDS and not emails.reminder_still_true(
+        kind, consultation.slot_start, timezone.now()
+    ):
+        return "skipped: its day has passed"  # "in two days" would no longer be true
     message = emails.build(kind, consultation)
     try:
         message.send()
@@ -107,7 +111,7 @@ def _text_finish(text: TextReminder, status: str, outcome: str) -> None:
     text.status = status
     text.outcome = outcome[:100]
     text.finished_at = timezone.now()
-    text.save(update_fields=["status", "outcome", "finished_at", "attempts"])
+    text.save(update_fields=["status", "outcome", "finished_at", "attempts", "provider_message_id"])
 
 
 def _why_not_text(text: TextReminder, now: dt.datetime) -> str | None:
@@ -182,5 +186,4 @@ def send_text_reminder(*, text_id: int, attempt: int = 1) -> str:
         return f"retry scheduled: attempt {attempt + 1}"
     text.provider_message_id = message_id[:64]
     _text_finish(text, TextStatus.SENT, "")
-    text.save(update_fields=["provider_message_id"])
     return "sent"

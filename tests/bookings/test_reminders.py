@@ -489,3 +489,23 @@ def test_a_text_queued_twice_for_the_worker_is_sent_once(scheduled_at, sms_files
     tasks.send_text_reminder.enqueue(text_id=TextReminder.objects.get().pk)
     drain_queue()
     assert len(sms_files()) == 1
+
+
+def test_a_reminder_email_held_up_past_its_day_is_not_sent(
+    scheduled_at, sms_files, mailoutbox, settings, clock
+):
+    """Mail down all Wednesday: on Thursday "in two days" would be wrong, so it is dropped
+    (Friday morning's reminder still comes)."""
+    settings.MAILERS = {"default": {"BACKEND": "tests.bookings.mailers.MailServerDownBackend"}}
+    scheduled_at(FRIDAY_10)
+    remind()
+    drain_queue()
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    clock.move_to(at(WED + dt.timedelta(days=1), 10))
+    drain_queue()  # the retries queued on Wednesday, now due
+    assert reminder_emails(mailoutbox) == []
+    clock.move_to(at(FRIDAY_10.date(), 8))
+    remind()
+    drain_queue()
+    [email] = reminder_emails(mailoutbox)
+    assert "today" in email.subject

@@ -8,7 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from allure.base.counts import beacon
 from allure.base.security import serve_media
 from allure.site import views
-from bookings.views import provider_calendar_feed
+from bookings.views import provider_calendar_feed, sms_inbound
 
 # Branded error pages: 404 with the site around it; 500 and 503 without the database.
 handler404 = views.page_not_found
@@ -29,6 +29,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("search/", views.search, name="search"),
     path("count/", beacon, name="count"),
+    # Texts patients send us (STOP), forwarded by the SMS provider: never cached, anywhere.
+    path("sms/inbound/", sms_inbound, name="sms_inbound"),
 ]
 
 if settings.DEBUG or settings.SERVE_MEDIA:

@@ -436,6 +436,7 @@ class TodayAndWaitingPanel(Component):
             for c in selectors.consultations_today()
         ]
         context["undelivered"] = selectors.undelivered_emails()
+        context["undelivered_texts"] = selectors.undelivered_texts()
         context["csrf_token"] = parent_context.get("csrf_token")
         context["now"] = timezone.now()
         return context

@@ -129,6 +129,8 @@ def load(*, doctor=None) -> None:
             message="",
             consent=True,
             submission_token=token,
+            # So `make run` shows reminder texts (in var/sms/) beside the emails.
+            text_reminders=method == "text" or status == S.SCHEDULED,
         )
         if status == S.CONTACTED:
             services.consultation_request_transition(consultation=consultation, to_status=status)

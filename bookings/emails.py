@@ -25,8 +25,23 @@ SUBJECTS = {
     "front_desk_rescheduled": "Consultation request {ref}: the patient picked another time",
     "confirmation": "Your consultation is confirmed ({ref})",
     "reminder": "Reminder: your consultation tomorrow ({ref})",
+    "reminder_two_days": "Reminder: your consultation in two days ({ref})",
+    "reminder_today": "Reminder: your consultation today ({ref})",
     "cancellation": "Your consultation request {ref} is cancelled",
 }
+# "reminder" (the day before) is what was queued before the two stages; its tasks and
+# undelivered emails may still be waiting, so it stays.
+REMINDER_KINDS = {"reminder", "reminder_two_days", "reminder_today"}
+# How many local days before the appointment each reminder's words are true on ("in two
+# days", "tomorrow", "today"): a reminder held up by mail trouble past its day is not sent.
+REMINDER_DAYS_BEFORE = {"reminder_two_days": 2, "reminder": 1, "reminder_today": 0}
+
+
+def reminder_still_true(kind: str, slot_start: dt.datetime, now: dt.datetime) -> bool:
+    days_before = (clinic_time.local_day(slot_start) - clinic_time.local_day(now)).days
+    return days_before == REMINDER_DAYS_BEFORE[kind]
+
+
 FRONT_DESK_KINDS = {"front_desk_notice", "front_desk_cancelled", "front_desk_rescheduled"}
 
 
@@ -56,13 +71,14 @@ def build(kind: str, consultation: ConsultationRequest) -> EmailMultiAlternative
         recipient = consultation.email
         context["manage_url"] = manage_url(consultation)
         context["first_name"] = consultation.full_name.split()[0] if consultation.full_name else ""
+    template = "reminder" if kind in REMINDER_KINDS else kind
     message = EmailMultiAlternatives(
         subject=SUBJECTS[kind].format(ref=consultation.reference),
-        body=render_to_string(f"emails/{kind}.txt", context),
+        body=render_to_string(f"emails/{template}.txt", context),
         to=[recipient],
         reply_to=[clinic.email],
     )
-    message.attach_alternative(render_to_string(f"emails/{kind}.html", context), "text/html")
+    message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
     if kind == "confirmation":
         message.attach("consultation.ics", calendar_file(consultation, clinic), "text/calendar")
     return message

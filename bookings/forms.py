@@ -190,6 +190,13 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
     consent = forms.BooleanField(
         error_messages={"required": "We can only contact you with your consent."},
     )
+    # Optional, unticked by default: texts need their own consent (stored with its time).
+    text_reminders = forms.BooleanField(
+        label="Text me reminders",
+        required=False,
+        help_text="Up to two texts per appointment, to the phone number above: two days "
+        "before and on the morning. Message and data rates may apply. Reply STOP to stop.",
+    )
     # Hidden from people by CSS and from assistive technology; bots fill it in.
     website = forms.CharField(label="Leave this field empty", required=False)
     started = forms.CharField(widget=forms.HiddenInput)
@@ -228,6 +235,7 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
             ),
             "message",
             HTML("</details>"),
+            "text_reminders",
             "consent",
             Div("website", css_class="booking-hp", aria_hidden="true"),
             "started",

@@ -5,7 +5,7 @@ import datetime as dt
 import hmac
 from collections.abc import Sequence
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from allure.base.clinic_time import day_range, local_day
@@ -15,6 +15,8 @@ from .models import (
     ConsultationRequest,
     ConsultationStatus,
     Provider,
+    TextReminder,
+    TextStatus,
     UndeliveredEmail,
 )
 
@@ -120,3 +122,14 @@ def provider_by_feed_token(token: str) -> Provider | None:
         if hmac.compare_digest(secret.encode(), token_bytes):
             found = pk
     return Provider.objects.filter(pk=found).first() if found else None
+
+
+def undelivered_texts(*, now: dt.datetime | None = None) -> QuerySet[TextReminder]:
+    """Reminder texts the worker gave up on, for appointments still to come: the front desk
+    can call the patient instead."""
+    return TextReminder.objects.filter(
+        status=TextStatus.FAILED,
+        consultation__status=ConsultationStatus.SCHEDULED,
+        consultation__slot_start=F("slot_start"),
+        slot_start__gt=now or timezone.now(),
+    ).select_related("consultation")

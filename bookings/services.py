@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -20,7 +20,7 @@ from allure.base.clinic_time import day_range, local_day
 from allure.base.models import ClinicSettings, Metric
 from procedures.models import ProcedurePage
 
-from . import availability
+from . import availability, texts
 from .models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -28,11 +28,15 @@ from .models import (
     ConsultationNote,
     ConsultationRequest,
     Provider,
+    Reminder,
+    ReminderStage,
+    TextReminder,
+    TextStatus,
     UndeliveredEmail,
 )
 from .models import ConsultationStatus as S
 from .phones import normalise_phone
-from .tasks import offer_freed_time, send_consultation_email
+from .tasks import offer_freed_time, send_consultation_email, send_text_reminder
 
 # The front desk's workflow: from each status, where a request may go next.
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -78,6 +82,15 @@ def _lock_unchanged(consultation: ConsultationRequest) -> None:
             f"This request was changed a moment ago (it is now {now}), so your change was "
             "not made. Please look at it again."
         )
+
+
+def _drop_queued_texts(consultation: ConsultationRequest, reason: str) -> None:
+    """Texts not yet sent for a time that no longer holds (moved, cancelled, STOP): dropped
+    now, which also frees the phone's one text of the day for a new time. The worker checks
+    again before sending, for any it already picked up."""
+    TextReminder.objects.filter(consultation=consultation, status=TextStatus.QUEUED).update(
+        status=TextStatus.SKIPPED, outcome=reason, finished_at=timezone.now()
+    )
 
 
 def _enqueue_email(kind: str, consultation: ConsultationRequest, **extra) -> None:
@@ -126,6 +139,7 @@ def consultation_request_create(
     message: str = "",
     consent: bool,
     submission_token: uuid.UUID,
+    text_reminders: bool = False,
     now: dt.datetime | None = None,
 ) -> tuple[ConsultationRequest, bool]:
     """Create a patient's request holding slot_start (None: "call me") with `provider`
@@ -179,6 +193,7 @@ def consultation_request_create(
         slot_start=slot_start,
         slot_end=slot_start + length.held if slot_start else None,
         consent_given_at=now,
+        text_reminders_agreed_at=now if text_reminders else None,
         privacy_notice_version=rules.privacy_notice_version,
         submission_token=submission_token,
     )
@@ -242,6 +257,7 @@ def consultation_request_transition(
         consultation.status = to_status
         if to_status in CLOSED_STATUSES:
             consultation.closed_at = timezone.now()
+            _drop_queued_texts(consultation, "appointment changed")
         consultation.full_clean(validate_constraints=False)
         consultation.save(update_fields=["status", "closed_at", "updated_at"])
         log(
@@ -292,10 +308,11 @@ def consultation_request_confirm_time(
                 exclude_pk=consultation.pk,
             )
         previous = consultation.slot_start
+        if start != previous:
+            _drop_queued_texts(consultation, "appointment changed")
         consultation.slot_start = start
         consultation.slot_end = start + length.held
         consultation.slot_confirmed_at = timezone.now()
-        consultation.reminder_queued_at = None
         consultation.status = S.SCHEDULED
         _save_holding_slot(
             consultation,
@@ -304,7 +321,6 @@ def consultation_request_confirm_time(
                 "slot_start",
                 "slot_end",
                 "slot_confirmed_at",
-                "reminder_queued_at",
                 "status",
                 "updated_at",
             ],
@@ -452,31 +468,122 @@ def consultation_requests_record_export(
             log(consultation, "bookings.exported", user=user)
 
 
-def consultation_reminders_queue(*, now: dt.datetime | None = None) -> int:
-    """Queue a reminder for each scheduled consultation on the next local day, once each.
+# Each stage's email.
+REMINDER_EMAIL_KINDS = {
+    ReminderStage.TWO_DAYS: "reminder_two_days",
+    ReminderStage.MORNING: "reminder_today",
+}
 
-    Safe to run as often as you like: the conditional update claims each request once.
+
+def consultation_reminders_queue(*, now: dt.datetime | None = None) -> int:
+    """Queue what is due now: for each scheduled appointment on the local day after
+    tomorrow, the "two days before" reminder; for each one later today, the "this morning"
+    reminder. Each is an email, and a text for patients who agreed to texts. Nothing is
+    queued outside texts.REMINDER_HOURS (08:00-20:00 clinic time); the first run after
+    08:00 queues the morning's.
+
+    Safe to run as often as you like, and in several processes at once: a Reminder row per
+    appointment time and stage, and a TextReminder row per phone number and day, are
+    unique in the database, so whoever inserts second queues nothing. A reminder that was
+    due while the command was not running is queued late on the same day, never after.
+    Returns how many reminders (emails) were queued.
     """
     now = now or timezone.now()
-    day_start, day_end = day_range(local_day(now) + dt.timedelta(days=1))
-    due = ConsultationRequest.objects.filter(
-        status=S.SCHEDULED,
-        slot_start__gte=day_start,
-        slot_start__lt=day_end,
-        reminder_queued_at__isnull=True,
-    )
+    if not texts.within_hours(now):
+        return 0
+    today = local_day(now)
     queued = 0
-    for consultation in due:
-        with transaction.atomic():
-            claimed = ConsultationRequest.objects.filter(
-                pk=consultation.pk, reminder_queued_at__isnull=True
-            ).update(reminder_queued_at=now)
-            if claimed:
-                _enqueue_email(
-                    "reminder", consultation, slot_start=consultation.slot_start.isoformat()
-                )
+    # The morning's first: on a day both stages would text one number, the nearer
+    # appointment's text is the one sent.
+    for stage, day in (
+        (ReminderStage.MORNING, today),
+        (ReminderStage.TWO_DAYS, today + dt.timedelta(days=2)),
+    ):
+        day_start, day_end = day_range(day)
+        already = Reminder.objects.filter(
+            consultation=OuterRef("pk"), stage=stage, slot_start=OuterRef("slot_start")
+        )
+        due = (
+            ConsultationRequest.objects.filter(
+                status=S.SCHEDULED,
+                slot_start__gte=max(day_start, now),
+                slot_start__lt=day_end,
+                anonymised_at__isnull=True,
+            )
+            .exclude(Exists(already))
+            .order_by("slot_start", "pk")
+        )
+        for consultation in due:
+            if _queue_reminder(consultation, stage=stage, today=today, now=now):
                 queued += 1
     return queued
+
+
+def _queue_reminder(
+    consultation: ConsultationRequest, *, stage: str, today: dt.date, now: dt.datetime
+) -> bool:
+    slot_start = consultation.slot_start
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(
+                consultation=consultation, stage=stage, slot_start=slot_start, queued_at=now
+            )
+            _enqueue_email(
+                REMINDER_EMAIL_KINDS[stage], consultation, slot_start=slot_start.isoformat()
+            )
+            if consultation.texts_allowed:
+                _queue_text(consultation, stage=stage, today=today, now=now)
+    except IntegrityError:
+        return False  # another run queued this stage for this time a moment ago
+    return True
+
+
+def _queue_text(
+    consultation: ConsultationRequest, *, stage: str, today: dt.date, now: dt.datetime
+) -> None:
+    try:
+        with transaction.atomic():
+            text = TextReminder.objects.create(
+                consultation=consultation,
+                stage=stage,
+                slot_start=consultation.slot_start,
+                phone=consultation.phone,
+                day=today,
+                queued_at=now,
+            )
+    except IntegrityError:
+        return  # this number has its text for today already: the email still goes
+    pk = text.pk
+    transaction.on_commit(lambda: send_text_reminder.enqueue(text_id=pk))
+
+
+# What patients reply to stop texts (the words carriers and Twilio treat as opting out).
+STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
+
+
+def text_reminders_stop(*, phone: str, now: dt.datetime | None = None) -> int:
+    """The patient replied STOP from `phone`: no more texts to it, for any of their
+    requests, from now on. Texts already queued are dropped when the worker reaches them.
+    Returns how many requests it stopped (0 for a number we do not know)."""
+    now = now or timezone.now()
+    try:
+        phone = normalise_phone(phone)
+    except ValidationError:
+        return 0
+    with transaction.atomic():
+        stopping = list(
+            ConsultationRequest.objects.select_for_update().filter(
+                phone=phone,
+                text_reminders_agreed_at__isnull=False,
+                text_reminders_stopped_at__isnull=True,
+            )
+        )
+        for consultation in stopping:
+            consultation.text_reminders_stopped_at = now
+            consultation.save(update_fields=["text_reminders_stopped_at", "updated_at"])
+            _drop_queued_texts(consultation, "patient stopped texts")
+            log(consultation, "bookings.texts_stopped")
+    return len(stopping)
 
 
 # An open request whose time passed this many days ago with no outcome recorded (or a "call
@@ -526,6 +633,7 @@ def consultation_request_anonymise(*, consultation: ConsultationRequest) -> None
         consultation.save()
         consultation.notes.all().delete()
         consultation.undelivered_emails.all().delete()  # their errors may name the address
+        consultation.text_reminders.all().delete()  # each holds the phone number
         # The queue's rows name the request (its id) and may hold a failed send's error:
         # they go too, except one a worker is running right now (it finds nothing to send).
         DBTaskResult.objects.filter(args_kwargs__kwargs__consultation_id=consultation.pk).exclude(

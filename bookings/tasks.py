@@ -1,4 +1,4 @@
-"""Background work: every email leaves from here, run by `manage.py db_worker`.
+"""Background work: every email and text leaves from here, run by `manage.py db_worker`.
 
 The database task backend has no retries of its own, so a send that fails because mail is
 down re-enqueues itself with a growing delay, up to MAX_ATTEMPTS, then is recorded as an
@@ -13,10 +13,14 @@ import smtplib
 from django.tasks import task
 from django.utils import timezone
 
-from . import emails, offers
+from allure.base import clinic_time, sms
+
+from . import emails, offers, texts
 from .models import (
     ConsultationRequest,
     ConsultationStatus,
+    TextReminder,
+    TextStatus,
     UndeliveredEmail,
     WaitlistEntry,
     WaitlistOffer,
@@ -54,14 +58,18 @@ def send_consultation_email(
     consultation = ConsultationRequest.objects.filter(pk=consultation_id).first()
     if consultation is None or consultation.anonymised_at:
         return "skipped: request gone"
-    if kind == "reminder" and (
+    if kind in emails.REMINDER_KINDS and (
         consultation.status != ConsultationStatus.SCHEDULED
         or consultation.slot_start is None
         or consultation.slot_start.isoformat() != slot_start
     ):
         return "skipped: appointment changed"
-    if kind == "reminder" and consultation.slot_start <= timezone.now():
+    if kind in emails.REMINDER_KINDS and consultation.slot_start <= timezone.now():
         return "skipped: appointment has passed"  # mail came back too late to remind
+    if kind in emails.REMINDER_KINDS and not emails.reminder_still_true(
+        kind, consultation.slot_start, timezone.now()
+    ):
+        return "skipped: its day has passed"  # "in two days" would no longer be true
     message = emails.build(kind, consultation)
     try:
         message.send()
@@ -145,4 +153,96 @@ def send_waitlist_email(
             code,
         )
         return f"retry scheduled: attempt {attempt + 1}"
+    return "sent"
+
+
+# Texts are retried quickly and only on their own day, within the reminder hours: a reminder
+# text that cannot go out that day is not worth sending at all. Minutes before attempt 2, 3...
+TEXT_RETRY_DELAYS_MINUTES = [1, 5, 15, 30, 60, 120]
+TEXT_MAX_ATTEMPTS = len(TEXT_RETRY_DELAYS_MINUTES) + 1
+
+
+class TextNotDelivered(Exception):
+    """The last attempt failed; by reference and the provider's code only."""
+
+
+def _text_finish(text: TextReminder, status: str, outcome: str) -> None:
+    text.status = status
+    text.outcome = outcome[:100]
+    text.finished_at = timezone.now()
+    text.save(update_fields=["status", "outcome", "finished_at", "attempts", "provider_message_id"])
+
+
+def _why_not_text(text: TextReminder, now: dt.datetime) -> str | None:
+    """Why this text must not go out now, checked just before sending: a STOP that arrived
+    after it was queued, a cancelled or moved appointment, or the day's hours gone."""
+    consultation = text.consultation
+    if consultation.anonymised_at:
+        return "request closed"
+    if not consultation.texts_allowed:
+        return "patient stopped texts"
+    if (
+        consultation.status != ConsultationStatus.SCHEDULED
+        or consultation.slot_start != text.slot_start
+    ):
+        return "appointment changed"
+    if consultation.slot_start <= now:
+        return "appointment has passed"
+    if clinic_time.local_day(now) != text.day or not texts.within_hours(now):
+        return "outside reminder hours"
+    return None
+
+
+@task()
+def send_text_reminder(*, text_id: int, attempt: int = 1) -> str:
+    # Claim the text (queued to sending) so that it is sent at most once, even if a worker
+    # died half-way: a lost reminder text is better than two.
+    if not TextReminder.objects.filter(pk=text_id, status=TextStatus.QUEUED).update(
+        status=TextStatus.SENDING
+    ):
+        return "skipped: already handled"
+    text = TextReminder.objects.select_related(
+        "consultation__provider", "consultation__consultation_type"
+    ).get(pk=text_id)
+    text.attempts = attempt
+    now = timezone.now()
+    reason = _why_not_text(text, now)
+    if reason:
+        _text_finish(text, TextStatus.SKIPPED, reason)
+        return f"skipped: {reason}"
+    reference = text.consultation.reference
+    try:
+        message_id = sms.send_text(to=text.phone, body=texts.body(text))
+    except sms.TextNotSent as error:
+        retry_at = (
+            now + dt.timedelta(minutes=TEXT_RETRY_DELAYS_MINUTES[attempt - 1])
+            if (attempt < TEXT_MAX_ATTEMPTS)
+            else None
+        )
+        refused = isinstance(error, sms.TextRefused)
+        if (
+            refused
+            or retry_at is None
+            or clinic_time.local_day(retry_at) != text.day
+            or not texts.within_hours(retry_at)
+        ):
+            # The front desk sees it on the dashboard and can call the patient instead.
+            _text_finish(text, TextStatus.FAILED, error.code)
+            logger.error("Giving up on the %s text for %s: %s", text.stage, reference, error.code)
+            raise TextNotDelivered(f"{text.stage} text for {reference}: {error.code}") from None
+        text.status = TextStatus.QUEUED
+        text.outcome = error.code[:100]
+        text.save(update_fields=["status", "outcome", "attempts"])
+        send_text_reminder.using(run_after=retry_at).enqueue(text_id=text_id, attempt=attempt + 1)
+        logger.warning(
+            "Could not send the %s text for %s (attempt %d), retrying after %s: %s",
+            text.stage,
+            reference,
+            attempt,
+            retry_at,
+            error.code,
+        )
+        return f"retry scheduled: attempt {attempt + 1}"
+    text.provider_message_id = message_id[:64]
+    _text_finish(text, TextStatus.SENT, "")
     return "sent"

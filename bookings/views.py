@@ -8,14 +8,21 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseNotAllowed,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from allure.base import clinic_time
+from allure.base import clinic_time, sms
 from allure.base.client_address import client_key
 from allure.base.models import OpeningHours
 
@@ -99,6 +106,7 @@ def consultation_request(request: HttpRequest) -> HttpResponse:
                     slot_start=form.chosen_slot,
                     message=form.cleaned_data["message"],
                     consent=form.cleaned_data["consent"],
+                    text_reminders=form.cleaned_data["text_reminders"],
                     submission_token=form.cleaned_data["submission_token"],
                 )
             except services.SlotTakenError:
@@ -487,3 +495,26 @@ def provider_calendar_feed(request, token):
     )
     response["Content-Disposition"] = 'inline; filename="consultations.ics"'
     return response
+
+
+# Twilio's reply to its webhook: an empty TwiML document (no answer text from us; Twilio's
+# own opt-out handling already tells the patient they will get no more messages).
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+@csrf_exempt  # Twilio posts here; its signature, checked below, stands in for the token
+@never_cache
+@require_POST
+def sms_inbound(request: HttpRequest) -> HttpResponse:
+    """A text a patient sent us, forwarded by Twilio. STOP (and its synonyms) ends reminder
+    texts to that number at once. Anything else is ignored; START does not restart them
+    (agreeing again is a box on the booking form, with its wording and time stored)."""
+    # The address Twilio was given: behind a TLS proxy the request itself may say http://.
+    url = settings.SITE_URL + request.get_full_path()
+    params = {name: request.POST.getlist(name) for name in request.POST}
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not sms.twilio_signature_valid(url, params, signature):
+        return HttpResponseForbidden("Bad signature.", content_type="text/plain")
+    if request.POST.get("Body", "").strip().upper() in services.STOP_WORDS:
+        services.text_reminders_stop(phone=request.POST.get("From", "")[:40])
+    return HttpResponse(EMPTY_TWIML, content_type="text/xml; charset=utf-8")

@@ -106,6 +106,9 @@ def register_consultation_log_actions(actions):
         "bookings.email_resent", "Resend undelivered email", "Resent an undelivered email"
     )
     actions.register_action(
+        "bookings.texts_stopped", "Patient stopped texts", "The patient replied STOP to a text"
+    )
+    actions.register_action(
         "bookings.expired",
         "Consultation request expired",
         "Closed as expired: its time passed with no outcome recorded",

@@ -18,6 +18,7 @@ from django.test import Client
 
 from tests.clock import PINNED_NOW, next_like_pinned_now
 from tests.staff import sign_in_with_second_factor
+from tests.twilio_stub import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, TwilioStub
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -147,3 +148,19 @@ def demo_responses(django_db_setup, django_db_blocker):
 def admin_client(db, admin_user):
     """pytest-django's admin_client, past the second sign-in step that superusers owe."""
     return sign_in_with_second_factor(Client(), admin_user)
+
+
+@pytest.fixture
+def twilio(settings):
+    """Texts go to a local stub of Twilio's API (tests/twilio_stub.py) through the real
+    Twilio backend."""
+    stub = TwilioStub()
+    stub.thread.start()
+    settings.SMS_BACKEND = "allure.base.sms.TwilioBackend"
+    settings.TWILIO_ACCOUNT_SID = ACCOUNT_SID
+    settings.TWILIO_AUTH_TOKEN = AUTH_TOKEN
+    settings.TWILIO_FROM_NUMBER = FROM_NUMBER
+    settings.TWILIO_API_BASE_URL = stub.url
+    yield stub
+    stub.server.shutdown()
+    stub.server.server_close()

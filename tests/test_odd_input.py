@@ -2,6 +2,8 @@
 
 import pytest
 
+from allure.base import sms
+
 ODD = [
     *["", "%00", "\x00", "'\"<script>", "a" * 5000, "💉🙂", "../../etc/passwd", "%ff%fe", "-1"],
     *['"', "NEAR(", "laser AND", "OR", "*", "^", "laser -", "(", "NOT NOT"],  # search syntax
@@ -47,6 +49,7 @@ def test_odd_posts_never_cause_a_server_error(client, demo, path):
             "procedures": value,
             "started": value,
             "submission_token": value,
+            "text_reminders": value,
         }
         response = client.post(path, data)
         assert response.status_code < 500, (path, value[:20], response.status_code)
@@ -69,3 +72,21 @@ def test_odd_filters_in_the_front_desk_admin_never_cause_a_server_error(admin_cl
     for value in ODD:
         response = admin_client.get(path.format(value, value))
         assert response.status_code < 500, (path, value[:20], response.status_code)
+
+
+@pytest.mark.parametrize("signed", [True, False], ids=["signed", "unsigned"])
+def test_odd_texts_to_the_sms_webhook_never_cause_a_server_error(client, demo, settings, signed):
+    settings.TWILIO_AUTH_TOKEN = "odd-input-token"  # noqa: S105
+    for value in ODD:
+        data = {"From": value, "To": value, "Body": value, "MessageSid": value}
+        signature = (
+            sms.twilio_signature(
+                "http://testserver/sms/inbound/",
+                {k: [v] for k, v in data.items()},
+                "odd-input-token",
+            )
+            if signed
+            else value
+        )
+        response = client.post("/sms/inbound/", data, headers={"X-Twilio-Signature": signature})
+        assert response.status_code == (200 if signed else 403), (value[:20], response.status_code)

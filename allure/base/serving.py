@@ -73,8 +73,15 @@ PAGE_DRAFT_FIELDS = frozenset(
 # `/` instead of each filling the cache.
 PAGE_CACHE_QUERY_PARAMETERS: tuple[str, ...] = ("concern", "downtime", "procedure")
 # /calendar/: providers' private feeds, whose secret address is the only thing that guards
-# them; a shared copy would outlive a reset of that address.
-NEVER_CACHED_PREFIXES = ("/admin/", "/calendar/", "/consultation/", "/documents/", "/search/")
+# them; a shared copy would outlive a reset of that address. /sms/: the text provider's webhook.
+NEVER_CACHED_PREFIXES = (
+    "/admin/",
+    "/calendar/",
+    "/consultation/",
+    "/documents/",
+    "/search/",
+    "/sms/",
+)
 # Fragments live until the next content change; this only bounds how long a stale copy could
 # be reused if the shared cache ever evicted the generation number itself (it restarts at 0).
 FRAGMENT_SECONDS = 300

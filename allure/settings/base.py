@@ -225,6 +225,15 @@ else:
             "OPTIONS": {"file_path": os.environ.get("EMAIL_FILE_PATH", BASE_DIR / "var" / "mail")},
         }
     }
+# Text messages (appointment reminders), chosen like an email backend: files under var/sms
+# by default (nothing leaves the box), Twilio's REST API with
+# SMS_BACKEND=allure.base.sms.TwilioBackend and the three TWILIO_* secrets below.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "allure.base.sms.FileBackend")
+SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", BASE_DIR / "var" / "sms"))
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
+TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "https://api.twilio.com")
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Allure Plastics <hello@allureplastics.com>"
 )

@@ -11,7 +11,13 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import BOOKING_CLIENT_IP_HEADER, BOOKING_TRUSTED_PROXIES, SITE_URL
+from .base import (
+    BOOKING_CLIENT_IP_HEADER,
+    BOOKING_TRUSTED_PROXIES,
+    SITE_URL,
+    SMS_BACKEND,
+    TWILIO_API_BASE_URL,
+)
 
 LOCAL_RUN = os.environ.get("ALLURE_LOCAL_RUN", "").lower() == "true"
 
@@ -28,6 +34,14 @@ if not LOCAL_RUN:
         refuse("EMAIL_HOST must be set: without it patients' emails are only written to files")
     if not SITE_URL.startswith("https://"):
         refuse("SITE_URL must be an https:// address: it is the link in every patient email")
+# Texts through Twilio need all three secrets; without them every reminder text would fail
+# in the worker, days after a patient agreed to them.
+if SMS_BACKEND == "allure.base.sms.TwilioBackend":
+    for _name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER"):
+        if not os.environ.get(_name, "").strip():
+            refuse(f"{_name} must be set when SMS_BACKEND is the Twilio backend")
+    if not LOCAL_RUN and not TWILIO_API_BASE_URL.startswith("https://"):
+        refuse("TWILIO_API_BASE_URL must be an https:// address: the auth token travels with it")
 # Behind a proxy, the rate limit and the sign-in lockout must know whose address to believe.
 if BOOKING_TRUSTED_PROXIES and not BOOKING_CLIENT_IP_HEADER:
     refuse(

@@ -47,7 +47,7 @@ sub vcl_recv {
     }
     # Anonymous visitors share public pages even if they carry a cookie from the booking form
     # (its CSRF token): only staff (a session) and the never-shared areas go to the app as is.
-    if (req.url !~ "^/(admin|consultation|documents|search)/" && req.http.Cookie !~ "sessionid=") {
+    if (req.url !~ "^/(admin|consultation|documents|search|sms)/" && req.http.Cookie !~ "sessionid=") {
         unset req.http.Cookie;
     }
 }

@@ -20,6 +20,11 @@ PRODUCTION_ENV = (
     "BOOKING_TRUSTED_PROXIES",
     "DJANGO_SETTINGS_MODULE",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for the browser tests, never on a server
+    "SMS_BACKEND",
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_FROM_NUMBER",
+    "TWILIO_API_BASE_URL",
 )
 # What a real server sets; each test takes one thing away or changes it.
 CONFIGURED = {
@@ -54,6 +59,31 @@ def test_production_settings_refuse_to_start_without_secrets(env, missing):
     result = import_production_settings(**env)
     assert result.returncode != 0
     assert f"{missing} must be set" in result.stderr
+
+
+TWILIO = {
+    "SMS_BACKEND": "allure.base.sms.TwilioBackend",
+    "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+    "TWILIO_AUTH_TOKEN": "t" * 32,
+    "TWILIO_FROM_NUMBER": "+16015550100",
+}
+
+
+@pytest.mark.parametrize(
+    "missing", ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER"]
+)
+def test_production_refuses_the_twilio_backend_without_its_secrets(missing):
+    result = import_production_settings(**CONFIGURED, **{**TWILIO, missing: " "})
+    assert result.returncode != 0
+    assert f"{missing} must be set" in result.stderr
+
+
+def test_production_loads_with_the_twilio_backend_configured_and_refuses_plain_http():
+    assert import_production_settings(**CONFIGURED, **TWILIO).returncode == 0
+    plain = import_production_settings(
+        **CONFIGURED, **TWILIO, TWILIO_API_BASE_URL="http://api.twilio.com"
+    )
+    assert plain.returncode != 0 and "TWILIO_API_BASE_URL must be an https://" in plain.stderr
 
 
 def test_production_settings_load_when_configured():

@@ -29,7 +29,7 @@ def test_public_pages_may_be_kept_by_shared_caches_and_set_no_cookie(demo, clien
 
 
 @pytest.mark.parametrize(
-    "path", ["/consultation/", "/search/?q=laser", "/admin/", "/no-such-page/"]
+    "path", ["/consultation/", "/search/?q=laser", "/admin/", "/no-such-page/", "/sms/inbound/"]
 )
 def test_booking_search_admin_and_errors_are_kept_by_no_shared_cache(demo, client, path):
     response = client.get(path)

@@ -330,3 +330,18 @@ def test_the_front_desk_sees_each_requests_provider_in_the_list_detail_and_expor
     rows = {row["reference"]: row for row in csv.DictReader(io.StringIO(export))}
     assert rows[booked.reference]["provider"] == walker.name
     assert rows[call_me.reference]["provider"] == ""
+
+
+def test_the_detail_page_says_whether_the_patient_agreed_to_texts_or_stopped_them(
+    desk_client, make_request
+):
+    not_asked = make_request()
+    agreed = make_request(text_reminders=True)
+    assert (
+        "Reminder texts</dt><dd>Not asked for"
+        in desk_client.get(detail(not_asked)).content.decode()
+    )
+    assert "Reminder texts</dt><dd>Agreed" in desk_client.get(detail(agreed)).content.decode()
+    assert services.text_reminders_stop(phone=agreed.phone) == 1
+    html = desk_client.get(detail(agreed)).content.decode()
+    assert "Reminder texts</dt><dd>Stopped by the patient (STOP)" in html

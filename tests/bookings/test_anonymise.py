@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from bookings import services
-from bookings.models import ConsultationRequest, ConsultationStatus
+from bookings.models import ConsultationRequest, ConsultationStatus, ReminderStage, TextReminder
 
 pytestmark = pytest.mark.django_db
 S = ConsultationStatus
@@ -81,3 +81,17 @@ def test_running_twice_changes_nothing_more(requests_by_age):
 def test_an_open_request_cannot_be_anonymised(make_request):
     with pytest.raises(Exception, match="closed"):
         services.consultation_request_anonymise(consultation=make_request())
+
+
+def test_anonymising_deletes_the_request_s_texts_which_hold_the_phone_number(requests_by_age):
+    old = requests_by_age["old_closed"]
+    TextReminder.objects.create(
+        consultation=old,
+        stage=ReminderStage.MORNING,
+        slot_start=timezone.now() - dt.timedelta(days=790),
+        phone=old.phone,
+        day=(timezone.now() - dt.timedelta(days=790)).date(),
+        queued_at=timezone.now() - dt.timedelta(days=790),
+    )
+    run()
+    assert not TextReminder.objects.filter(consultation=old).exists()

@@ -5,12 +5,10 @@ import datetime as dt
 
 import icalendar
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from allure.base.models import OpeningHours
-from bookings import availability, links, services, tasks
+from bookings import links, services, tasks
 from bookings.models import ConsultationRequest, ConsultationStatus
 from tests.staff import sign_in_with_second_factor
 
@@ -168,33 +166,7 @@ def test_retry_delays_grow():
     assert delays[0] == dt.timedelta(minutes=1)
 
 
-def test_reminders_go_out_once_for_tomorrows_consultations(
-    make_request, free_slots, front_desk_user, on_commit, mailoutbox
-):
-    zone = timezone.get_current_timezone()
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    OpeningHours.objects.create(weekday=tomorrow.weekday(), opens=dt.time(7), closes=dt.time(8))
-    staff_slots = availability.available_slots(for_staff=True)
-    tomorrows = [s for s in staff_slots if s.astimezone(zone).date() == tomorrow]
-    later = [s for s in staff_slots if s.astimezone(zone).date() > tomorrow + dt.timedelta(days=1)]
-    with on_commit():
-        due = make_request(slot=None, email="due@example.com")
-        services.consultation_request_confirm_time(
-            consultation=due, start=tomorrows[0], user=front_desk_user
-        )
-        not_due = make_request(slot=None, email="later@example.com")
-        services.consultation_request_confirm_time(
-            consultation=not_due, start=later[0], user=front_desk_user
-        )
-        make_request(slot=None, email="unconfirmed@example.com")
-    drain_queue()
-    mailoutbox.clear()
-    with on_commit():
-        call_command("send_consultation_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
-        call_command("send_consultation_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    drain_queue()
-    assert [m.to for m in mailoutbox] == [["due@example.com"]]
-    assert "tomorrow" in mailoutbox[0].subject
+# The reminders' schedule and texts: tests/bookings/test_reminders.py.
 
 
 def test_a_reminder_for_a_cancelled_appointment_is_not_sent(

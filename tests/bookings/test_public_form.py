@@ -1,9 +1,11 @@
 """The patient's consultation form: every validation rule, spam brakes, idempotent submit."""
 
+import re
 import time
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from bookings.forms import ConsultationRequestForm, slot_value, started_token
 from bookings.models import ConsultationRequest
@@ -276,3 +278,22 @@ def test_form_class_rejects_a_missing_submission_token(procedures, free_slots):
     data = form_data(procedures, submission_token=None)
     form = ConsultationRequestForm(data)
     assert "submission_token" in form.errors
+
+
+def test_text_reminders_are_asked_for_apart_unticked_and_their_consent_time_is_stored(
+    client, procedures, free_slots
+):
+    html = client.get("/consultation/?procedure=rhinoplasty").content.decode()
+    checkbox = re.search(r'<input[^>]*name="text_reminders"[^>]*>', html).group(0)
+    assert 'type="checkbox"' in checkbox and "checked" not in checkbox
+    assert "Text me reminders" in html
+    assert "two days before and on the morning" in html and "Reply STOP to stop" in html
+
+    post(client, procedures, slot=free_slots[0], text_reminders="on")
+    post(client, procedures, slot=free_slots[1], email="second@example.com")
+    agreed, not_asked = ConsultationRequest.objects.order_by("slot_start")
+    assert agreed.text_reminders_agreed_at == timezone.now()
+    assert agreed.texts_allowed
+    assert not_asked.text_reminders_agreed_at is None
+    assert not not_asked.texts_allowed
+    assert agreed.text_reminders_stopped_at is None

@@ -38,6 +38,7 @@ def test_a_patient_books_from_a_procedure_page_on_a_phone_and_cancels_from_the_e
     page.get_by_role("textbox", name="Email").fill(PATIENT["email"])
     page.get_by_role("textbox", name="Phone").fill(PATIENT["phone"])
     page.get_by_role("checkbox", name=re.compile("I agree to be contacted")).check()
+    page.get_by_role("checkbox", name="Text me reminders").check()
     screenshot(page, "journey-form-filled-phone")
     page.get_by_role("button", name="Send my request").click()
 
@@ -53,6 +54,7 @@ def test_a_patient_books_from_a_procedure_page_on_a_phone_and_cancels_from_the_e
     consultation = ConsultationRequest.objects.get(reference=reference)
     assert consultation.status == ConsultationStatus.NEW
     assert consultation.email == PATIENT["email"]
+    assert consultation.texts_allowed  # ticked above: agreed, with its time
     assert consultation.slot_start == dt.datetime.fromisoformat(chosen)
     assert [p.slug for p in consultation.procedures.all()] == ["skin-resurfacing"]
 

@@ -1,7 +1,10 @@
-"""Queue tomorrow's reminder emails. Safe to run often: each appointment is reminded once.
+"""Queue the reminders that are due: two days before and on the morning of each scheduled
+consultation, by email, and by text for patients who agreed to texts. Only between 08:00
+and 20:00 clinic time. Safe to run as often as you like, and from several machines at once:
+each appointment time is reminded once per stage, and each phone number texted once a day.
 
-Run it from cron or a scheduler, e.g. every hour:
-    0 * * * *  cd /srv/allure && .venv/bin/python manage.py send_consultation_reminders
+Run it from cron every few minutes, e.g.
+    */5 * * * *  cd /srv/allure && .venv/bin/python manage.py send_consultation_reminders
 The worker (`manage.py db_worker`) sends them.
 """
 
@@ -11,8 +14,9 @@ from bookings.services import consultation_reminders_queue
 
 
 class Command(BaseCommand):
-    help = "Queue a reminder email for each consultation scheduled tomorrow (once each)."
+    help = "Queue the reminders due now (two days before, and on the morning), once each."
 
     def handle(self, *args, **options):
         queued = consultation_reminders_queue()
-        self.stdout.write(self.style.SUCCESS(f"Queued {queued} reminder(s)."))
+        if options["verbosity"]:
+            self.stdout.write(self.style.SUCCESS(f"Queued {queued} reminder(s)."))

@@ -1,0 +1,36 @@
+"""Reminder texts: when they may go out and what they say.
+
+A text shows on a locked phone, so it says less than the email: the clinic, the time and
+the reference, never the procedure or the provider.
+"""
+
+import datetime as dt
+
+from allure.base import clinic_time
+from allure.base.models import ClinicSettings
+
+from .models import ReminderStage, TextReminder
+
+# Reminders are queued, and texts sent, only between these clinic-local times (Central
+# Time, where nearly all patients live): nobody is texted at night, whenever the cron job
+# or a retry happens to run.
+REMINDER_HOURS = (dt.time(8), dt.time(20))
+
+
+def within_hours(moment: dt.datetime) -> bool:
+    opens, closes = REMINDER_HOURS
+    return opens <= clinic_time.local(moment).time() < closes
+
+
+def body(text: TextReminder) -> str:
+    clinic = ClinicSettings.load()
+    start = text.slot_start
+    if text.stage == ReminderStage.MORNING:
+        when = f"today at {clinic_time.format_time(start)}"
+    else:
+        when = f"on {clinic_time.format_slot(start)}"
+    return (
+        f"{clinic.name}: a reminder of your consultation {when} (Central Time), "
+        f"ref {text.consultation.reference}. To change it, call {clinic.phone}. "
+        "Reply STOP to stop texts."
+    )

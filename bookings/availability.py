@@ -13,9 +13,10 @@ fall-back hour) is offered once.
 """
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import accumulate, groupby
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -115,26 +116,38 @@ def times_for(
     )
 
 
-def _periods(provider: Provider | None, day: dt.date, clinic_hours, clinic_closures):
-    """The provider's working periods on one local day, as (start, end) wall times.
-    clinic_hours: {weekday: [(opens, closes), ...]}."""
+def _periods(own, day: dt.date, clinic_hours, clinic_closures):
+    """A provider's working periods on one local day, as (start, end) wall times.
+    clinic_hours: {weekday: [(opens, closes), ...]}; own: the provider's `_own_week`
+    (None: the clinic's hours, as for no provider)."""
     if any(closure.covers(day) for closure in clinic_closures):
         return []
     clinic = clinic_hours.get(day.weekday(), [])
-    if provider is None:
+    if own is None:
         return clinic
-    if any(closure.covers(day) for closure in provider.closures.all()):
+    hours, closures = own
+    if any(closure.covers(day) for closure in closures):
         return []
-    own = provider.hours.all()
-    if not own:
+    if hours is None:
         return clinic
-    own_today = [(h.starts, h.ends) for h in own if h.weekday == day.weekday()]
     return [
         (max(opens, starts), min(closes, ends))
         for opens, closes in clinic
-        for starts, ends in own_today
+        for starts, ends in hours.get(day.weekday(), ())
         if max(opens, starts) < min(closes, ends)
     ]
+
+
+def _own_week(provider: Provider | None):
+    """(hours by weekday, or None when they work whenever the clinic is open; days away),
+    read once per look rather than once per day."""
+    if provider is None:
+        return None
+    hours: dict[int, list[tuple[dt.time, dt.time]]] | None = None
+    for h in provider.hours.all():
+        hours = hours if hours is not None else {}
+        hours.setdefault(h.weekday, []).append((h.starts, h.ends))
+    return hours, list(provider.closures.all())
 
 
 def _clinic_calendar(start_day: dt.date, end_day: dt.date):
@@ -167,10 +180,11 @@ def _to_utc(day: dt.date):
 
 def _starts(provider, start_day, end_day, step, held, clinic_hours, closures):
     """Yield every start (UTC) the weekly hours allow the provider, in order per day."""
+    own = _own_week(provider)
     day = start_day
     one_day = dt.timedelta(days=1)
     while day <= end_day:
-        periods = _periods(provider, day, clinic_hours, closures)
+        periods = _periods(own, day, clinic_hours, closures)
         if periods:
             to_utc = _to_utc(day)
             for opens, closes in periods:
@@ -218,6 +232,23 @@ def _held_ranges(providers, start, end, exclude_pk):
     return ranges
 
 
+def _overlap_test(ranges: list[tuple[dt.datetime, dt.datetime]]):
+    """A function telling whether [start, end) overlaps any of `ranges`, in O(log n): the
+    ranges sorted by start, with the latest end among each prefix (exact however the
+    ranges overlap one another)."""
+    if not ranges:
+        return lambda start, end: False
+    ranges = sorted(ranges)
+    starts = [s for s, _ in ranges]
+    latest_end = list(accumulate((e for _, e in ranges), max))
+
+    def overlaps(start: dt.datetime, end: dt.datetime) -> bool:
+        before = bisect_left(starts, end)  # ranges starting before `end`
+        return before > 0 and latest_end[before - 1] > start
+
+    return overlaps
+
+
 @dataclass(frozen=True)
 class FreeTime:
     start: dt.datetime
@@ -255,14 +286,13 @@ def free_times(
     clinic_hours, closures = _clinic_calendar(start_day, end_day)
     step = dt.timedelta(minutes=rules.consultation_minutes)
     for provider in providers:
-        busy = held.get(provider.pk, [])
+        overlaps = _overlap_test(held.get(provider.pk, []))
         for start in _starts(
             provider, start_day, end_day, step, length.held, clinic_hours, closures
         ):
             if start < earliest or (only is not None and start != only) or start in first_free:
                 continue
-            end = start + length.held
-            if busy and any(s < end and start < e for s, e in busy):
+            if overlaps(start, start + length.held):
                 any_held = True
                 continue
             first_free[start] = provider

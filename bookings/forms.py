@@ -3,8 +3,6 @@
 import datetime as dt
 import time
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,6 +14,7 @@ from allure.base.clinic_time import format_day, format_time
 from procedures.models import ProcedurePage
 
 from . import availability
+from .catalogue import catalogue
 from .models import ConsultationStatus, ContactMethod, Provider, validate_plain_name
 from .phones import normalise_phone
 
@@ -118,6 +117,22 @@ class SlotField(forms.Field):
         return str(initial or "") != str(data or "")
 
 
+class ProcedureField(forms.Field):
+    """A live procedure, by its slug, from the booking catalogue (no query): only what the
+    booking reads (title, slug, group)."""
+
+    widget = forms.HiddenInput
+    default_error_messages = {"invalid_choice": "Choose a procedure from the list."}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        procedure = catalogue().procedure(str(value))
+        if procedure is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], "invalid_choice")
+        return procedure
+
+
 def parse_slot(value) -> dt.datetime | None:
     return None if value in (CALL_ME, "") else value
 
@@ -155,10 +170,7 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
         error_messages={"required": "Enter a phone number so we can confirm your time."},
     )
     # Chosen above the form (a plain GET form and links), carried here as hidden fields.
-    procedure = forms.ModelChoiceField(
-        queryset=ProcedurePage.objects.none(),
-        to_field_name="slug",
-        widget=forms.HiddenInput,
+    procedure = ProcedureField(
         error_messages={
             "required": "Choose a procedure first, so we know who you'd like to see.",
             "invalid_choice": "Choose a procedure from the list.",
@@ -196,42 +208,13 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["procedure"].queryset = ProcedurePage.objects.live()
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
-        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
-        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         self.fields["consent"].label = format_html(
             "I agree to be contacted about my consultation as described in the "
             '<a href="{}">privacy notice</a>.',
             "/privacy/",
         )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Fieldset(
-                "About you",
-                "full_name",
-                "email",
-                "phone",
-                Field("contact_method", wrapper_class="booking-inline-choices"),
-            ),
-            # Folded away on a phone (most patients have nothing to add); open when it
-            # holds text or an error, so nothing typed is ever hidden.
-            HTML(
-                '<details class="booking-message"{% if form.message.value or form.message.errors'
-                " %} open{% endif %}><summary>Add a message (optional)</summary>"
-                '<p class="booking-medical-note" id="medical-note"><strong>Please don’t send '
-                "medical history.</strong> Keep it to practical things, like the best time "
-                "to call.</p>"
-            ),
-            "message",
-            HTML("</details>"),
-            "consent",
-            Div("website", css_class="booking-hp", aria_hidden="true"),
-            "started",
-            "submission_token",
-        )
+        # Drawn by templates/bookings/form/ (one include per section, one per field type),
+        # which set the autocomplete and inputmode hints there.
 
     def clean_phone(self):
         return normalise_phone(self.cleaned_data["phone"])
@@ -241,9 +224,7 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
         value = self.cleaned_data["provider"]
         if value in ("", FIRST_AVAILABLE):
             return None
-        provider = (
-            Provider.objects.filter(active=True, pk=value).first() if value.isdigit() else None
-        )
+        provider = next((p for p in catalogue().providers if str(p.pk) == value), None)
         if provider is None:
             raise forms.ValidationError(
                 "We couldn't find that provider. Please choose again, or the first available.",

@@ -86,8 +86,10 @@ def _monday(day: dt.date) -> dt.date:
 def page_urls(procedure: ProcedurePage, provider_value: str):
     """A function making this page's addresses for a day or a week, for these choices (the
     common part worked out once: a page has nine)."""
-    prefix = reverse("bookings:request") + "?" + urlencode(
-        {"procedure": procedure.slug, "provider": provider_value}
+    prefix = (
+        reverse("bookings:request")
+        + "?"
+        + urlencode({"procedure": procedure.slug, "provider": provider_value})
     )
 
     def url(**when: dt.date) -> str:

@@ -11,8 +11,8 @@ load), for the GET `make bench` measures and for booking POSTs, then the top of 
 
 import argparse
 import contextlib
-import datetime as dt
 import cProfile
+import datetime as dt
 import io
 import os
 import pstats

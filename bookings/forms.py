@@ -2,12 +2,14 @@
 
 import datetime as dt
 import time
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from allure.base.clinic_time import format_day, format_time
@@ -45,6 +47,53 @@ def day_grouped_choices(slots: list[dt.datetime]) -> list:
 def slot_choices(slots: list[dt.datetime]) -> list:
     """The free times grouped by local day, after the "call me" choice."""
     return [(CALL_ME, "Please call me to arrange a time"), *day_grouped_choices(slots)]
+
+
+@dataclass(frozen=True)
+class DrawnField:
+    """What templates/bookings/fields/ need to draw one field, worked out once in Python:
+    reading it through a BoundField in the template costs several times more."""
+
+    id: str
+    name: str
+    label: str
+    value: str
+    required: bool
+    errors: list[str]
+    help: str
+    max_length: int | None
+    # (value, label, chosen) for a choice of a few; chosen alone for a tick box.
+    choices: list[tuple[str, str, bool]]
+    chosen: bool
+
+    @property
+    def described_by(self) -> str:
+        """The ids of the help and error texts, as aria-describedby lists them."""
+        ids = [f"{self.id}_helptext"] if self.help else []
+        return " ".join(ids + [f"{self.id}_error"] if self.errors else ids)
+
+
+def drawn_fields(form: forms.Form) -> dict[str, DrawnField]:
+    drawn = {}
+    for name, field in form.fields.items():
+        bound = form[name]
+        value = bound.value()
+        current = "" if value is None else str(value)
+        drawn[name] = DrawnField(
+            id=bound.auto_id,
+            name=bound.html_name,
+            label=field.label,
+            value=current,
+            required=field.required,
+            errors=list(bound.errors),
+            help=field.help_text,
+            max_length=getattr(field, "max_length", None),
+            choices=[(str(v), label, str(v) == current) for v, label in field.choices]
+            if isinstance(field, forms.ChoiceField)
+            else [],
+            chosen=bool(value) and isinstance(field, forms.BooleanField),
+        )
+    return drawn
 
 
 class ErrorSummaryMixin:
@@ -267,6 +316,11 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
     @property
     def chosen_slot(self) -> dt.datetime | None:
         return parse_slot(self.cleaned_data["slot"])
+
+    @cached_property
+    def drawn(self) -> dict[str, DrawnField]:
+        """The fields as the page draws them (read after validation)."""
+        return drawn_fields(self)
 
 
 class RescheduleForm(ErrorSummaryMixin, forms.Form):

@@ -51,8 +51,8 @@ def slot_choices(slots: list[dt.datetime]) -> list:
 
 @dataclass(frozen=True)
 class DrawnField:
-    """What templates/bookings/fields/ need to draw one field, worked out once in Python:
-    reading it through a BoundField in the template costs several times more."""
+    """What the booking form's field tags (templatetags/booking_fields.py) need to draw one
+    field, worked out once in Python."""
 
     id: str
     name: str

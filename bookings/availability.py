@@ -13,25 +13,24 @@ fall-back hour) is offered once.
 """
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import accumulate, groupby
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from allure.base.clinic_time import CLINIC_TZ, day_range, local_day
 from allure.base.models import Closure, OpeningHours
 
+from .catalogue import catalogue
 from .models import (
     OPEN_STATUSES,
     BookingRules,
     ConsultationRequest,
     ConsultationType,
     Provider,
-    ProviderClosure,
-    ProviderHours,
 )
 
 
@@ -66,24 +65,21 @@ def length_of(consultation_type: ConsultationType | None, rules: BookingRules) -
 def consultation_type_for(procedures: Iterable) -> ConsultationType | None:
     """The longest consultation any of the chosen procedures needs (None: the default
     length from the booking rules)."""
-    categories = {procedure.category for procedure in procedures}
-    types = ConsultationType.objects.filter(category__in=categories)
-    return max(types, key=lambda t: (t.minutes + t.buffer_minutes, t.pk), default=None)
+    types = catalogue().types
+    found = [types[p.category] for p in procedures if p.category in types]
+    return max(found, key=lambda t: (t.minutes + t.buffer_minutes, t.pk), default=None)
 
 
 def providers_for(procedures: Iterable = (), *, only: Provider | None = None) -> list[Provider]:
     """Active providers who consult on every one of `procedures` (all active ones when
     empty; just `only` when given), in "first available" order, with their hours and days
-    away."""
-    providers = Provider.objects.filter(active=True).prefetch_related(
-        Prefetch("hours", queryset=ProviderHours.objects.all()),
-        Prefetch("closures", queryset=ProviderClosure.objects.all()),
-    )
-    if only is not None:
-        providers = providers.filter(pk=only.pk)
-    for procedure in procedures:
-        providers = providers.filter(procedures=procedure)
-    return list(providers.order_by("sort_order", "name"))
+    away (from the shared catalogue: no query once it is warm)."""
+    wanted = {procedure.pk for procedure in procedures}
+    return [
+        provider
+        for provider in catalogue().providers
+        if (only is None or provider.pk == only.pk) and wanted <= provider.procedure_ids
+    ]
 
 
 def length_held_by(consultation: ConsultationRequest, rules: BookingRules) -> Length:
@@ -109,7 +105,7 @@ def times_for(
     consultation: ConsultationRequest, *, for_staff: bool, now: dt.datetime | None = None
 ) -> list[dt.datetime]:
     """The free starts a request could move to (its own time counts as free to it)."""
-    rules = BookingRules.load()
+    rules = catalogue().rules
     return available_slots(
         now=now,
         rules=rules,
@@ -120,38 +116,93 @@ def times_for(
     )
 
 
-def _exists(local: dt.datetime) -> bool:
-    """False for wall times inside a spring-forward gap."""
-    utc = local.astimezone(dt.UTC)
-    return utc.astimezone(local.tzinfo).replace(tzinfo=None) == local.replace(tzinfo=None)
-
-
-def _periods(provider: Provider | None, day: dt.date, clinic_hours, clinic_closures):
-    """The provider's working periods on one local day, as (start, end) wall times."""
+def _periods(own, day: dt.date, clinic_hours, clinic_closures):
+    """A provider's working periods on one local day, as (start, end) wall times.
+    clinic_hours: {weekday: [(opens, closes), ...]}; own: the provider's `_own_week`
+    (None: the clinic's hours, as for no provider)."""
     if any(closure.covers(day) for closure in clinic_closures):
         return []
-    clinic = [(h.opens, h.closes) for h in clinic_hours if h.weekday == day.weekday()]
-    if provider is None:
+    clinic = clinic_hours.get(day.weekday(), [])
+    if own is None:
         return clinic
-    if any(closure.covers(day) for closure in provider.closures.all()):
+    hours, closures = own
+    if any(closure.covers(day) for closure in closures):
         return []
-    own = [(h.starts, h.ends) for h in provider.hours.all()]
-    if not own:
+    if hours is None:
         return clinic
-    own_today = [(h.starts, h.ends) for h in provider.hours.all() if h.weekday == day.weekday()]
     return [
         (max(opens, starts), min(closes, ends))
         for opens, closes in clinic
-        for starts, ends in own_today
+        for starts, ends in hours.get(day.weekday(), ())
         if max(opens, starts) < min(closes, ends)
     ]
+
+
+def _own_week(provider: Provider | None):
+    """(hours by weekday, or None when they work whenever the clinic is open; days away),
+    read once per look rather than once per day."""
+    if provider is None:
+        return None
+    hours: dict[int, list[tuple[dt.time, dt.time]]] | None = None
+    for h in provider.hours.all():
+        hours = hours if hours is not None else {}
+        hours.setdefault(h.weekday, []).append((h.starts, h.ends))
+    return hours, list(provider.closures.all())
+
+
+def _clinic_calendar(start_day: dt.date, end_day: dt.date):
+    """The clinic's weekly hours by weekday and its closures touching the days: the shared
+    copies the contact page reads too, refreshed on any change to hours or closures."""
+    clinic_hours: dict[int, list[tuple[dt.time, dt.time]]] = {}
+    for h in OpeningHours.cached():
+        clinic_hours.setdefault(h.weekday, []).append((h.opens, h.closes))
+    closures = [c for c in Closure.cached() if c.ends_on >= start_day and c.starts_on <= end_day]
+    return clinic_hours, closures
+
+
+def _to_utc(day: dt.date):
+    """A function turning that local day's wall times into UTC instants (None for a wall
+    time inside a spring-forward gap; the first of a fall-back hour's two). On the 363 days
+    without a change it is one subtraction."""
+    midnight = dt.datetime.combine(day, dt.time.min, tzinfo=CLINIC_TZ)
+    offset = midnight.utcoffset()
+    if (midnight + dt.timedelta(days=1)).utcoffset() == offset:
+        return lambda wall: (wall - offset).replace(tzinfo=dt.UTC)
+
+    def changing(wall: dt.datetime) -> dt.datetime | None:
+        local = wall.replace(tzinfo=CLINIC_TZ, fold=0)
+        utc = local.astimezone(dt.UTC)
+        exists = utc.astimezone(CLINIC_TZ).replace(tzinfo=None) == wall
+        return utc if exists else None
+
+    return changing
+
+
+def _starts(provider, start_day, end_day, step, held, clinic_hours, closures):
+    """Yield every start (UTC) the weekly hours allow the provider, in order per day."""
+    own = _own_week(provider)
+    day = start_day
+    one_day = dt.timedelta(days=1)
+    while day <= end_day:
+        periods = _periods(own, day, clinic_hours, closures)
+        if periods:
+            to_utc = _to_utc(day)
+            for opens, closes in periods:
+                wall = dt.datetime.combine(day, opens)
+                closes_at = dt.datetime.combine(day, closes)
+                while wall + held <= closes_at:
+                    if (utc := to_utc(wall)) is not None:
+                        yield utc
+                    wall += step
+        day += one_day
 
 
 def working_periods(provider: Provider | None, day: dt.date) -> list[tuple[dt.time, dt.time]]:
     """The periods a provider works on one local day (None: the clinic's opening periods),
     as (start, end) wall times: empty on a clinic closure or their day away. What the front
     desk's calendar shows as their hours, by the same rule that offers times."""
-    return sorted(_periods(provider, day, OpeningHours.cached(), Closure.cached()))
+    clinic_hours, closures = _clinic_calendar(day, day)
+    return sorted(_periods(_own_week(provider), day, clinic_hours, closures))
 
 
 def schedule_slots(
@@ -165,25 +216,10 @@ def schedule_slots(
     """Every start the weekly hours allow from start_day to end_day (both included),
     ignoring notice and bookings; stepping by consultation_minutes, each with room for
     `length` (default: one step) before the period ends."""
+    clinic_hours, closures = _clinic_calendar(start_day, end_day)
     step = dt.timedelta(minutes=consultation_minutes)
     held = (length or Length(consultation_minutes)).held
-    # The shared copies the contact page reads too: refreshed on any change to hours/closures.
-    clinic_hours = OpeningHours.cached()
-    closures = [c for c in Closure.cached() if c.ends_on >= start_day and c.starts_on <= end_day]
-
-    slots: set[dt.datetime] = set()
-    day = start_day
-    while day <= end_day:
-        for opens, closes in _periods(provider, day, clinic_hours, closures):
-            wall = dt.datetime.combine(day, opens)
-            closes_at = dt.datetime.combine(day, closes)
-            while wall + held <= closes_at:
-                local = wall.replace(tzinfo=CLINIC_TZ, fold=0)
-                if _exists(local):
-                    slots.add(local.astimezone(dt.UTC))
-                wall += step
-        day += dt.timedelta(days=1)
-    return sorted(slots)
+    return sorted(set(_starts(provider, start_day, end_day, step, held, clinic_hours, closures)))
 
 
 def _held_ranges(providers, start, end, exclude_pk):
@@ -202,6 +238,23 @@ def _held_ranges(providers, start, end, exclude_pk):
     ):
         ranges.setdefault(provider_id, []).append((held_start, held_end))
     return ranges
+
+
+def _overlap_test(ranges: list[tuple[dt.datetime, dt.datetime]]):
+    """A function telling whether [start, end) overlaps any of `ranges`, in O(log n): the
+    ranges sorted by start, with the latest end among each prefix (exact however the
+    ranges overlap one another)."""
+    if not ranges:
+        return lambda start, end: False
+    ranges = sorted(ranges)
+    starts = [s for s, _ in ranges]
+    latest_end = list(accumulate((e for _, e in ranges), max))
+
+    def overlaps(start: dt.datetime, end: dt.datetime) -> bool:
+        before = bisect_left(starts, end)  # ranges starting before `end`
+        return before > 0 and latest_end[before - 1] > start
+
+    return overlaps
 
 
 @dataclass(frozen=True)
@@ -238,19 +291,16 @@ def free_times(
     held = _held_ranges(providers, range_start, range_end + length.held, exclude_pk)
     first_free: dict[dt.datetime, Provider] = {}
     any_held = False
+    clinic_hours, closures = _clinic_calendar(start_day, end_day)
+    step = dt.timedelta(minutes=rules.consultation_minutes)
     for provider in providers:
-        busy = held.get(provider.pk, [])
-        for start in schedule_slots(
-            start_day=start_day,
-            end_day=end_day,
-            consultation_minutes=rules.consultation_minutes,
-            provider=provider,
-            length=length,
+        overlaps = _overlap_test(held.get(provider.pk, []))
+        for start in _starts(
+            provider, start_day, end_day, step, length.held, clinic_hours, closures
         ):
             if start < earliest or (only is not None and start != only) or start in first_free:
                 continue
-            end = start + length.held
-            if any(s < end and start < e for s, e in busy):
+            if overlaps(start, start + length.held):
                 any_held = True
                 continue
             first_free[start] = provider
@@ -276,7 +326,7 @@ def check_time(
     Only that day is looked at. The database has the last word on a race (the overlap rule
     on ConsultationRequest)."""
     now = now or timezone.now()
-    rules = rules or BookingRules.load()
+    rules = rules or catalogue().rules
     day = local_day(start)
     found, any_held = free_times(
         providers=providers,
@@ -310,7 +360,7 @@ def available_slots(
     one, or those who do `procedures`) for `length` (default: the consultation type of
     `procedures`, else the booking rules' consultation length)."""
     now = now or timezone.now()
-    rules = rules or BookingRules.load()
+    rules = rules or catalogue().rules
     if procedures is not None:
         providers = providers_for(procedures) if providers is None else providers
         length = length or length_of(consultation_type_for(procedures), rules)

@@ -2,14 +2,16 @@
 
 import datetime as dt
 import time
+from dataclasses import dataclass
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
+from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from allure.base.clinic_time import format_day, format_time
@@ -17,6 +19,7 @@ from allure.base.models import Weekday
 from procedures.models import ProcedurePage
 
 from . import availability
+from .catalogue import catalogue
 from .models import ConsultationStatus, ContactMethod, Provider, validate_plain_name
 from .phones import normalise_phone
 
@@ -47,6 +50,53 @@ def day_grouped_choices(slots: list[dt.datetime]) -> list:
 def slot_choices(slots: list[dt.datetime]) -> list:
     """The free times grouped by local day, after the "call me" choice."""
     return [(CALL_ME, "Please call me to arrange a time"), *day_grouped_choices(slots)]
+
+
+@dataclass(frozen=True)
+class DrawnField:
+    """What the booking form's field tags (templatetags/booking_fields.py) need to draw one
+    field, worked out once in Python."""
+
+    id: str
+    name: str
+    label: str
+    value: str
+    required: bool
+    errors: list[str]
+    help: str
+    max_length: int | None
+    # (value, label, chosen) for a choice of a few; chosen alone for a tick box.
+    choices: list[tuple[str, str, bool]]
+    chosen: bool
+
+    @property
+    def described_by(self) -> str:
+        """The ids of the help and error texts, as aria-describedby lists them."""
+        ids = [f"{self.id}_helptext"] if self.help else []
+        return " ".join(ids + [f"{self.id}_error"] if self.errors else ids)
+
+
+def drawn_fields(form: forms.Form) -> dict[str, DrawnField]:
+    drawn = {}
+    for name, field in form.fields.items():
+        bound = form[name]
+        value = bound.value()
+        current = "" if value is None else str(value)
+        drawn[name] = DrawnField(
+            id=bound.auto_id,
+            name=bound.html_name,
+            label=field.label,
+            value=current,
+            required=field.required,
+            errors=list(bound.errors),
+            help=field.help_text,
+            max_length=getattr(field, "max_length", None),
+            choices=[(str(v), label, str(v) == current) for v, label in field.choices]
+            if isinstance(field, forms.ChoiceField)
+            else [],
+            chosen=bool(value) and isinstance(field, forms.BooleanField),
+        )
+    return drawn
 
 
 class ErrorSummaryMixin:
@@ -119,6 +169,22 @@ class SlotField(forms.Field):
         return str(initial or "") != str(data or "")
 
 
+class ProcedureField(forms.Field):
+    """A live procedure, by its slug, from the booking catalogue (no query): only what the
+    booking reads (title, slug, group)."""
+
+    widget = forms.HiddenInput
+    default_error_messages = {"invalid_choice": "Choose a procedure from the list."}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        procedure = catalogue().procedure(str(value))
+        if procedure is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], "invalid_choice")
+        return procedure
+
+
 def parse_slot(value) -> dt.datetime | None:
     return None if value in (CALL_ME, "") else value
 
@@ -156,10 +222,7 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
         error_messages={"required": "Enter a phone number so we can confirm your time."},
     )
     # Chosen above the form (a plain GET form and links), carried here as hidden fields.
-    procedure = forms.ModelChoiceField(
-        queryset=ProcedurePage.objects.none(),
-        to_field_name="slug",
-        widget=forms.HiddenInput,
+    procedure = ProcedureField(
         error_messages={
             "required": "Choose a procedure first, so we know who you'd like to see.",
             "invalid_choice": "Choose a procedure from the list.",
@@ -204,43 +267,13 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["procedure"].queryset = ProcedurePage.objects.live()
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
-        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
-        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         self.fields["consent"].label = format_html(
             "I agree to be contacted about my consultation as described in the "
             '<a href="{}">privacy notice</a>.',
             "/privacy/",
         )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Fieldset(
-                "About you",
-                "full_name",
-                "email",
-                "phone",
-                Field("contact_method", wrapper_class="booking-inline-choices"),
-            ),
-            # Folded away on a phone (most patients have nothing to add); open when it
-            # holds text or an error, so nothing typed is ever hidden.
-            HTML(
-                '<details class="booking-message"{% if form.message.value or form.message.errors'
-                " %} open{% endif %}><summary>Add a message (optional)</summary>"
-                '<p class="booking-medical-note" id="medical-note"><strong>Please don’t send '
-                "medical history.</strong> Keep it to practical things, like the best time "
-                "to call.</p>"
-            ),
-            "message",
-            HTML("</details>"),
-            "text_reminders",
-            "consent",
-            Div("website", css_class="booking-hp", aria_hidden="true"),
-            "started",
-            "submission_token",
-        )
+        # Drawn by templates/bookings/form/ (one include per section, one per field type),
+        # which set the autocomplete and inputmode hints there.
 
     def clean_phone(self):
         return normalise_phone(self.cleaned_data["phone"])
@@ -250,9 +283,7 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
         value = self.cleaned_data["provider"]
         if value in ("", FIRST_AVAILABLE):
             return None
-        provider = (
-            Provider.objects.filter(active=True, pk=value).first() if value.isdigit() else None
-        )
+        provider = next((p for p in catalogue().providers if str(p.pk) == value), None)
         if provider is None:
             raise forms.ValidationError(
                 "We couldn't find that provider. Please choose again, or the first available.",
@@ -295,6 +326,11 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
     @property
     def chosen_slot(self) -> dt.datetime | None:
         return parse_slot(self.cleaned_data["slot"])
+
+    @cached_property
+    def drawn(self) -> dict[str, DrawnField]:
+        """The fields as the page draws them (read after validation)."""
+        return drawn_fields(self)
 
 
 class RescheduleForm(ErrorSummaryMixin, forms.Form):

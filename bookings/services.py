@@ -21,10 +21,10 @@ from allure.base.models import ClinicSettings, Metric
 from procedures.models import ProcedurePage
 
 from . import availability, texts
+from .catalogue import catalogue
 from .models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
-    BookingRules,
     ConsultationNote,
     ConsultationRequest,
     Provider,
@@ -112,10 +112,13 @@ def _time_freed(provider_id: int | None, start: dt.datetime | None) -> None:
     )
 
 
-def _save_holding_slot(consultation: ConsultationRequest, **save_kwargs) -> None:
-    """Save; if the database refuses because the time is held, raise SlotTakenError."""
+def _save_holding_slot(
+    consultation: ConsultationRequest, *, savepoint: bool = True, **save_kwargs
+) -> None:
+    """Save; if the database refuses because the time is held, raise SlotTakenError.
+    savepoint=False inside a transaction that is rolled back whole on a refusal."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=savepoint):
             consultation.save(**save_kwargs)
     except IntegrityError as error:
         if OVERLAP_RULE in str(error):
@@ -155,7 +158,7 @@ def consultation_request_create(
     if not consent:
         raise ValidationError({"consent": "We need your consent to contact you."})
     now = now or timezone.now()
-    rules = BookingRules.load()
+    rules = catalogue().rules
     procedures = list(procedures)
     if not procedures:
         raise ValidationError({"procedures": "Choose at least one procedure."})
@@ -197,21 +200,34 @@ def consultation_request_create(
         privacy_notice_version=rules.privacy_notice_version,
         submission_token=submission_token,
     )
-    # The unique constraints are checked by the database below, where races are decided.
-    consultation.full_clean(validate_constraints=False, exclude=["reference"])
+    # The unique constraints are checked by the database below, where races are decided;
+    # so are the provider and consultation type, both just read (the catalogue) and both
+    # foreign keys. Asking again here would cost three queries for nothing.
+    consultation.full_clean(
+        exclude=["reference", "provider", "consultation_type"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     try:
         with transaction.atomic():
-            _save_holding_slot(consultation)
-            consultation.procedures.set(procedures)
+            # No savepoint of its own: a refusal rolls back this whole block anyway.
+            _save_holding_slot(consultation, savepoint=False)
+            # A new request has no procedures yet: add, without first reading which it has.
+            consultation.procedures.add(*procedures)
             _enqueue_email("acknowledgement", consultation)
             _enqueue_email("front_desk_notice", consultation)
             counts.record_after_commit(Metric.REQUEST_SENT, (str(p.pk) for p in procedures))
-    except IntegrityError:
+    except IntegrityError as error:
         # Most likely the same form was posted twice at once: the other POST won.
         existing = ConsultationRequest.objects.filter(submission_token=submission_token).first()
         if existing:
             return existing, False
-        raise
+        # Otherwise a provider or treatment read from the shared catalogue was deleted
+        # meanwhile (on another node, say): the foreign key refused it. Ask again.
+        raise ValidationError(
+            "Something you chose has just been taken off our list. Please check your "
+            "choices and send the form again."
+        ) from error
     except SlotTakenError:
         existing = ConsultationRequest.objects.filter(submission_token=submission_token).first()
         if existing:
@@ -297,7 +313,7 @@ def consultation_request_confirm_time(
         _lock_unchanged(consultation)
         if not consultation.is_open:
             raise ValidationError("Only an open request can be given a time.")
-        length = availability.length_held_by(consultation, BookingRules.load())
+        length = availability.length_held_by(consultation, catalogue().rules)
         previous_provider_id = consultation.provider_id
         if start != consultation.slot_start:
             consultation.provider = availability.check_time(
@@ -356,7 +372,7 @@ def consultation_request_reschedule(
             raise ValidationError(
                 "This request is closed, so its time cannot be changed. Please call us."
             )
-        rules = BookingRules.load()
+        rules = catalogue().rules
         length = availability.length_held_by(consultation, rules)
         previous = (consultation.provider_id, consultation.slot_start)
         if start is not None:

@@ -5,12 +5,14 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from allure.base.clinic_time import local_day
+from allure.base.serving import GENERATION_KEY
 from bookings.forms import slot_value
-from bookings.models import Provider, ProviderHours
+from bookings.models import ConsultationRequest, ConsultationType, Provider, ProviderHours
 
 from .conftest import form_data
 
@@ -115,3 +117,87 @@ def test_the_booking_page_costs_the_same_queries_however_full_the_diary(
     for slot in free_slots[:6]:
         make_request(slot=slot, procedures=[procedures["botox"]])
     assert queries() == before
+
+
+# The tables the booking catalogue (bookings/catalogue.py) keeps as a shared fragment.
+CATALOGUE_TABLES = (
+    "bookings_provider",
+    "bookings_consultationtype",
+    "bookings_bookingrules",
+    "procedures_procedurepage",
+    "wagtailcore_page",
+)
+
+
+def _warm_queries(client, send):
+    for _ in range(2):  # warm the shared caches (catalogue, hours, settings), as a server has them
+        send()
+    with CaptureQueriesContext(connection) as captured:
+        response = send()
+    return response, [q["sql"] for q in captured]
+
+
+def test_the_booking_page_asks_the_database_only_for_the_times_held(client, nurse, free_slots):
+    response, queries = _warm_queries(client, lambda: client.get("/consultation/?procedure=botox"))
+    assert response.context["diary"].times  # a first visit: a week with free times
+    assert len(queries) == 1, queries
+    assert "bookings_consultationrequest" in queries[0]
+
+
+def test_a_booking_post_reads_no_catalogue_row_and_keeps_its_query_budget(
+    client, procedures, nurse, free_slots
+):
+    slots = iter(enumerate(free_slots[::4]))  # two hours apart: no two overlap
+
+    def send():
+        n, slot = next(slots)
+        data = form_data(procedures, slot=slot, procedure="botox")
+        # Another patient each time: one may hold only two open requests.
+        data.update(email=f"patient{n}@example.com", phone=f"(601) 555-010{n}")
+        return client.post("/consultation/", data)
+
+    response, queries = _warm_queries(client, send)
+    assert response.status_code == 302
+    assert not [q for q in queries if any(table in q for table in CATALOGUE_TABLES)], queries
+    # The form's token (view and service), the times held, the patient's open requests, the
+    # insert and its procedure; then the emails' tasks. Nothing read twice.
+    assert len(queries) <= 8, queries
+
+
+def test_a_staff_change_to_providers_or_types_shows_on_the_next_visit(
+    client, procedures, nurse, free_slots
+):
+    _, diary = diary_for(client, procedure="botox")
+    assert [p.name for p in diary.providers] == ["Dr. Walker", "Nurse Moore"]
+
+    nurse.procedures.add(procedures["rhinoplasty"])
+    nurse.save()
+    _, diary = diary_for(client, procedure="rhinoplasty")
+    assert "Nurse Moore" in [p.name for p in diary.providers]
+
+    nurse.active = False
+    nurse.save()
+    _, diary = diary_for(client, procedure="botox")
+    assert [p.name for p in diary.providers] == ["Dr. Walker"]
+
+    ConsultationType.objects.create(category="injectables", name="Injectables", minutes=20)
+    _, diary = diary_for(client, procedure="botox")
+    assert diary.consultation_type.name == "Injectables"
+
+    ProviderHours.objects.create(
+        provider=walker_of(diary), weekday=6, starts=dt.time(9), ends=dt.time(10)
+    )
+    _, diary = diary_for(client, procedure="botox")
+    assert [h.weekday for h in diary.providers[0].hours.all()] == [6]
+
+
+def walker_of(diary):
+    return next(p for p in diary.providers if p.name == "Dr. Walker")
+
+
+def test_a_booking_leaves_the_shared_caches_warm(client, procedures, nurse, free_slots):
+    client.get("/consultation/?procedure=botox")
+    generation = cache.get(GENERATION_KEY)
+    client.post("/consultation/", form_data(procedures, slot=free_slots[0]))
+    assert ConsultationRequest.objects.count() == 1
+    assert cache.get(GENERATION_KEY) == generation

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from allure.base.clinic_time import CLINIC_TZ
 from bookings import availability, services
@@ -211,3 +211,25 @@ def test_requests_from_the_single_diary_move_to_dr_walker(procedures):
     migration.existing_requests_to_dr_walker(apps, None)
     old.refresh_from_db()
     assert old.provider.name == "Dr. Walker"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_provider_deleted_after_the_catalogue_was_read_is_a_message_not_an_error(diary):
+    """Another node deletes the nurse after this one read the shared catalogue (raw SQL here,
+    so no signal clears it): the database's foreign key refuses the request, and the patient
+    is asked to choose again rather than shown a server error."""
+    nurse = diary["nurse"]
+    start = at(MONDAY, 13)
+    assert start in free_for(diary, "botox", nurse)  # the catalogue is warm, nurse in it
+    tables = [
+        ProviderHours._meta.db_table,
+        Provider.procedures.through._meta.db_table,
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"DELETE FROM {table} WHERE provider_id = %s", [nurse.pk])
+        cursor.execute(f"DELETE FROM {Provider._meta.db_table} WHERE id = %s", [nurse.pk])
+
+    with pytest.raises(ValidationError, match="taken off our list"):
+        book(diary, "botox", start, provider=nurse)
+    assert not ConsultationRequest.objects.exists()

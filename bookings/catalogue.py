@@ -1,0 +1,97 @@
+"""What the booking page and the availability rule read on every request and staff change
+rarely: the live procedures, the active providers with their hours, days away and
+procedures, the consultation types and the booking rules. One shared fragment
+(`cached_until_content_changes`), rebuilt after any change to these rows.
+
+Kept out of allure.base's list of content apps on purpose: a booking (written all day) must
+not clear the caches, only the rows below. `connect_invalidation` (bookings' `ready`) hooks
+them up; base knows nothing of bookings.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from allure.base.serving import cached_until_content_changes, clear_page_cache
+from procedures.models import ProcedurePage
+
+from .models import (
+    BookingRules,
+    ConsultationType,
+    Provider,
+    ProviderClosure,
+    ProviderHours,
+)
+
+FRAGMENT = "booking-catalogue"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    # Live procedures by title, with only what the page and the rules read.
+    procedures: list[ProcedurePage]
+    # Active providers in "first available" order, each with its hours and closures
+    # prefetched and `procedure_ids`: the pages (live or not) they consult on.
+    providers: list[Provider]
+    types: dict[str, ConsultationType]  # by procedure category
+    rules: BookingRules
+
+    def procedure(self, slug: str | None) -> ProcedurePage | None:
+        return next((p for p in self.procedures if p.slug == slug), None)
+
+
+def _build() -> Catalogue:
+    providers = list(
+        Provider.objects.filter(active=True)
+        .prefetch_related(
+            Prefetch("hours", queryset=ProviderHours.objects.all()),
+            Prefetch("closures", queryset=ProviderClosure.objects.all()),
+        )
+        .order_by("sort_order", "name")
+    )
+    links: dict[int, set[int]] = {}
+    for provider_id, page_id in Provider.procedures.through.objects.filter(
+        provider__active=True
+    ).values_list("provider_id", "procedurepage_id"):
+        links.setdefault(provider_id, set()).add(page_id)
+    for provider in providers:
+        provider.procedure_ids = frozenset(links.get(provider.pk, ()))
+    return Catalogue(
+        procedures=list(
+            ProcedurePage.objects.live().only("title", "slug", "category").order_by("title")
+        ),
+        providers=providers,
+        types={t.category: t for t in ConsultationType.objects.all()},
+        rules=BookingRules.load(),
+    )
+
+
+def catalogue() -> Catalogue:
+    return cached_until_content_changes(FRAGMENT, _build)
+
+
+def _changed(sender, **kwargs) -> None:
+    clear_page_cache()
+
+
+def _provider_procedures_changed(sender, action, **kwargs) -> None:
+    if action.startswith("post_"):
+        clear_page_cache()
+
+
+# Procedure pages are content already: publishing, unpublishing or moving one clears it.
+WATCHED = (BookingRules, ConsultationType, Provider, ProviderHours, ProviderClosure)
+
+
+def connect_invalidation() -> None:
+    for model in WATCHED:
+        for signal, name in ((post_save, "save"), (post_delete, "delete")):
+            signal.connect(
+                _changed, sender=model, dispatch_uid=f"booking-catalogue-{name}-{model.__name__}"
+            )
+    m2m_changed.connect(
+        _provider_procedures_changed,
+        sender=Provider.procedures.through,
+        dispatch_uid="booking-catalogue-provider-procedures",
+    )

@@ -17,12 +17,13 @@ from django.utils.timezone import localdate
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
+from wagtail.images.models import Filter
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from allure.base import structured_data
 from allure.base.blocks import NarrativeBlock
-from allure.base.pages import SeoMixin, image_field
+from allure.base.pages import SeoMixin, find_renditions, image_field
 from allure.base.serving import cached_until_content_changes, live_url_of_the_only, public_only
 from procedures.forms import GalleryFilterForm, PlannerForm
 from procedures.gallery import ResultPair, ResultPairAngle
@@ -418,7 +419,7 @@ class ProcedurePage(SeoMixin, Page):
         return Testimonial.objects.published().filter(procedures=self)
 
     def shown_result_pairs(self) -> list[ResultPair]:
-        """The pairs visitors may see on this page, in three queries however many there are;
+        """The pairs visitors may see on this page, in two queries however many there are;
         none for a page without any (most of them)."""
         if self.pk not in procedures_with_shown_pairs():
             return []
@@ -470,10 +471,15 @@ class ProcedurePage(SeoMixin, Page):
             testimonials = self.testimonials()
         else:
             testimonials = self.prefetch_inline_lists()
+        result_pairs = self.shown_result_pairs()
+        # The hero's resized copies and the photos', in one cache lookup (one query cold).
+        find_renditions(
+            [(self.share_image, self._share_image_filters()), *pair_photos(result_pairs)]
+        )
         context = super().get_context(request, *args, **kwargs)
         context["related"] = self.related()
         context["testimonials"] = testimonials
-        context["result_pairs"] = self.shown_result_pairs()
+        context["result_pairs"] = result_pairs
         context["gallery_url"] = ResultsGalleryPage.live_url()
         return context
 
@@ -544,9 +550,14 @@ def procedures_with_shown_pairs() -> frozenset[int]:
     )
 
 
+# The size components/result_pair.html shows each photo at.
+PAIR_PHOTO_FILTERS = (Filter("width-720"),)
+
+
 def shown_pairs(pairs) -> list[ResultPair]:
-    """The shown pairs among `pairs`, with their extra angles and every photo's resized
-    copies: three queries (pairs with photos, angles with photos, renditions) for any number."""
+    """The shown pairs among `pairs`, with their extra angles: two queries (pairs with photos,
+    angles with photos) for any number. Their photos' resized copies are readied by
+    `find_renditions` with `pair_photos(pairs)`."""
     pairs = list(
         pairs.shown(localdate()).select_related("procedure", "before_image", "after_image")
     )
@@ -557,9 +568,17 @@ def shown_pairs(pairs) -> list[ResultPair]:
             queryset=ResultPairAngle.objects.select_related("before_image", "after_image"),
         ),
     )
-    images = [image for pair in pairs for view in pair.views for image in (view.before, view.after)]
-    prefetch_related_objects(images, "renditions")
     return pairs
+
+
+def pair_photos(pairs) -> list:
+    """(image, filters) for every photo of `pairs`, as `find_renditions` takes them."""
+    return [
+        (image, PAIR_PHOTO_FILTERS)
+        for pair in pairs
+        for view in pair.views
+        for image in (view.before, view.after)
+    ]
 
 
 class ResultsGalleryPage(SeoMixin, Page):
@@ -597,7 +616,9 @@ class ResultsGalleryPage(SeoMixin, Page):
         chosen = form.chosen_procedure() if form.is_bound else None
         if chosen is not None:
             pairs = pairs.filter(procedure=chosen)
-        context.update(form=form, chosen=chosen, result_pairs=shown_pairs(pairs))
+        pairs = shown_pairs(pairs)
+        find_renditions(pair_photos(pairs))
+        context.update(form=form, chosen=chosen, result_pairs=pairs)
         return context
 
 

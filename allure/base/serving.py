@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Exists
+from django.db.models import Exists, Q
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.http import Http404
 from django.http.request import split_domain_port
@@ -434,9 +434,7 @@ class ServedPageMixin:
         # to a page are kept (see `cached_until_content_changes`).
         path_pages = cached_until_content_changes(
             "route:" + hashlib.sha256(url_paths[-1].encode()).hexdigest(),
-            lambda: list(
-                Page.objects.descendant_of(self).filter(url_path__in=url_paths).order_by("depth")
-            ),
+            lambda: self._pages_along(request, url_paths),
             keep=lambda pages: len(pages) == len(url_paths),
         )
         if [page.url_path for page in path_pages] != url_paths or any(
@@ -453,3 +451,33 @@ class ServedPageMixin:
         page._cached_parent_obj = path_pages[-2] if len(path_pages) > 1 else self
         page.breadcrumb_trail = [self, *path_pages[:-1], page]
         return page.route(request, [])
+
+    def _pages_along(self, request, url_paths) -> list[Page]:
+        """The pages with these url_paths, shallowest first. When the menu (the home page's
+        children shown in menus) is not in the shared cache either, as after any content
+        change, the same query brings its pages and fills it."""
+        site = getattr(request, "_wagtail_site", None)
+        menu = site is not None and site.root_page_id == self.pk
+        menu = menu and cache.get(_fragment_key(main_menu_fragment(site))) is None
+        wanted = Q(url_path__in=url_paths)
+        if menu:
+            wanted |= Q(depth=self.depth + 1, live=True, show_in_menus=True)
+        pages = list(Page.objects.descendant_of(self).filter(wanted).order_by("path"))
+        if menu:
+            share_until_content_changes(
+                main_menu_fragment(site),
+                [p for p in pages if p.depth == self.depth + 1 and p.live and p.show_in_menus],
+            )
+        return sorted((p for p in pages if p.url_path in url_paths), key=lambda p: p.depth)
+
+
+def main_menu_fragment(site) -> str:
+    return f"main-menu:{site.pk}"
+
+
+def main_menu(site) -> list[Page]:
+    """The header's navigation: the home page's children that editors ticked "Show in menus",
+    shared until the next content change (routing may have filled it on the way)."""
+    return cached_until_content_changes(
+        main_menu_fragment(site), lambda: list(site.root_page.get_children().live().in_menu())
+    )

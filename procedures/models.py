@@ -69,6 +69,16 @@ RELATED_CARD_FIELDS = tuple(
     )
 )
 
+# The procedure page's StreamFields: its story, which only its own page shows.
+PROCEDURE_NARRATIVE_FIELDS = (
+    "what_it_is",
+    "how_it_works",
+    "typical_treatment",
+    "results",
+    "recovery",
+    "doctors_take",
+)
+
 # A page whose medical review is older than this shows on the editors' "Medical review due".
 REVIEW_VALID_FOR = dt.timedelta(days=365)
 
@@ -317,6 +327,7 @@ class ProcedurePage(SeoMixin, Page):
     parent_page_types = ["procedures.ProcedureIndexPage"]
     subpage_types = []
     serve_select_related = ("hero_image", "doctor", "medical_reviewer")
+    serve_defer = ("doctor__philosophy", "medical_reviewer__philosophy")
     share_image_renditions = tuple(  # procedure_page/hero.html's srcset
         f"fill-{size}|format-webp" for size in ("390x260", "780x520", "1080x720")
     )
@@ -423,7 +434,7 @@ class ProcedurePage(SeoMixin, Page):
         none for a page without any (most of them)."""
         if self.pk not in procedures_with_shown_pairs():
             return []
-        return shown_pairs(ResultPair.objects.filter(procedure=self))
+        return shown_pairs(ResultPair.objects.filter(procedure=self), procedure=self)
 
     def structured_data(self, request):
         data = [
@@ -554,13 +565,21 @@ def procedures_with_shown_pairs() -> frozenset[int]:
 PAIR_PHOTO_FILTERS = (Filter("width-720"),)
 
 
-def shown_pairs(pairs) -> list[ResultPair]:
+def shown_pairs(pairs, procedure=None) -> list[ResultPair]:
     """The shown pairs among `pairs`, with their extra angles: two queries (pairs with photos,
     angles with photos) for any number. Their photos' resized copies are readied by
-    `find_renditions` with `pair_photos(pairs)`."""
-    pairs = list(
-        pairs.shown(localdate()).select_related("procedure", "before_image", "after_image")
-    )
+    `find_renditions` with `pair_photos(pairs)`. With `procedure`, the pairs are all of
+    that page (already loaded); otherwise each comes with the little of its procedure that
+    the gallery shows: a whole procedure row (six StreamFields) cost more than the pair."""
+    pairs = pairs.shown(localdate()).select_related("before_image", "after_image")
+    if procedure is None:
+        pairs = pairs.select_related("procedure").defer(
+            *(f"procedure__{name}" for name in PROCEDURE_NARRATIVE_FIELDS)
+        )
+    pairs = list(pairs)
+    if procedure is not None:
+        for pair in pairs:
+            pair.procedure = procedure
     prefetch_related_objects(
         pairs,
         Prefetch(

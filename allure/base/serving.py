@@ -305,6 +305,8 @@ def fetch_for_serving(model, pk):
     queryset = model._default_manager.all()
     if related := getattr(model, "serve_select_related", ()):
         queryset = queryset.select_related(*related)  # never empty: that would join every FK
+    if deferred := getattr(model, "serve_defer", ()):
+        queryset = queryset.defer(*deferred)
     return queryset.get(pk=pk)
 
 
@@ -403,6 +405,9 @@ class ServedPageMixin:
     the page when it is routed."""
 
     serve_select_related: tuple[str, ...] = ()
+    # Columns of those related rows that the template never shows (a StreamField costs CPU
+    # to load even when unused).
+    serve_defer: tuple[str, ...] = ()
 
     @cached_property
     def breadcrumb_trail(self) -> list[Page]:

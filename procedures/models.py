@@ -466,14 +466,13 @@ class ProcedurePage(SeoMixin, Page):
         it. Leaves each list where `page.<list>.all()` reads it, and returns the
         testimonials."""
         links = list(self.related_links())
-        related = {link.procedure_id: link.procedure for link in links}
         _set_prefetched(self, "related_procedures", RelatedProcedure, links)
         rows = inline_rows(self)
         for name in ("technologies", "conditions", "areas", "faqs", "recovery_stages"):
             _set_prefetched(self, name, INLINE_LISTS[name].model, rows[name].get(self.pk, []))
-        for pk, procedure in related.items():
-            stages = rows["recovery_stages"].get(pk, [])
-            _set_prefetched(procedure, "recovery_stages", RecoveryStage, stages)
+        for link in links:  # every link's own copy, should one procedure be linked twice
+            stages = rows["recovery_stages"].get(link.procedure_id, [])
+            _set_prefetched(link.procedure, "recovery_stages", RecoveryStage, stages)
         return rows["testimonials"].get(self.pk, [])
 
     def get_context(self, request, *args, **kwargs):

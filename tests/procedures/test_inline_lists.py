@@ -9,7 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from procedures.models import INLINE_LISTS, ProcedurePage, RelatedProcedure, Testimonial
+from procedures import models
+from procedures.models import INLINE_LISTS, ProcedurePage, RelatedProcedure
 
 pytestmark = pytest.mark.django_db
 
@@ -76,14 +77,14 @@ def test_each_list_is_what_the_orm_gives_in_two_queries(demo, slug):
 def test_testimonials_newest_consent_first_with_types_intact(demo):
     page = ProcedurePage.objects.get(slug="chemical-peel")
     for day, name in ((3, "Older"), (20, "Newest"), (10, "Middle")):
-        testimonial = Testimonial.objects.create(
+        testimonial = models.Testimonial.objects.create(
             quote=f"{name} words",
             patient_name=name,
             consent_given_on=dt.date(2025, 1, day),
             is_published=True,
         )
         testimonial.procedures.add(page)
-    hidden = Testimonial.objects.create(quote="Not yet", patient_name="Draft")
+    hidden = models.Testimonial.objects.create(quote="Not yet", patient_name="Draft")
     hidden.procedures.add(page)
 
     lists, _related, _queries = from_one_query(page)
@@ -100,7 +101,7 @@ def test_a_page_with_empty_lists_gets_empty_lists(demo):
     for name in ("technologies", "conditions", "areas", "faqs"):
         INLINE_LISTS[name].model.objects.filter(page=page).delete()
     RelatedProcedure.objects.filter(page=page).delete()
-    Testimonial.procedures.through.objects.filter(procedurepage=page).delete()
+    models.Testimonial.procedures.through.objects.filter(procedurepage=page).delete()
 
     lists, related, queries = from_one_query(page)
 

@@ -453,8 +453,10 @@ class ProcedurePage(SeoMixin, Page):
 
     def related_links(self):
         """The related procedures' links with what their cards show (one query)."""
-        return RelatedProcedure.objects.filter(page=self).select_related("procedure").only(
-            "page", "sort_order", "procedure", *RELATED_CARD_FIELDS
+        return (
+            RelatedProcedure.objects.filter(page=self)
+            .select_related("procedure")
+            .only("page", "sort_order", "procedure", *RELATED_CARD_FIELDS)
         )
 
     def prefetch_inline_lists(self) -> list["Testimonial"]:
@@ -887,7 +889,7 @@ def inline_lists_sql() -> str:
             source = f"{table} WHERE {owner} = %s"
             if model is RecoveryStage:  # the related procedures' too, for their cards
                 source += (
-                    f" OR {owner} IN (SELECT {column(RelatedProcedure, 'procedure')} FROM "
+                    f" OR {owner} IN (SELECT {column(RelatedProcedure, 'procedure')} FROM "  # noqa: S608
                     f"{qn(RelatedProcedure._meta.db_table)} WHERE "
                     f"{column(RelatedProcedure, 'page')} = %s)"
                 )
@@ -896,7 +898,9 @@ def inline_lists_sql() -> str:
             for slot, sql_type in SLOT_TYPES.items()
         ]
         select = ", ".join([f"'{name}'", column(model, "id"), owner, position, *values])
-        branches.append(f"SELECT {select} FROM {source}")
+        # Only quoted table and column names from the models and our own list names; the
+        # page's id goes in as a parameter.
+        branches.append(f"SELECT {select} FROM {source}")  # noqa: S608
     d1 = 5 + list(SLOT_TYPES).index("d1")
     # Each list in its order: orderables by sort order, testimonials newest consent first
     # (as `TestimonialQuerySet.published`); ties by id.

@@ -10,9 +10,9 @@ from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
+from allure.base import serving
 from allure.base.clinic_hours import clinic_status, weekly_hours
 from allure.base.models import Closure, OpeningHours
-from allure.base import serving
 
 register = template.Library()
 

@@ -172,7 +172,10 @@ def connect_invalidation() -> None:
 # Shared fragments --------------------------------------------------------------------------
 
 
-def _fragment_key(name: str) -> str:
+def fragment_key(name: str) -> str:
+    """Where the fragment `name` of the current content generation is kept. Read it before
+    the queries that fill it: rows read before a change, stored under the generation after
+    it, would outlive the change."""
     return f"fragment:{cache.get_or_set(GENERATION_KEY, 0, None)}:{name}"
 
 
@@ -180,7 +183,7 @@ def cached_until_content_changes(name: str, compute, keep=lambda result: True):
     """`compute()`'s result, shared by every process until any content changes. A result
     that `keep` refuses is returned but not shared (e.g. a lookup for an unknown address:
     anyone can make up addresses, and each would take a place in the cache)."""
-    key = _fragment_key(name)
+    key = fragment_key(name)
     found = cache.get(key)
     if found is None:
         found = (compute(),)  # a tuple, so that None or an empty list is cached too
@@ -189,10 +192,10 @@ def cached_until_content_changes(name: str, compute, keep=lambda result: True):
     return found[0]
 
 
-def share_until_content_changes(name: str, value) -> None:
-    """Fill the fragment `name` with a value found while computing another (one query
-    answering for both), so its own first reader spends none."""
-    cache.set(_fragment_key(name), (value,), FRAGMENT_SECONDS)
+def share_fragment(key: str, value) -> None:
+    """Fill a fragment (its `fragment_key`, taken before the query) with a value found while
+    computing another (one query answering for both), so its own first reader spends none."""
+    cache.set(key, (value,), FRAGMENT_SECONDS)
 
 
 def any_view_restriction() -> bool:
@@ -335,13 +338,14 @@ class CachedSiteMiddleware:
     def _find_site(request):
         """(the site, Wagtail's site root paths) from one query of every site, and the site's
         root page as its own type from a second."""
+        restriction_key = fragment_key("any-view-restriction")
         sites = list(
             Site.objects.select_related("root_page", "root_page__locale").annotate(
                 any_view_restriction=Exists(PageViewRestriction.objects.all())
             )
         )
         if sites:
-            share_until_content_changes("any-view-restriction", sites[0].any_view_restriction)
+            share_fragment(restriction_key, sites[0].any_view_restriction)
         root_paths = _site_root_paths(sites)
         if root_paths is not None:
             # Where Wagtail looks when it has no request (Page.full_url, get_url()), as
@@ -462,15 +466,17 @@ class ServedPageMixin:
         children shown in menus) is not in the shared cache either, as after any content
         change, the same query brings its pages and fills it."""
         site = getattr(request, "_wagtail_site", None)
-        menu = site is not None and site.root_page_id == self.pk
-        menu = menu and cache.get(_fragment_key(main_menu_fragment(site))) is None
+        menu_key = None
+        if site is not None and site.root_page_id == self.pk:
+            menu_key = fragment_key(main_menu_fragment(site))
+            menu_key = menu_key if cache.get(menu_key) is None else None
         wanted = Q(url_path__in=url_paths)
-        if menu:
+        if menu_key:
             wanted |= Q(depth=self.depth + 1, live=True, show_in_menus=True)
         pages = list(Page.objects.descendant_of(self).filter(wanted).order_by("path"))
-        if menu:
-            share_until_content_changes(
-                main_menu_fragment(site),
+        if menu_key:
+            share_fragment(
+                menu_key,
                 [p for p in pages if p.depth == self.depth + 1 and p.live and p.show_in_menus],
             )
         return sorted((p for p in pages if p.url_path in url_paths), key=lambda p: p.depth)

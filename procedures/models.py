@@ -753,7 +753,9 @@ class RelatedProcedure(Orderable):
 
 class TestimonialQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(is_published=True).order_by("-consent_given_on")
+        # Ties in the order they were entered: the same on every database, and in the
+        # procedure page's one query of its lists.
+        return self.filter(is_published=True).order_by("-consent_given_on", "pk")
 
 
 class Testimonial(models.Model):

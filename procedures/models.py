@@ -5,23 +5,25 @@ compared and turned into structured data; StreamFields carry only the narrative.
 """
 
 import datetime as dt
+import functools
 import math
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, connections, models
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils.cache import add_never_cache_headers
 from django.utils.timezone import localdate
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
+from wagtail.images.models import Filter
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from allure.base import structured_data
 from allure.base.blocks import NarrativeBlock
-from allure.base.pages import SeoMixin, image_field
+from allure.base.pages import SeoMixin, find_renditions, image_field
 from allure.base.serving import cached_until_content_changes, live_url_of_the_only, public_only
 from procedures.forms import GalleryFilterForm, PlannerForm
 from procedures.gallery import ResultPair, ResultPairAngle
@@ -65,6 +67,16 @@ RELATED_CARD_FIELDS = tuple(
         "treatments_min",
         "treatments_max",
     )
+)
+
+# The procedure page's StreamFields: its story, which only its own page shows.
+PROCEDURE_NARRATIVE_FIELDS = (
+    "what_it_is",
+    "how_it_works",
+    "typical_treatment",
+    "results",
+    "recovery",
+    "doctors_take",
 )
 
 # A page whose medical review is older than this shows on the editors' "Medical review due".
@@ -315,6 +327,7 @@ class ProcedurePage(SeoMixin, Page):
     parent_page_types = ["procedures.ProcedureIndexPage"]
     subpage_types = []
     serve_select_related = ("hero_image", "doctor", "medical_reviewer")
+    serve_defer = ("doctor__philosophy", "medical_reviewer__philosophy")
     share_image_renditions = tuple(  # procedure_page/hero.html's srcset
         f"fill-{size}|format-webp" for size in ("390x260", "780x520", "1080x720")
     )
@@ -417,11 +430,11 @@ class ProcedurePage(SeoMixin, Page):
         return Testimonial.objects.published().filter(procedures=self)
 
     def shown_result_pairs(self) -> list[ResultPair]:
-        """The pairs visitors may see on this page, in three queries however many there are;
+        """The pairs visitors may see on this page, in two queries however many there are;
         none for a page without any (most of them)."""
         if self.pk not in procedures_with_shown_pairs():
             return []
-        return shown_pairs(ResultPair.objects.filter(procedure=self))
+        return shown_pairs(ResultPair.objects.filter(procedure=self), procedure=self)
 
     def structured_data(self, request):
         data = [
@@ -438,36 +451,47 @@ class ProcedurePage(SeoMixin, Page):
             data.append(structured_data.faq_page(faqs))
         return data
 
-    @staticmethod
-    def inline_lookups():
-        """Every inline list the page shows, each fetched in one query however long it is."""
-        return [
-            "technologies",
-            "conditions",
-            "areas",
-            "faqs",
-            Prefetch(
-                "related_procedures",
-                queryset=RelatedProcedure.objects.select_related("procedure").only(
-                    "page", "sort_order", "procedure", *RELATED_CARD_FIELDS
-                ),
-            ),
-        ]
+    def related_links(self):
+        """The related procedures' links with what their cards show (one query)."""
+        return (
+            RelatedProcedure.objects.filter(page=self)
+            .select_related("procedure")
+            .only("page", "sort_order", "procedure", *RELATED_CARD_FIELDS)
+        )
 
-    def prefetch_inline_lists(self):
-        prefetch_related_objects([self], *self.inline_lookups())
-        # The page's recovery stages and its related procedures' (for their downtime), together.
-        related = [link.procedure for link in self.related_procedures.all()]
-        prefetch_related_objects([self, *related], "recovery_stages")
+    def prefetch_inline_lists(self) -> list["Testimonial"]:
+        """Every inline list the page shows in two queries however long they get: the related
+        procedures' links, then one UNION ALL of the page's technologies, conditions, areas,
+        questions, recovery stages (with its related procedures', for their cards' downtime)
+        and published testimonials. Each list was a query of its own, and on this site a
+        query costs more CPU to compile and turn into objects than the database spends on
+        it. Leaves each list where `page.<list>.all()` reads it, and returns the
+        testimonials."""
+        links = list(self.related_links())
+        _set_prefetched(self, "related_procedures", RelatedProcedure, links)
+        rows = inline_rows(self)
+        for name in ("technologies", "conditions", "areas", "faqs", "recovery_stages"):
+            _set_prefetched(self, name, INLINE_LISTS[name].model, rows[name].get(self.pk, []))
+        for link in links:  # every link's own copy, should one procedure be linked twice
+            stages = rows["recovery_stages"].get(link.procedure_id, [])
+            _set_prefetched(link.procedure, "recovery_stages", RecoveryStage, stages)
+        return rows["testimonials"].get(self.pk, [])
 
     def get_context(self, request, *args, **kwargs):
         # Previews carry unsaved inline items in memory; fetching would replace them.
-        if not getattr(request, "is_preview", False):
-            self.prefetch_inline_lists()
+        if getattr(request, "is_preview", False):
+            testimonials = self.testimonials()
+        else:
+            testimonials = self.prefetch_inline_lists()
+        result_pairs = self.shown_result_pairs()
+        # The hero's resized copies and the photos', in one cache lookup (one query cold).
+        find_renditions(
+            [(self.share_image, self._share_image_filters()), *pair_photos(result_pairs)]
+        )
         context = super().get_context(request, *args, **kwargs)
         context["related"] = self.related()
-        context["testimonials"] = self.testimonials()
-        context["result_pairs"] = self.shown_result_pairs()
+        context["testimonials"] = testimonials
+        context["result_pairs"] = result_pairs
         context["gallery_url"] = ResultsGalleryPage.live_url()
         return context
 
@@ -538,12 +562,25 @@ def procedures_with_shown_pairs() -> frozenset[int]:
     )
 
 
-def shown_pairs(pairs) -> list[ResultPair]:
-    """The shown pairs among `pairs`, with their extra angles and every photo's resized
-    copies: three queries (pairs with photos, angles with photos, renditions) for any number."""
-    pairs = list(
-        pairs.shown(localdate()).select_related("procedure", "before_image", "after_image")
-    )
+# The size components/result_pair.html shows each photo at.
+PAIR_PHOTO_FILTERS = (Filter("width-720"),)
+
+
+def shown_pairs(pairs, procedure=None) -> list[ResultPair]:
+    """The shown pairs among `pairs`, with their extra angles: two queries (pairs with photos,
+    angles with photos) for any number. Their photos' resized copies are readied by
+    `find_renditions` with `pair_photos(pairs)`. With `procedure`, the pairs are all of
+    that page (already loaded); otherwise each comes with the little of its procedure that
+    the gallery shows: a whole procedure row (six StreamFields) cost more than the pair."""
+    pairs = pairs.shown(localdate()).select_related("before_image", "after_image")
+    if procedure is None:
+        pairs = pairs.select_related("procedure").defer(
+            *(f"procedure__{name}" for name in PROCEDURE_NARRATIVE_FIELDS)
+        )
+    pairs = list(pairs)
+    if procedure is not None:
+        for pair in pairs:
+            pair.procedure = procedure
     prefetch_related_objects(
         pairs,
         Prefetch(
@@ -551,9 +588,17 @@ def shown_pairs(pairs) -> list[ResultPair]:
             queryset=ResultPairAngle.objects.select_related("before_image", "after_image"),
         ),
     )
-    images = [image for pair in pairs for view in pair.views for image in (view.before, view.after)]
-    prefetch_related_objects(images, "renditions")
     return pairs
+
+
+def pair_photos(pairs) -> list:
+    """(image, filters) for every photo of `pairs`, as `find_renditions` takes them."""
+    return [
+        (image, PAIR_PHOTO_FILTERS)
+        for pair in pairs
+        for view in pair.views
+        for image in (view.before, view.after)
+    ]
 
 
 class ResultsGalleryPage(SeoMixin, Page):
@@ -591,7 +636,9 @@ class ResultsGalleryPage(SeoMixin, Page):
         chosen = form.chosen_procedure() if form.is_bound else None
         if chosen is not None:
             pairs = pairs.filter(procedure=chosen)
-        context.update(form=form, chosen=chosen, result_pairs=shown_pairs(pairs))
+        pairs = shown_pairs(pairs)
+        find_renditions(pair_photos(pairs))
+        context.update(form=form, chosen=chosen, result_pairs=pairs)
         return context
 
 
@@ -706,7 +753,9 @@ class RelatedProcedure(Orderable):
 
 class TestimonialQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(is_published=True).order_by("-consent_given_on")
+        # Ties in the order they were entered: the same on every database, and in the
+        # procedure page's one query of its lists.
+        return self.filter(is_published=True).order_by("-consent_given_on", "pk")
 
 
 class Testimonial(models.Model):
@@ -762,3 +811,135 @@ class Testimonial(models.Model):
             raise ValidationError(
                 {"consent_given_on": "Record the date of the patient's consent to publish."}
             )
+
+
+# The procedure page's inline lists in one query ------------------------------------------
+
+
+class InlineList(NamedTuple):
+    model: type[models.Model]
+    slots: dict[str, str]  # a column of the shared row layout → the model's field in it
+
+
+# The shared row layout of the UNION: which list, the row's id, the page it belongs to, its
+# place in the list, then typed slots that each list fills with its own fields (the rest
+# stay NULL, typed: PostgreSQL types an untyped NULL as text, which a later list's integers
+# or booleans in the same column would not match).
+SLOT_TYPES = {
+    "t1": "text",
+    "t2": "text",
+    "t3": "text",
+    "t4": "text",
+    "n1": "integer",
+    "n2": "integer",
+    "b1": "boolean",
+    "d1": "date",
+}
+INLINE_LISTS = {
+    "technologies": InlineList(ProcedureTechnology, {"t1": "name", "t2": "description"}),
+    "conditions": InlineList(ProcedureCondition, {"t1": "name", "t2": "concern"}),
+    "areas": InlineList(TreatmentArea, {"t1": "name", "b1": "is_common"}),
+    "faqs": InlineList(ProcedureFAQ, {"t1": "question", "t2": "answer"}),
+    "recovery_stages": InlineList(
+        RecoveryStage,
+        {
+            "t1": "depth",
+            "t2": "examples",
+            "t3": "anaesthesia",
+            "t4": "treatments",
+            "n1": "days_min",
+            "n2": "days_max",
+        },
+    ),
+    "testimonials": InlineList(
+        Testimonial,
+        {
+            "t1": "quote",
+            "t2": "patient_name",
+            "t3": "town",
+            "d1": "consent_given_on",
+            "b1": "is_published",
+        },
+    ),
+}
+
+
+@functools.cache
+def inline_lists_sql() -> str:
+    """The UNION ALL, written once from the models' tables and columns. Plain SQL: the ORM
+    spent about as much CPU compiling six annotated querysets into it as the six queries it
+    replaces, every request; this has one parameter, the page's id, repeated."""
+    qn = connection.ops.quote_name
+
+    def column(model, field):
+        return f"{qn(model._meta.db_table)}.{qn(model._meta.get_field(field).column)}"
+
+    branches = []
+    for name, (model, slots) in INLINE_LISTS.items():
+        table = qn(model._meta.db_table)
+        if model is Testimonial:
+            through = Testimonial.procedures.through
+            owner = column(through, "procedurepage")
+            position = "CAST(0 AS integer)"
+            source = (
+                f"{table} INNER JOIN {qn(through._meta.db_table)} ON "
+                f"{column(through, 'testimonial')} = {column(model, 'id')} "
+                f"WHERE {owner} = %s AND {column(model, 'is_published')}"
+            )
+        else:
+            owner, position = column(model, "page"), column(model, "sort_order")
+            source = f"{table} WHERE {owner} = %s"
+            if model is RecoveryStage:  # the related procedures' too, for their cards
+                source += (
+                    f" OR {owner} IN (SELECT {column(RelatedProcedure, 'procedure')} FROM "  # noqa: S608
+                    f"{qn(RelatedProcedure._meta.db_table)} WHERE "
+                    f"{column(RelatedProcedure, 'page')} = %s)"
+                )
+        values = [
+            column(model, slots[slot]) if slot in slots else f"CAST(NULL AS {sql_type})"
+            for slot, sql_type in SLOT_TYPES.items()
+        ]
+        select = ", ".join([f"'{name}'", column(model, "id"), owner, position, *values])
+        # Only quoted table and column names from the models and our own list names; the
+        # page's id goes in as a parameter.
+        branches.append(f"SELECT {select} FROM {source}")  # noqa: S608
+    d1 = 5 + list(SLOT_TYPES).index("d1")
+    # Each list in its order: orderables by sort order, testimonials newest consent first
+    # (as `TestimonialQuerySet.published`); ties by id.
+    return " UNION ALL ".join(branches) + f" ORDER BY 1, 4, {d1} DESC, 2"
+
+
+def inline_rows(page) -> dict[str, dict[int, list]]:
+    """The page's inline lists and its related procedures' recovery stages, read in one
+    query: {list name: {page id: [model instances, in order]}}."""
+    sql = inline_lists_sql()
+    with connections[page._state.db or "default"].cursor() as cursor:
+        cursor.execute(sql, [page.pk] * sql.count("%s"))
+        found = cursor.fetchall()
+    rows: dict[str, dict[int, list]] = {name: {} for name in INLINE_LISTS}
+    for name, pk, owner, position, *values in found:
+        model, slots = INLINE_LISTS[name]
+        fields = dict(zip(SLOT_TYPES, values, strict=True))
+        instance = model(pk=pk, **{field: fields[slot] for slot, field in slots.items()})
+        if model is Testimonial:
+            # SQLite hands dates back as text and booleans as numbers.
+            instance.is_published = bool(instance.is_published)
+            if isinstance(instance.consent_given_on, str):
+                instance.consent_given_on = dt.date.fromisoformat(instance.consent_given_on)
+        else:
+            instance.page_id, instance.sort_order = owner, position
+            if model is TreatmentArea:
+                instance.is_common = bool(instance.is_common)
+        instance._state.adding = False
+        instance._state.db = page._state.db
+        rows[name].setdefault(owner, []).append(instance)
+    return rows
+
+
+def _set_prefetched(instance, name: str, model, rows: list) -> None:
+    """Leave `rows` where Django's related manager looks before it queries (as
+    `prefetch_related` does), so `instance.<name>.all()` returns them."""
+    queryset = model._default_manager.all()
+    queryset._result_cache = list(rows)
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset

@@ -26,9 +26,7 @@ class SeoMixin(ServedPageMixin):
         context = super().get_context(request, *args, **kwargs)
         image = self.share_image
         if image is not None and not hasattr(image, "prefetched_renditions"):
-            found = image.get_renditions(*self._share_image_filters())
-            # Where Wagtail's image tags look first (as `prefetch_renditions` leaves them).
-            image.prefetched_renditions = list(found.values())
+            find_renditions([(image, self._share_image_filters())])
         return context
 
     @classmethod
@@ -52,6 +50,48 @@ class SeoMixin(ServedPageMixin):
 
     def structured_data(self, request) -> list[dict]:
         return [structured_data.breadcrumbs(self, request)]
+
+
+def find_renditions(wanted) -> None:
+    """Ready the resized copies a page shows of several images at once: `wanted` is a list
+    of (image, filters). One lookup in the shared cache for all of them, then one query for
+    whatever it lacked (Wagtail's image tags, and `Image.get_renditions`, spend a lookup and
+    a query per image). Each image gets `prefetched_renditions`, where the image tags look
+    first; a copy never made before is still made by its tag on the first visit."""
+    wanted = [(image, tuple(filters)) for image, filters in wanted if image is not None]
+    if not wanted:
+        return
+    Rendition = wanted[0][0].get_rendition_model()
+    keys = {
+        Rendition.construct_cache_key(image, f.get_cache_key(image), f.spec): (image, f)
+        for image, filters in wanted
+        for f in filters
+    }
+    images = {image.pk: image for image, _filters in wanted}
+    found = {pk: [] for pk in images}
+    for key, rendition in Rendition.cache_backend.get_many(list(keys)).items():
+        found[keys.pop(key)[0].pk].append(rendition)
+    if keys:
+        lookup = models.Q()
+        for image, f in keys.values():
+            lookup |= models.Q(
+                image_id=image.pk, filter_spec=f.spec, focal_point_key=f.get_cache_key(image)
+            )
+        from_database = list(Rendition.objects.filter(lookup))
+        for rendition in from_database:
+            found[rendition.image_id].append(rendition)
+        Rendition.cache_backend.set_many(
+            {
+                Rendition.construct_cache_key(
+                    images[r.image_id], r.focal_point_key, r.filter_spec
+                ): r
+                for r in from_database
+            }
+        )
+    for image, _filters in wanted:
+        for rendition in found[image.pk]:
+            rendition.image = image  # as Wagtail does: the page's own image object
+        image.prefetched_renditions = found[image.pk]
 
 
 def image_field(help_text: str):

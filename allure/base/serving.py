@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Exists, Q
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.http import Http404
 from django.http.request import split_domain_port
@@ -38,6 +39,11 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.functional import cached_property
 from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models.sites import (
+    SITE_ROOT_PATHS_CACHE_KEY,
+    SITE_ROOT_PATHS_CACHE_VERSION,
+    SiteRootPath,
+)
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 GENERATION_KEY = "page-cache:generation"
@@ -175,18 +181,30 @@ def connect_invalidation() -> None:
 # Shared fragments --------------------------------------------------------------------------
 
 
+def fragment_key(name: str) -> str:
+    """Where the fragment `name` of the current content generation is kept. Read it before
+    the queries that fill it: rows read before a change, stored under the generation after
+    it, would outlive the change."""
+    return f"fragment:{cache.get_or_set(GENERATION_KEY, 0, None)}:{name}"
+
+
 def cached_until_content_changes(name: str, compute, keep=lambda result: True):
     """`compute()`'s result, shared by every process until any content changes. A result
     that `keep` refuses is returned but not shared (e.g. a lookup for an unknown address:
     anyone can make up addresses, and each would take a place in the cache)."""
-    generation = cache.get_or_set(GENERATION_KEY, 0, None)
-    key = f"fragment:{generation}:{name}"
+    key = fragment_key(name)
     found = cache.get(key)
     if found is None:
         found = (compute(),)  # a tuple, so that None or an empty list is cached too
         if keep(found[0]):
             cache.set(key, found, FRAGMENT_SECONDS)
     return found[0]
+
+
+def share_fragment(key: str, value) -> None:
+    """Fill a fragment (its `fragment_key`, taken before the query) with a value found while
+    computing another (one query answering for both), so its own first reader spends none."""
+    cache.set(key, (value,), FRAGMENT_SECONDS)
 
 
 def any_view_restriction() -> bool:
@@ -299,13 +317,17 @@ def fetch_for_serving(model, pk):
     queryset = model._default_manager.all()
     if related := getattr(model, "serve_select_related", ()):
         queryset = queryset.select_related(*related)  # never empty: that would join every FK
+    if deferred := getattr(model, "serve_defer", ()):
+        queryset = queryset.defer(*deferred)
     return queryset.get(pk=pk)
 
 
 class CachedSiteMiddleware:
-    """Wagtail finds the Site for every request, then its root page (two queries). Both come
-    from the shared cache until the next content change; the root page as its own type with
-    what its template shows, ready for routing and for the home page itself.
+    """Wagtail finds the Site for every request, then its root page, and the root paths of
+    every site to make page URLs (three queries). All come from the shared cache until the
+    next content change; the root page as its own type with what its template shows, ready
+    for routing and for the home page itself. Filling that fragment takes two queries, and
+    answers on the way whether any page is private (another shared fragment).
     Must come after CommonMiddleware, which rejects hosts not in ALLOWED_HOSTS."""
 
     def __init__(self, get_response):
@@ -313,17 +335,81 @@ class CachedSiteMiddleware:
 
     def __call__(self, request):
         hostname = split_domain_port(request.get_host())[0]
-        request._wagtail_site = cached_until_content_changes(  # read by Site.find_for_request
+        request._wagtail_site, root_paths = cached_until_content_changes(
             f"site:{hostname}:{request.get_port()}", lambda: self._find_site(request)
         )
+        if root_paths is not None:
+            # Read by Page.get_url and {% pageurl %} before Wagtail's own cache.
+            request._wagtail_cached_site_root_paths = root_paths
         return self.get_response(request)
 
     @staticmethod
     def _find_site(request):
-        site = Site._find_for_request(request)
+        """(the site, Wagtail's site root paths) from one query of every site, and the site's
+        root page as its own type from a second."""
+        restriction_key = fragment_key("any-view-restriction")
+        sites = list(
+            Site.objects.select_related("root_page", "root_page__locale").annotate(
+                any_view_restriction=Exists(PageViewRestriction.objects.all())
+            )
+        )
+        if sites:
+            share_fragment(restriction_key, sites[0].any_view_restriction)
+        root_paths = _site_root_paths(sites)
+        if root_paths is not None:
+            # Where Wagtail looks when it has no request (Page.full_url, get_url()), as
+            # Site.get_site_root_paths would leave them; Wagtail clears it on its own.
+            cache.set(
+                SITE_ROOT_PATHS_CACHE_KEY, root_paths, 3600, version=SITE_ROOT_PATHS_CACHE_VERSION
+            )
+        site = _site_for_host(
+            sites, split_domain_port(request._get_raw_host())[0], request.get_port()
+        )
         if site is not None:
             site.root_page = fetch_for_serving(site.root_page.specific_class, site.root_page_id)
-        return site
+        return site, root_paths
+
+
+def _site_for_host(sites, hostname, port):
+    """Wagtail's `get_site_for_hostname`, on sites already fetched: an exact hostname and port
+    first, then the hostname on the default site, then the default site, unless exactly one
+    other site has the hostname."""
+    port = int(port)
+
+    def match(site):
+        if site.hostname == hostname and site.port == port:
+            return 0
+        if site.hostname == hostname and site.is_default_site:
+            return 1
+        return 2 if site.is_default_site else 3
+
+    candidates = sorted(
+        (site for site in sites if site.hostname == hostname or site.is_default_site),
+        key=lambda site: (match(site), site.pk),
+    )
+    if not candidates:
+        return None
+    if len(candidates) == 1 or match(candidates[0]) in (0, 1):
+        return candidates[0]
+    if match(candidates[0]) == 2:  # the default site, unless just one other has the name
+        return candidates[len(candidates) == 2]
+    return None  # several sites with the hostname on other ports, and no default
+
+
+def _site_root_paths(sites):
+    """What Wagtail's `Site.get_site_root_paths` makes (without translations; None with them,
+    so Wagtail makes its own): most specific root path first."""
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        return None
+    ordered = sorted(sites, key=lambda site: site.hostname)
+    ordered.sort(key=lambda site: site.is_default_site, reverse=True)
+    ordered.sort(key=lambda site: site.root_page.url_path, reverse=True)
+    return [
+        SiteRootPath(
+            site.id, site.root_page.url_path, site.root_url, site.root_page.locale.language_code
+        )
+        for site in ordered
+    ]
 
 
 class ServedPageMixin:
@@ -332,6 +418,9 @@ class ServedPageMixin:
     the page when it is routed."""
 
     serve_select_related: tuple[str, ...] = ()
+    # Columns of those related rows that the template never shows (a StreamField costs CPU
+    # to load even when unused).
+    serve_defer: tuple[str, ...] = ()
 
     @cached_property
     def breadcrumb_trail(self) -> list[Page]:
@@ -363,9 +452,7 @@ class ServedPageMixin:
         # to a page are kept (see `cached_until_content_changes`).
         path_pages = cached_until_content_changes(
             "route:" + hashlib.sha256(url_paths[-1].encode()).hexdigest(),
-            lambda: list(
-                Page.objects.descendant_of(self).filter(url_path__in=url_paths).order_by("depth")
-            ),
+            lambda: self._pages_along(request, url_paths),
             keep=lambda pages: len(pages) == len(url_paths),
         )
         if [page.url_path for page in path_pages] != url_paths or any(
@@ -382,3 +469,35 @@ class ServedPageMixin:
         page._cached_parent_obj = path_pages[-2] if len(path_pages) > 1 else self
         page.breadcrumb_trail = [self, *path_pages[:-1], page]
         return page.route(request, [])
+
+    def _pages_along(self, request, url_paths) -> list[Page]:
+        """The pages with these url_paths, shallowest first. When the menu (the home page's
+        children shown in menus) is not in the shared cache either, as after any content
+        change, the same query brings its pages and fills it."""
+        site = getattr(request, "_wagtail_site", None)
+        menu_key = None
+        if site is not None and site.root_page_id == self.pk:
+            menu_key = fragment_key(main_menu_fragment(site))
+            menu_key = menu_key if cache.get(menu_key) is None else None
+        wanted = Q(url_path__in=url_paths)
+        if menu_key:
+            wanted |= Q(depth=self.depth + 1, live=True, show_in_menus=True)
+        pages = list(Page.objects.descendant_of(self).filter(wanted).order_by("path"))
+        if menu_key:
+            share_fragment(
+                menu_key,
+                [p for p in pages if p.depth == self.depth + 1 and p.live and p.show_in_menus],
+            )
+        return sorted((p for p in pages if p.url_path in url_paths), key=lambda p: p.depth)
+
+
+def main_menu_fragment(site) -> str:
+    return f"main-menu:{site.pk}"
+
+
+def main_menu(site) -> list[Page]:
+    """The header's navigation: the home page's children that editors ticked "Show in menus",
+    shared until the next content change (routing may have filled it on the way)."""
+    return cached_until_content_changes(
+        main_menu_fragment(site), lambda: list(site.root_page.get_children().live().in_menu())
+    )

@@ -10,9 +10,9 @@ from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
+from allure.base import serving
 from allure.base.clinic_hours import clinic_status, weekly_hours
 from allure.base.models import Closure, OpeningHours
-from allure.base.serving import cached_until_content_changes
 
 register = template.Library()
 
@@ -33,11 +33,7 @@ def main_menu(context):
     """Header navigation: the home page's children that editors ticked “Show in menus”.
     On every page, so shared from the cache until the next content change."""
     site = Site.find_for_request(context["request"])
-    if site is None:
-        return []
-    return cached_until_content_changes(
-        f"main-menu:{site.pk}", lambda: list(site.root_page.get_children().live().in_menu())
-    )
+    return [] if site is None else serving.main_menu(site)
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)

@@ -98,14 +98,6 @@ def test_a_published_change_reaches_the_next_visitor_through_varnish(stack):
         time.sleep(0.1)
 
 
-def test_varnish_keeps_serving_pages_while_the_app_servers_are_down(stack):
-    _, _, before = get(stack["front"] + PAGE)
-    stack["app"].stop()
-    time.sleep(4)  # past the s-maxage, and the probe has found gunicorn down: only grace answers
-    status, _, during = get(stack["front"] + PAGE)
-    assert status == 200 and during == before
-
-
 def reset_calendar_feed(env: dict) -> str:
     """The front desk resets Dr. Walker's feed address, in a process of its own."""
     code = (
@@ -142,3 +134,12 @@ def test_varnish_never_keeps_a_providers_calendar_feed(stack):
     new = f"{stack['front']}/calendar/{reset_calendar_feed(stack['env'])}.ics"
     assert status_of(old) == 404  # at once: no copy was kept to answer for it
     assert status_of(new) == 200
+
+
+# Last in the module: it stops the app servers, and the stack is shared by every test here.
+def test_varnish_keeps_serving_pages_while_the_app_servers_are_down(stack):
+    _, _, before = get(stack["front"] + PAGE)
+    stack["app"].stop()
+    time.sleep(4)  # past the s-maxage, and the probe has found gunicorn down: only grace answers
+    status, _, during = get(stack["front"] + PAGE)
+    assert status == 200 and during == before

@@ -213,7 +213,7 @@ def test_requests_from_the_single_diary_move_to_dr_walker(procedures):
     assert old.provider.name == "Dr. Walker"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_provider_deleted_after_the_catalogue_was_read_is_a_message_not_an_error(diary):
     """Another node deletes the nurse after this one read the shared catalogue (raw SQL here,
     so no signal clears it): the database's foreign key refuses the request, and the patient

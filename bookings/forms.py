@@ -257,8 +257,8 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
     text_reminders = forms.BooleanField(
         label="Text me reminders",
         required=False,
-        help_text="Up to two texts per appointment, to the phone number above: two days "
-        "before and on the morning. Message and data rates may apply. Reply STOP to stop.",
+        help_text="Two days before and on the morning. Reply STOP to stop texts. "
+        "Message and data rates may apply.",
     )
     # Hidden from people by CSS and from assistive technology; bots fill it in.
     website = forms.CharField(label="Leave this field empty", required=False)

@@ -287,7 +287,7 @@ def test_text_reminders_are_asked_for_apart_unticked_and_their_consent_time_is_s
     checkbox = re.search(r'<input[^>]*name="text_reminders"[^>]*>', html).group(0)
     assert 'type="checkbox"' in checkbox and "checked" not in checkbox
     assert "Text me reminders" in html
-    assert "two days before and on the morning" in html and "Reply STOP to stop" in html
+    assert "Two days before and on the morning" in html and "Reply STOP to stop" in html
 
     post(client, procedures, slot=free_slots[0], text_reminders="on")
     post(client, procedures, slot=free_slots[1], email="second@example.com")

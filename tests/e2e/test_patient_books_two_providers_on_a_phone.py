@@ -56,7 +56,9 @@ def test_a_patient_books_surgery_with_dr_walker_and_fillers_with_the_nurse(booki
     expect(page.get_by_role("textbox", name="Your name")).to_have_value("typed before the day")
     screenshot(page, "diary-surgery-phone")
     height = page.locator(".booking").bounding_box()["height"]
-    assert height <= 2.2 * PHONE["height"], height  # about two screens, the whole form
+    # About two screens, the whole form: 2.25 since it gained the text-reminder consent (its
+    # wording is what a carrier requires) and the waitlist line; it was 2.2.
+    assert height <= 2.3 * PHONE["height"], height
     reference = fill_details_and_send(page)
 
     surgery = ConsultationRequest.objects.get(reference=reference)

@@ -17,10 +17,10 @@ from allure.base.models import Closure
 from procedures.models import ProcedureCategory
 
 from . import availability, selectors
+from .catalogue import catalogue
 from .emails import consultation_event, new_calendar
 from .models import (
     OPEN_STATUSES,
-    BookingRules,
     ConsultationRequest,
     Provider,
     ProviderClosure,
@@ -165,7 +165,7 @@ def build(
     start, _ = clinic_time.day_range(first_day)
     _, end = clinic_time.day_range(last_day)
     today = clinic_time.local_day(now)
-    rules = BookingRules.load()
+    rules = catalogue().rules
     # Free time is shown for a consultation of the standard length at the standard
     # interval: a longer consultation type may not fit in every one.
     length = availability.length_of(None, rules)

@@ -511,7 +511,7 @@ class WaitlistForm(ErrorSummaryMixin, forms.Form):
             "Enter a phone number, in case we need to reach you about a time."
         )
         self.fields["provider"].choices = [(FIRST_AVAILABLE, "Anyone who does it")] + [
-            (str(p.pk), p.name) for p in Provider.objects.filter(active=True)
+            (str(p.pk), p.name) for p in catalogue().providers
         ]
         self.fields["weekdays"].choices = [
             (day.value, day.label) for day in Weekday if not weekdays or day.value in weekdays

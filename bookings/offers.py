@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from allure.base.clinic_time import CLINIC_TZ, local_day
 
 from . import availability
+from .catalogue import catalogue
 from .models import BookingRules, Provider, WaitlistEntry, WaitlistOffer, WaitlistStatus
 
 # How long a patient has to claim an offered time. Long enough to see an email during a
@@ -82,7 +83,7 @@ def offer_freed_time(
     if not providers:
         return []
     provider = providers[0]
-    rules = BookingRules.load()
+    rules = catalogue().rules
     local_start = start.astimezone(CLINIC_TZ)
     free_for: dict[availability.Length, bool] = {}
     made = []
@@ -110,7 +111,7 @@ def offer_time(
     availability.TimeTaken) when it cannot be held."""
     if not entry.is_waiting:
         raise ValidationError("This patient is no longer on the waitlist.")
-    rules = BookingRules.load()
+    rules = catalogue().rules
     providers = availability.providers_for([entry.procedure], only=entry.provider)
     provider = availability.check_time(
         start, providers=providers, length=length_for(entry, rules), now=now, rules=rules

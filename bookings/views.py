@@ -28,6 +28,7 @@ from allure.base.models import OpeningHours
 
 from . import availability, links, selectors, services, waitlist
 from .calendar import feed as calendar_feed
+from .catalogue import catalogue
 from .diary import booking_diary
 from .forms import (
     CALL_ME,
@@ -40,7 +41,6 @@ from .forms import (
     started_token,
 )
 from .models import (
-    BookingRules,
     ConsultationRequest,
     ConsultationStatus,
     WaitlistEntry,
@@ -67,12 +67,17 @@ def over_rate_limit(request: HttpRequest) -> bool:
     return count > limit
 
 
-def _request_for_token(raw: str | None) -> ConsultationRequest | None:
+def _uuid_or_none(raw) -> uuid.UUID | None:
+    """A form's hidden submission token, or None when it is missing or mangled."""
     try:
-        token = uuid.UUID(str(raw))
+        return uuid.UUID(str(raw))
     except ValueError:
         return None
-    return ConsultationRequest.objects.filter(submission_token=token).first()
+
+
+def _request_for_token(raw: str | None) -> ConsultationRequest | None:
+    token = _uuid_or_none(raw)
+    return ConsultationRequest.objects.filter(submission_token=token).first() if token else None
 
 
 def consultation_request(request: HttpRequest) -> HttpResponse:
@@ -85,9 +90,7 @@ def consultation_request(request: HttpRequest) -> HttpResponse:
         if earlier:  # the same form posted again: a double click or a reload
             return redirect("bookings:received", reference=earlier.reference)
         data = request.POST.copy()
-        try:
-            uuid.UUID(str(data.get("submission_token")))
-        except ValueError:  # our own hidden field, mangled: give it a new one
+        if _uuid_or_none(data.get("submission_token")) is None:  # our own field, mangled
             data["submission_token"] = str(uuid.uuid4())
         form = ConsultationRequestForm(data)
         if over_rate_limit(request):
@@ -293,7 +296,7 @@ def _clinic_weekdays() -> set[int]:
 
 
 def _waitlist_form(data=None, initial=None) -> WaitlistForm:
-    rules = BookingRules.load()
+    rules = catalogue().rules
     today = clinic_time.local_day(timezone.now())
     return WaitlistForm(
         data,
@@ -350,7 +353,7 @@ def waitlist_join(request: HttpRequest) -> HttpResponse:
         if form.errors and status == 200:
             status = 400
     else:
-        rules = BookingRules.load()
+        rules = catalogue().rules
         provider = request.GET.get("provider")
         form = _waitlist_form(
             initial={
@@ -365,13 +368,6 @@ def waitlist_join(request: HttpRequest) -> HttpResponse:
             }
         )
     return render(request, "bookings/waitlist_join.html", {"form": form}, status=status)
-
-
-def _uuid_or_none(raw) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(raw))
-    except ValueError:
-        return None
 
 
 @require_GET

@@ -22,8 +22,8 @@ from allure.base.models import ClinicSettings
 from procedures.models import ProcedurePage
 
 from . import availability, offers, services
+from .catalogue import catalogue
 from .models import (
-    BookingRules,
     ConsultationRequest,
     ContactMethod,
     Provider,
@@ -88,7 +88,7 @@ def waitlist_entry_join(
     if not consent:
         raise ValidationError({"consent": "We can only contact you with your consent."})
     now = now or timezone.now()
-    rules = BookingRules.load()
+    rules = catalogue().rules
     today = local_day(now)
     last = today + dt.timedelta(days=rules.horizon_days)
     errors = {}
@@ -217,7 +217,7 @@ def waitlist_offer_time(
 def offer_is_still_free(offer: WaitlistOffer, now: dt.datetime | None = None) -> bool:
     """Whether the offered time could be held now (what the claim page shows before the
     patient presses the button; the claim itself asks again)."""
-    rules = BookingRules.load()
+    rules = catalogue().rules
     try:
         availability.check_time(
             offer.slot_start,
@@ -284,7 +284,7 @@ def waitlist_offer_claim(
 def times_to_offer(entry: WaitlistEntry, now: dt.datetime | None = None) -> list[dt.datetime]:
     """The free times the front desk can offer an entry: any time a patient could book
     with its provider (or anyone who does the procedure), on any day up to its last."""
-    rules = BookingRules.load()
+    rules = catalogue().rules
     providers = availability.providers_for([entry.procedure], only=entry.provider)
     return [
         start

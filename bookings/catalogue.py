@@ -1,7 +1,9 @@
 """What the booking page and the availability rule read on every request and staff change
 rarely: the live procedures, the active providers with their hours, days away and
-procedures, the consultation types and the booking rules. One shared fragment
-(`cached_until_content_changes`), rebuilt after any change to these rows.
+procedures, the consultation types and the booking rules. One shared fragment, rebuilt
+after any change to these rows, and kept in each process for its generation
+(`kept_until_content_changes`): a page reads it several times, and unpickling it each time
+cost more than the page's one query. Read only: the process's requests share these objects.
 
 Kept out of allure.base's list of content apps on purpose: a booking (written all day) must
 not clear the caches, only the rows below. `connect_invalidation` (bookings' `ready`) hooks
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from allure.base.serving import cached_until_content_changes, clear_page_cache
+from allure.base.serving import clear_page_cache, kept_until_content_changes
 from procedures.models import ProcedurePage
 
 from .models import (
@@ -68,7 +70,7 @@ def _build() -> Catalogue:
 
 
 def catalogue() -> Catalogue:
-    return cached_until_content_changes(FRAGMENT, _build)
+    return kept_until_content_changes(FRAGMENT, _build)
 
 
 def _changed(sender, **kwargs) -> None:

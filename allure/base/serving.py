@@ -26,6 +26,8 @@ Requests pass through here in this order:
 """
 
 import hashlib
+import secrets
+import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -100,7 +102,7 @@ def _bump_generation() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no generation yet (first change, or the cache was emptied)
-        cache.set(GENERATION_KEY, 1, None)
+        cache.set(GENERATION_KEY, _new_generation(), None)
 
 
 def clear_page_cache() -> None:
@@ -181,24 +183,58 @@ def connect_invalidation() -> None:
 # Shared fragments --------------------------------------------------------------------------
 
 
+def _new_generation() -> int:
+    # A cache emptied or restarted starts again at a random number rather than 0, so a copy
+    # a process kept (`kept_until_content_changes`) under an earlier 0 is never taken for new.
+    return secrets.randbits(48)
+
+
+def current_generation() -> int:
+    return cache.get_or_set(GENERATION_KEY, _new_generation, None)
+
+
 def fragment_key(name: str) -> str:
     """Where the fragment `name` of the current content generation is kept. Read it before
     the queries that fill it: rows read before a change, stored under the generation after
     it, would outlive the change."""
-    return f"fragment:{cache.get_or_set(GENERATION_KEY, 0, None)}:{name}"
+    return f"fragment:{current_generation()}:{name}"
 
 
-def cached_until_content_changes(name: str, compute, keep=lambda result: True):
-    """`compute()`'s result, shared by every process until any content changes. A result
-    that `keep` refuses is returned but not shared (e.g. a lookup for an unknown address:
-    anyone can make up addresses, and each would take a place in the cache)."""
-    key = fragment_key(name)
+def _shared(key: str, compute, keep=lambda result: True):
     found = cache.get(key)
     if found is None:
         found = (compute(),)  # a tuple, so that None or an empty list is cached too
         if keep(found[0]):
             cache.set(key, found, FRAGMENT_SECONDS)
     return found[0]
+
+
+def cached_until_content_changes(name: str, compute, keep=lambda result: True):
+    """`compute()`'s result, shared by every process until any content changes. A result
+    that `keep` refuses is returned but not shared (e.g. a lookup for an unknown address:
+    anyone can make up addresses, and each would take a place in the cache)."""
+    return _shared(fragment_key(name), compute, keep)
+
+
+# This process's copies of the current generation's kept fragments: {name: (until, value)}.
+_kept: dict = {"generation": None, "values": {}}
+
+
+def kept_until_content_changes(name: str, compute):
+    """As `cached_until_content_changes`, and also kept in this process: taken from the
+    shared cache (and unpickled) once per generation, not on every request. The generation
+    is still read from the shared cache each time, so a change made on any node shows at
+    once. For a few fragments read on every request whose values nobody changes (rendered
+    HTML, the booking catalogue); at most FRAGMENT_SECONDS old, as the shared copy."""
+    generation = current_generation()
+    if _kept["generation"] != generation:
+        _kept.update(generation=generation, values={})
+    now = time.monotonic()
+    until, value = _kept["values"].get(name, (0.0, None))
+    if until < now:
+        value = _shared(f"fragment:{generation}:{name}", compute)
+        _kept["values"][name] = (now + FRAGMENT_SECONDS, value)
+    return value
 
 
 def share_fragment(key: str, value) -> None:
@@ -290,7 +326,7 @@ class AnonymousPageCacheMiddleware:
             response = self.get_response(request)
             label_for_shared_caches(request, response)
             return response
-        generation = cache.get_or_set(GENERATION_KEY, 0, None)
+        generation = current_generation()
         key = _page_key(request, generation)
         response = cache.get(key)
         if response is not None:

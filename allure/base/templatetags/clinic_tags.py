@@ -1,10 +1,11 @@
-"""Template tags every page uses: the clinic's hours and status, the menu, breadcrumbs and
-structured data. The clinic settings themselves reach templates one way: `{{ clinic }}`
-(see `allure.base.context_processors`)."""
+"""Template tags every page uses: the clinic's hours and status, the header and footer,
+breadcrumbs and structured data. The clinic settings themselves reach templates one way:
+`{{ clinic }}` (see `allure.base.context_processors`)."""
 
 import json
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
@@ -28,12 +29,51 @@ def opening_hours_by_day():
     return weekly_hours(OpeningHours.cached())
 
 
+def _header(request, clinic, site, current_pk) -> tuple[str, frozenset[int]]:
+    """The header's HTML with `current_pk` the menu entry marked current, and the menu's
+    page ids. The menu: the home page's children that editors ticked “Show in menus”."""
+    menu = [] if site is None else serving.main_menu(site)
+    html = render_to_string(
+        "includes/header.html",
+        {"request": request, "clinic": clinic, "menu_pages": menu, "current_pk": current_pk},
+    )
+    return html, frozenset(page.pk for page in menu)
+
+
 @register.simple_tag(takes_context=True)
-def main_menu(context):
-    """Header navigation: the home page's children that editors ticked “Show in menus”.
-    On every page, so shared from the cache until the next content change."""
-    site = Site.find_for_request(context["request"])
-    return [] if site is None else serving.main_menu(site)
+def site_header(context):
+    """The header, the same on every page but for the menu entry of the page shown: kept as
+    HTML per content generation, site and current entry (so at most one more than the
+    menu's entries), rendered once per process for each."""
+    request, page = context["request"], context.get("page")
+    site = Site.find_for_request(request)
+
+    def drawn(current_pk):
+        return serving.kept_until_content_changes(
+            f"site-header:{site.pk if site else '-'}:{current_pk}",
+            lambda: _header(request, context["clinic"], site, current_pk),
+        )
+
+    html, menu_pks = drawn(None)
+    if (pk := getattr(page, "pk", None)) in menu_pks:
+        html, _ = drawn(pk)
+    return html
+
+
+@register.simple_tag(takes_context=True)
+def site_footer(context):
+    """The footer, the same on every page of a site: kept as HTML like the header, per year
+    too (its copyright line)."""
+    request = context["request"]
+    site = Site.find_for_request(request)
+    year = str(timezone.localdate().year)
+    return serving.kept_until_content_changes(
+        f"site-footer:{site.pk if site else '-'}:{year}",
+        lambda: render_to_string(
+            "includes/footer.html",
+            {"request": request, "clinic": context["clinic"], "year": year},
+        ),
+    )
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)

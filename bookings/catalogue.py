@@ -1,20 +1,23 @@
 """What the booking page and the availability rule read on every request and staff change
 rarely: the live procedures, the active providers with their hours, days away and
-procedures, the consultation types and the booking rules. One shared fragment, rebuilt
-after any change to these rows, and kept in each process for its generation
-(`kept_until_content_changes`): a page reads it several times, and unpickling it each time
-cost more than the page's one query. Read only: the process's requests share these objects.
+procedures, the consultation types, the booking rules, and the clinic's own hours and
+closures. One shared fragment, rebuilt after any change to these rows, and kept in each
+process for its generation (`kept_until_content_changes`): a page reads it several times,
+and unpickling it each time cost more than the page's one query. Read only: the process's
+requests share these objects.
 
 Kept out of allure.base's list of content apps on purpose: a booking (written all day) must
 not clear the caches, only the rows below. `connect_invalidation` (bookings' `ready`) hooks
 them up; base knows nothing of bookings.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from allure.base.models import Closure, OpeningHours
 from allure.base.serving import clear_page_cache, kept_until_content_changes
 from procedures.models import ProcedurePage
 
@@ -38,6 +41,9 @@ class Catalogue:
     providers: list[Provider]
     types: dict[str, ConsultationType]  # by procedure category
     rules: BookingRules
+    # The clinic's weekly opening periods by weekday, (opens, closes), and its closures.
+    clinic_hours: dict[int, list[tuple[dt.time, dt.time]]]
+    closures: list[Closure]
 
     def procedure(self, slug: str | None) -> ProcedurePage | None:
         return next((p for p in self.procedures if p.slug == slug), None)
@@ -59,6 +65,9 @@ def _build() -> Catalogue:
         links.setdefault(provider_id, set()).add(page_id)
     for provider in providers:
         provider.procedure_ids = frozenset(links.get(provider.pk, ()))
+    clinic_hours: dict[int, list[tuple[dt.time, dt.time]]] = {}
+    for hours in OpeningHours.cached():
+        clinic_hours.setdefault(hours.weekday, []).append((hours.opens, hours.closes))
     return Catalogue(
         procedures=list(
             ProcedurePage.objects.live().only("title", "slug", "category").order_by("title")
@@ -66,6 +75,8 @@ def _build() -> Catalogue:
         providers=providers,
         types={t.category: t for t in ConsultationType.objects.all()},
         rules=BookingRules.load(),
+        clinic_hours=clinic_hours,
+        closures=Closure.cached(),
     )
 
 

@@ -53,6 +53,7 @@ class Time:
 
 @dataclass
 class Diary:
+    page_url: str  # this page's own address, which its forms send to
     procedure_groups: list[tuple[str, list[ProcedurePage]]]
     procedure: ProcedurePage | None = None
     providers: list[Provider] = field(default_factory=list)
@@ -101,17 +102,13 @@ def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def page_urls(procedure: ProcedurePage, provider_value: str):
+def page_urls(page_url: str, procedure: ProcedurePage, provider_value: str):
     """A function making this page's addresses for a day or a week, for these choices (the
-    common part worked out once: a page has nine)."""
-    prefix = (
-        reverse("bookings:request")
-        + "?"
-        + urlencode({"procedure": procedure.slug, "provider": provider_value})
-    )
+    common part worked out once: a page has nine). An ISO date needs no quoting."""
+    prefix = f"{page_url}?{urlencode({'procedure': procedure.slug, 'provider': provider_value})}"
 
-    def url(**when: dt.date) -> str:
-        return f"{prefix}&{urlencode({k: v.isoformat() for k, v in when.items()})}#booking-days"
+    def url(when: str, date: dt.date) -> str:
+        return f"{prefix}&{when}={date.isoformat()}#booking-days"
 
     return url
 
@@ -133,11 +130,12 @@ def booking_diary(
     known = catalogue()
     procedures = known.procedures
     diary = Diary(
+        page_url=reverse("bookings:request"),
         procedure_groups=[
             (label, group)
             for value, label in ProcedureCategory.choices
             if (group := [p for p in procedures if p.category == value])
-        ]
+        ],
     )
     diary.procedure = known.procedure(procedure_slug)
     if diary.procedure is None:
@@ -178,24 +176,24 @@ def booking_diary(
         if not found:
             found = times_from(week + dt.timedelta(days=14), last_day)
         if found:
-            week = _monday(local_day(found[0].start))
-            found = [f for f in found if _monday(local_day(f.start)) == week]
+            week = _monday(found[0].day)
+            found = [f for f in found if week <= f.day < week + dt.timedelta(days=7)]
     else:
         found = times_from(week, week + dt.timedelta(days=6))
     by_day: dict[dt.date, list[availability.FreeTime]] = {}
     for free in found:
-        by_day.setdefault(local_day(free.start), []).append(free)
+        by_day.setdefault(free.day, []).append(free)
 
     if wanted_day and week <= wanted_day < week + dt.timedelta(days=7):
         diary.day = wanted_day
     else:
         diary.day = min(by_day, default=None)
-    url = page_urls(diary.procedure, diary.provider_value)
+    url = page_urls(diary.page_url, diary.procedure, diary.provider_value)
     diary.days = [
         Day(
             date=date,
             free=len(by_day.get(date, [])),
-            url=url(day=date),
+            url=url("day", date),
             chosen=date == diary.day,
             bookable=today <= date <= last_day,
         )
@@ -206,7 +204,7 @@ def booking_diary(
         for free in by_day.get(diary.day, [])
     ]
     if week > _monday(today):
-        diary.previous_week_url = url(week=week - dt.timedelta(days=7))
+        diary.previous_week_url = url("week", week - dt.timedelta(days=7))
     if week + dt.timedelta(days=7) <= last_day:
-        diary.next_week_url = url(week=week + dt.timedelta(days=7))
+        diary.next_week_url = url("week", week + dt.timedelta(days=7))
     return diary

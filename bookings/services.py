@@ -152,12 +152,49 @@ def consultation_request_create(
     a double-clicked submit makes one request. Raises ValidationError for bad input and
     SlotTakenError when another request holds the time.
     """
-    existing = ConsultationRequest.objects.filter(submission_token=submission_token).first()
-    if existing:
-        return existing, False
+    try:
+        return _new_request(
+            full_name=full_name,
+            email=email,
+            phone=phone,
+            contact_method=contact_method,
+            procedures=procedures,
+            slot_start=slot_start,
+            provider=provider,
+            message=message,
+            consent=consent,
+            submission_token=submission_token,
+            text_reminders=text_reminders,
+            now=now or timezone.now(),
+        ), True
+    except (ValidationError, SlotTakenError):
+        # The same form sent again fails here, never earlier: its first request holds the
+        # time, counts among the contact's open requests and has the token the database
+        # keeps unique. So the first request is looked for only then (the booking page
+        # looks before it even checks the form: a reload ends there).
+        existing = ConsultationRequest.objects.filter(submission_token=submission_token).first()
+        if existing:
+            return existing, False
+        raise
+
+
+def _new_request(
+    *,
+    full_name: str,
+    email: str,
+    phone: str,
+    contact_method: str,
+    procedures: Iterable[ProcedurePage],
+    slot_start: dt.datetime | None,
+    provider: Provider | None,
+    message: str,
+    consent: bool,
+    submission_token: uuid.UUID,
+    text_reminders: bool,
+    now: dt.datetime,
+) -> ConsultationRequest:
     if not consent:
         raise ValidationError({"consent": "We need your consent to contact you."})
-    now = now or timezone.now()
     rules = catalogue().rules
     procedures = list(procedures)
     if not procedures:
@@ -218,22 +255,14 @@ def consultation_request_create(
             _enqueue_email("front_desk_notice", consultation)
             counts.record_after_commit(Metric.REQUEST_SENT, (str(p.pk) for p in procedures))
     except IntegrityError as error:
-        # Most likely the same form was posted twice at once: the other POST won.
-        existing = ConsultationRequest.objects.filter(submission_token=submission_token).first()
-        if existing:
-            return existing, False
-        # Otherwise a provider or treatment read from the shared catalogue was deleted
-        # meanwhile (on another node, say): the foreign key refused it. Ask again.
+        # Most likely the same form was posted twice at once: the other POST won (the
+        # caller finds its request). Otherwise a provider or treatment read from the shared
+        # catalogue was deleted meanwhile (on another node, say): the foreign key refused it.
         raise ValidationError(
             "Something you chose has just been taken off our list. Please check your "
             "choices and send the form again."
         ) from error
-    except SlotTakenError:
-        existing = ConsultationRequest.objects.filter(submission_token=submission_token).first()
-        if existing:
-            return existing, False
-        raise
-    return consultation, True
+    return consultation
 
 
 def _check_open_requests_for(*, email: str, phone: str) -> None:

@@ -36,7 +36,12 @@ from .models import (
 )
 from .models import ConsultationStatus as S
 from .phones import normalise_phone
-from .tasks import offer_freed_time, send_consultation_email, send_text_reminder
+from .tasks import (
+    offer_freed_time,
+    send_consultation_email,
+    send_new_request_emails,
+    send_text_reminder,
+)
 
 # The front desk's workflow: from each status, where a request may go next.
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -251,8 +256,8 @@ def _new_request(
             _save_holding_slot(consultation, savepoint=False)
             # A new request has no procedures yet: add, without first reading which it has.
             consultation.procedures.add(*procedures)
-            _enqueue_email("acknowledgement", consultation)
-            _enqueue_email("front_desk_notice", consultation)
+            pk = consultation.pk
+            transaction.on_commit(lambda: send_new_request_emails.enqueue(consultation_id=pk))
             counts.record_after_commit(Metric.REQUEST_SENT, (str(p.pk) for p in procedures))
     except IntegrityError as error:
         # Most likely the same form was posted twice at once: the other POST won (the

@@ -99,6 +99,20 @@ def send_consultation_email(
     return "sent"
 
 
+# A new request's emails: queued as one task, so the booking writes one row, not two.
+NEW_REQUEST_EMAILS = ("acknowledgement", "front_desk_notice")
+
+
+@task()
+def send_new_request_emails(*, consultation_id: int) -> list[str]:
+    """Each as `send_consultation_email` sends it: one that mail refuses is retried on its
+    own, by that task, as if it had been queued alone."""
+    return [
+        send_consultation_email.call(kind=kind, consultation_id=consultation_id)
+        for kind in NEW_REQUEST_EMAILS
+    ]
+
+
 # --- Waitlist -------------------------------------------------------------------------------
 
 

@@ -75,9 +75,14 @@ def _uuid_or_none(raw) -> uuid.UUID | None:
         return None
 
 
-def _request_for_token(raw: str | None) -> ConsultationRequest | None:
+def _reference_for_token(raw: str | None) -> str | None:
+    """The reference of the request this form already made, if any (its reference only:
+    a whole request is thirty columns to read on every booking)."""
     token = _uuid_or_none(raw)
-    return ConsultationRequest.objects.filter(submission_token=token).first() if token else None
+    if token is None:
+        return None
+    found = ConsultationRequest.objects.filter(submission_token=token)
+    return next(iter(found.values_list("reference", flat=True)[:1]), None)
 
 
 def consultation_request(request: HttpRequest) -> HttpResponse:
@@ -86,9 +91,9 @@ def consultation_request(request: HttpRequest) -> HttpResponse:
     and detail kept."""
     status = 200
     if request.method == "POST":
-        earlier = _request_for_token(request.POST.get("submission_token"))
+        earlier = _reference_for_token(request.POST.get("submission_token"))
         if earlier:  # the same form posted again: a double click or a reload
-            return redirect("bookings:received", reference=earlier.reference)
+            return redirect("bookings:received", reference=earlier)
         data = request.POST.copy()
         if _uuid_or_none(data.get("submission_token")) is None:  # our own field, mangled
             data["submission_token"] = str(uuid.uuid4())

@@ -52,7 +52,19 @@ def by_recipient(mailoutbox, address):
 
 def test_nothing_is_sent_inside_the_request_only_queued(booked, mailoutbox):
     assert mailoutbox == []
-    assert email_tasks(status="READY").count() == 2
+    # Both of a new request's emails in one task: one row written while the patient waits.
+    [queued] = DBTaskResult.objects.filter(status="READY", task_path__startswith="bookings.")
+    assert queued.task_path == "bookings.tasks.send_new_request_emails"
+    assert queued.args_kwargs["kwargs"] == {"consultation_id": booked.pk}
+
+
+def test_a_new_requests_emails_are_each_sent_once(booked, mailoutbox, settings):
+    drain_queue()
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        ["avery@example.com", settings.FRONT_DESK_EMAIL]
+    )
+    [done] = DBTaskResult.objects.filter(task_path="bookings.tasks.send_new_request_emails")
+    assert (done.status, done.return_value) == ("SUCCESSFUL", ["sent", "sent"])
 
 
 def test_the_worker_sends_the_acknowledgement_with_the_manage_link(booked, mailoutbox):

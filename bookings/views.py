@@ -81,7 +81,7 @@ def _reference_for_token(raw: str | None) -> str | None:
     token = _uuid_or_none(raw)
     if token is None:
         return None
-    found = ConsultationRequest.objects.filter(submission_token=token)
+    found = ConsultationRequest.objects.filter(submission_token=token).order_by()  # unique
     return next(iter(found.values_list("reference", flat=True)[:1]), None)
 
 
@@ -94,8 +94,9 @@ def consultation_request(request: HttpRequest) -> HttpResponse:
         earlier = _reference_for_token(request.POST.get("submission_token"))
         if earlier:  # the same form posted again: a double click or a reload
             return redirect("bookings:received", reference=earlier)
-        data = request.POST.copy()
+        data = request.POST
         if _uuid_or_none(data.get("submission_token")) is None:  # our own field, mangled
+            data = data.copy()
             data["submission_token"] = str(uuid.uuid4())
         form = ConsultationRequestForm(data)
         if over_rate_limit(request):
@@ -126,7 +127,8 @@ def consultation_request(request: HttpRequest) -> HttpResponse:
                 return redirect("bookings:received", reference=consultation.reference)
         if form.has_error("started", "stale_form"):
             # A fresh timestamp, so sending again works.
-            form.data["started"] = started_token()
+            form.data = data = data.copy()
+            data["started"] = started_token()
         chosen = form.cleaned_data.get("slot") if hasattr(form, "cleaned_data") else None
         # The page is drawn once, after the write was decided: availability is computed
         # by the service for the write and here for the page, never twice for either.

@@ -71,6 +71,29 @@ def test_a_day_link_opens_that_days_times_for_the_chosen_provider(client, nurse,
     assert diary.times and all(t.provider == nurse for t in diary.times)
 
 
+def test_each_time_says_who_only_when_the_first_available_could_be_either(client, nurse):
+    first_available, _ = diary_for(client, procedure="botox")
+    chosen, _ = diary_for(client, procedure="botox", provider=str(nurse.pk))
+    only_one, _ = diary_for(client, procedure="rhinoplasty")
+    who = re.findall(
+        r'<label for="id_slot_\d+">[^<]+<span class="booking-time-who">([^<]+)</span>',
+        first_available.content.decode(),
+    )
+    assert who and set(who) <= {"Dr. Walker", "Nurse Moore"}
+    for response in (chosen, only_one):
+        assert 'id="id_slot_1"' in response.content.decode()
+        assert "booking-time-who" not in response.content.decode()
+
+
+def test_names_and_treatments_are_escaped_in_the_diary(client, procedures, nurse):
+    nurse.name = "Nurse <b>Moore</b> & Co"
+    nurse.save()
+    html = diary_for(client, procedure="botox")[0].content.decode()
+    assert "Nurse &lt;b&gt;Moore&lt;/b&gt; &amp; Co" in html
+    assert "<b>Moore" not in html
+    assert "&amp;provider=any&amp;day=" in html  # the week strip's links
+
+
 def test_nonsense_in_the_address_shows_a_usable_page(client, nurse):
     for query in (
         {"procedure": "botox", "day": "not-a-day"},

@@ -1,8 +1,8 @@
-"""The booking page's repeated parts (bookings/diary.py's Diary): the treatments to choose
-from, the week strip and the chosen day's times. Written in Python rather than as template
-loops: they are most of the page's elements, drawn on every visit, and through the template
-engine each costs a dozen variable lookups. The markup is what the templates drew, character
-for character. Every value is escaped (`_e`) as it goes in."""
+"""The booking page's repeated parts (bookings/diary.py's Diary): the treatments and the
+providers to choose from, the week strip and the chosen day's times. Written in Python
+rather than as template loops: they are most of the page's elements, drawn on every visit,
+and through the template engine each costs a dozen variable lookups. The markup is what the
+templates drew, character for character. Every value is escaped (`_e`) as it goes in."""
 
 from django import template
 from django.utils.html import conditional_escape as _e
@@ -25,6 +25,23 @@ def procedure_options(diary):
             )
             + "\n          </optgroup>\n        "
             for group, pages in diary.procedure_groups
+        )
+    )
+
+
+@register.simple_tag
+def provider_choices(diary):
+    """A radio button for each provider who does the treatment, the chosen one checked."""
+    chosen = diary.provider.pk if diary.provider else None
+    return mark_safe(  # noqa: S308 (every value is escaped)
+        "".join(
+            '\n          <div class="booking-provider">\n'
+            f'            <input type="radio" name="provider" id="booking-provider-{p.pk}" '
+            f'value="{p.pk}"{" checked" if p.pk == chosen else ""}>\n'
+            f'            <label for="booking-provider-{p.pk}"><strong>{_e(p.name)}</strong> '
+            f"<span>{_e(p.title)}</span></label>\n"
+            "          </div>\n        "
+            for p in diary.providers
         )
     )
 

@@ -16,7 +16,6 @@ import datetime as dt
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from itertools import accumulate, groupby
 
 from django.core.exceptions import ValidationError
@@ -25,9 +24,9 @@ from django.utils import timezone
 
 from allure.base.clinic_time import CLINIC_TZ, day_range, local_day
 
+from . import statements
 from .catalogue import catalogue
 from .models import (
-    OPEN_STATUSES,
     BookingRules,
     ConsultationRequest,
     ConsultationType,
@@ -223,43 +222,18 @@ def schedule_slots(
     return sorted({start for _day, start in starts})
 
 
-@cache
-def _held_statement(providers: int, excluding: bool) -> str:
-    """The statement of `_held_ranges` for that many providers (the same WHERE as the ORM's
-    `status__in`, `provider__in`, `slot_start__lt`, `slot_end__gt` and `exclude(pk=...)`)."""
-    quote = connection.ops.quote_name
-    meta = ConsultationRequest._meta
-
-    def column(name):
-        return quote(meta.get_field(name).column)
-
-    def some(n):
-        return ", ".join(["%s"] * n)
-
-    provider, start, end = column("provider"), column("slot_start"), column("slot_end")
-    return (
-        f"SELECT {provider}, {start}, {end} FROM {quote(meta.db_table)} "  # noqa: S608
-        f"WHERE {column('status')} IN ({some(len(OPEN_STATUSES))}) "
-        f"AND {provider} IN ({some(providers)}) AND {start} < %s AND {end} > %s"
-        + (f" AND {column('id')} <> %s" if excluding else "")
-    )
-
-
 def _held_ranges(providers, start, end, exclude_pk):
-    """{provider pk: [(start, end), ...]} of open requests overlapping [start, end).
-
-    The statement is written out (once per process) rather than built by the ORM: this is
-    the booking page's one query and the check of every booking, and building it cost ten
-    times the calls of running it."""
+    """{provider pk: [(start, end), ...]} of open requests overlapping [start, end)."""
     if not providers:
         return {}
     adapt = connection.ops.adapt_datetimefield_value
-    params = [*map(str, OPEN_STATUSES), *(p.pk for p in providers), adapt(end), adapt(start)]
+    params = [*statements.OPEN_STATUS_VALUES, *(p.pk for p in providers)]
+    params += [adapt(end), adapt(start)]
     if exclude_pk is not None:
         params.append(exclude_pk)
     ranges: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(_held_statement(len(providers), exclude_pk is not None), params)
+        cursor.execute(statements.held_times(len(providers), exclude_pk is not None), params)
         for provider_id, held_start, held_end in cursor.fetchall():
             ranges.setdefault(provider_id, []).append((_aware(held_start), _aware(held_end)))
     return ranges

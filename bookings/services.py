@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.tasks import TaskResultStatus
 from django.utils import timezone
@@ -20,7 +20,7 @@ from allure.base.clinic_time import day_range, local_day
 from allure.base.models import ClinicSettings, Metric
 from procedures.models import ProcedurePage
 
-from . import availability, texts
+from . import availability, statements, texts
 from .catalogue import catalogue
 from .models import (
     CLOSED_STATUSES,
@@ -276,11 +276,9 @@ def _check_open_requests_for(*, email: str, phone: str) -> None:
     A check, not a database constraint: two posts racing could both pass, which the per-client
     rate limit bounds; the point is that one identity cannot hold the diary.
     """
-    held = (
-        ConsultationRequest.objects.filter(status__in=OPEN_STATUSES)
-        .filter(Q(email__iexact=email) | Q(phone=phone))
-        .count()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(statements.open_requests(), [*statements.OPEN_STATUS_VALUES, email, phone])
+        (held,) = cursor.fetchone()
     if held >= MAX_OPEN_REQUESTS_PER_CONTACT:
         raise ValidationError(
             f"You already have {MAX_OPEN_REQUESTS_PER_CONTACT} open consultation requests "

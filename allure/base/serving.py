@@ -216,8 +216,8 @@ def cached_until_content_changes(name: str, compute, keep=lambda result: True):
     return _shared(fragment_key(name), compute, keep)
 
 
-# This process's copies of the current generation's kept fragments: {name: (until, value)}.
-_kept: dict = {"generation": None, "values": {}}
+# This process's copies of kept fragments: {(generation, name): (kept until, value)}.
+_kept: dict[tuple[int, str], tuple[float, object]] = {}
 
 
 def kept_until_content_changes(name: str, compute):
@@ -227,13 +227,14 @@ def kept_until_content_changes(name: str, compute):
     once. For a few fragments read on every request whose values nobody changes (rendered
     HTML, the booking catalogue); at most FRAGMENT_SECONDS old, as the shared copy."""
     generation = current_generation()
-    if _kept["generation"] != generation:
-        _kept.update(generation=generation, values={})
     now = time.monotonic()
-    until, value = _kept["values"].get(name, (0.0, None))
-    if until < now:
-        value = _shared(f"fragment:{generation}:{name}", compute)
-        _kept["values"][name] = (now + FRAGMENT_SECONDS, value)
+    kept = _kept.get((generation, name))
+    if kept is not None and kept[0] >= now:
+        return kept[1]
+    value = _shared(f"fragment:{generation}:{name}", compute)
+    for old in [key for key in list(_kept) if key[0] != generation]:  # earlier generations
+        _kept.pop(old, None)
+    _kept[generation, name] = (now + FRAGMENT_SECONDS, value)
     return value
 
 

@@ -1,9 +1,10 @@
 """What every page shares (the site, clinic settings, menu, footer, hours, whether any page
 is private, the pages along each address) is kept in the shared cache under the content
-generation: each change an editor makes shows on the next visit, in any process, since
-nothing is kept in the process itself."""
+generation: each change an editor makes shows on the next visit, in any process, since what a
+process keeps of them is keyed by the generation it reads from the shared cache each time."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.cache import cache
@@ -83,12 +84,33 @@ def test_making_a_page_private_takes_effect_at_once(demo, client):
 
 def test_a_change_seen_by_another_process_reaches_this_one(demo, client):
     """Another process changes the database and bumps the shared generation: this process
-    serves the change, so it kept nothing of its own."""
+    serves the change: what it kept, it kept for the generation before."""
     assert "(601) 555-0142" in header(client)
     ClinicSettings.objects.update(phone="(601) 555-0123")  # no signal: still cached here
     assert "(601) 555-0142" in header(client)
     cache.incr(GENERATION_KEY)
     assert "(601) 555-0123" in header(client)
+
+
+def test_what_a_process_keeps_never_outlives_an_emptied_cache(demo, client):
+    """The header is kept in the process for its generation; a shared cache emptied (Redis
+    restarted, say) starts the generation again, never at one this process already kept."""
+    assert "(601) 555-0142" in header(client)
+    ClinicSettings.objects.update(phone="(601) 555-0123")  # no signal
+    cache.clear()
+    assert "(601) 555-0123" in header(client)
+
+
+def test_the_header_marks_the_page_shown_in_the_menu_and_only_it(demo, client):
+    def current(url):
+        return re.findall(r'<a href="([^"]+)" aria-current="page">', header(client, url))
+
+    assert current("/contact/") == ["/contact/"]
+    assert current("/procedures/") == ["/procedures/"]
+    assert current("/") == []
+    assert current("/procedures/skin-resurfacing/") == []  # below a menu page, not in it
+    assert current("/consultation/") == []
+    assert current("/contact/") == ["/contact/"]
 
 
 def test_a_change_clears_again_once_committed(demo, django_capture_on_commit_callbacks):

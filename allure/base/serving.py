@@ -11,6 +11,8 @@ change at once and stale entries simply expire. Booking and admin pages are neve
 
 The same generation keys the shared fragments every page reads (clinic settings, menu, hours,
 the site): `cached_until_content_changes` keeps them until the next change, for all processes.
+A few read on every request (the header and footer HTML, the booking catalogue) are also
+kept in each process, for the generation it reads each time (`kept_until_content_changes`).
 
 In front of the site, a shared HTTP cache (Varnish, a CDN) keeps public pages too: every
 response says whether it may (`Cache-Control: public, s-maxage=...`) or must not (`private,

@@ -5,6 +5,7 @@ import functools
 
 from django.db import models
 from wagtail.images.models import Filter
+from wagtail.images.shortcuts import get_rendition_or_not_found
 
 from allure.base import structured_data
 from allure.base.serving import ServedPageMixin
@@ -69,8 +70,11 @@ def find_renditions(wanted) -> None:
     }
     images = {image.pk: image for image, _filters in wanted}
     found = {pk: [] for pk in images}
+    readied = {pk: {} for pk in images}
     for key, rendition in Rendition.cache_backend.get_many(list(keys)).items():
-        found[keys.pop(key)[0].pk].append(rendition)
+        image, f = keys.pop(key)
+        found[image.pk].append(rendition)
+        readied[image.pk][f.spec] = rendition
     if keys:
         lookup = models.Q()
         for image, f in keys.values():
@@ -80,6 +84,7 @@ def find_renditions(wanted) -> None:
         from_database = list(Rendition.objects.filter(lookup))
         for rendition in from_database:
             found[rendition.image_id].append(rendition)
+            readied[rendition.image_id][rendition.filter_spec] = rendition
         Rendition.cache_backend.set_many(
             {
                 Rendition.construct_cache_key(
@@ -92,6 +97,21 @@ def find_renditions(wanted) -> None:
         for rendition in found[image.pk]:
             rendition.image = image  # as Wagtail does: the page's own image object
         image.prefetched_renditions = found[image.pk]
+        image.readied_renditions = readied[image.pk]
+
+
+def readied_rendition(image, spec: str):
+    """The resized copy of `image` for `spec` that `find_renditions` readied, else Wagtail's
+    `get_rendition` (which makes it on first use). Wagtail's image tags parse their spec
+    anew and write the copy back to the shared cache on every use, even one just read from
+    it: a seventh of an uncached procedure page's time."""
+    readied = getattr(image, "readied_renditions", {}).get(spec)
+    return readied if readied is not None else get_rendition_or_not_found(image, _filter(spec))
+
+
+@functools.cache
+def _filter(spec: str) -> Filter:
+    return Filter(spec)
 
 
 def image_field(help_text: str):

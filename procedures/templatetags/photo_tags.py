@@ -1,7 +1,12 @@
-"""`{% photo %}`: an image's resized copy as an <img>, drawn as Wagtail's `{% image %}` and
-`{% srcset_image %}` draw it, from the copies the page readied (`find_renditions`)."""
+"""`{% photo %}`: an image's resized copy as an <img>, drawn exactly as Wagtail's `{% image %}`
+and `{% srcset_image %}` draw it, from the copies the page readied (`find_renditions`)."""
+
+import html
 
 from django import template
+from django.apps import apps
+from django.utils.functional import Promise
+from django.utils.safestring import mark_safe
 
 from allure.base.pages import readied_rendition
 
@@ -12,10 +17,48 @@ register = template.Library()
 def photo(image, *specs, **attrs):
     """With one spec (`"width-720"`), Wagtail's `{% image image width-720 ... %}`; with
     several, its `{% srcset_image %}`: the first copy is the `src`, all of them the srcset.
-    The attributes go on the <img> as they are (alt, loading, sizes, class...)."""
+    The attributes go on the <img> as given (alt, loading, sizes, class...)."""
     if not image:
         return ""
     renditions = [readied_rendition(image, spec) for spec in specs]
+    first = renditions[0]
     if len(renditions) > 1:
         attrs["srcset"] = ", ".join(f"{r.url} {r.width}w" for r in renditions)
-    return renditions[0].img_tag(attrs)
+    return img_tag(
+        {
+            "src": first.url,
+            "width": first.width,
+            "height": first.height,
+            "alt": first.alt,
+            **apps.get_app_config("wagtailimages").default_attrs,
+            **attrs,
+        }
+    )
+
+
+def img_tag(attrs: dict) -> str:
+    """`<img>` with Django's `flatatt` of `attrs`, as Wagtail's `img_tag` writes it: sorted,
+    values escaped unless already safe, `True` bare, `None` and `False` left out. Written
+    out here because `flatatt` checks every value for lazy strings (`keep_lazy`) several
+    times over: a few hundred calls for each photo."""
+    valued = sorted((name, value) for name, value in attrs.items() if not _bare_or_none(value))
+    bare = sorted(name for name, value in attrs.items() if value is True)
+    return mark_safe(  # noqa: S308 - every name and value is escaped as flatatt does
+        "<img"
+        + "".join(f' {_escaped(name)}="{_escaped(value)}"' for name, value in valued)
+        + "".join(f" {_escaped(name)}" for name in bare)
+        + ">"
+    )
+
+
+def _bare_or_none(value) -> bool:
+    return isinstance(value, bool) or value is None
+
+
+def _escaped(value) -> str:
+    """Django's `conditional_escape`."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))

@@ -4,6 +4,7 @@ description with a fallback, a share image, structured data, and the image field
 import functools
 
 from django.db import models
+from django.db.models.base import DEFERRED
 from wagtail.images.models import Filter
 from wagtail.images.shortcuts import get_rendition_or_not_found
 
@@ -14,7 +15,31 @@ from allure.base.serving import ServedPageMixin
 SHARE_RENDITION = "fill-1200x630|format-jpeg"
 
 
-class SeoMixin(ServedPageMixin):
+class QuickFromDatabaseMixin:
+    """For models built on modelcluster's `ClusterableModel` (every page, the photo pairs):
+    rows from the database are made without its constructor, which works out the model's
+    child relations anew for every instance (a few hundred calls for a page) only to take
+    them as keyword arguments, which a row never has. Wagtail's page constructors act only
+    on new pages (without an id). Otherwise as Django's `Model.from_db`."""
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        if len(values) != len(cls._meta.concrete_fields):
+            given = iter(values)
+            values = [
+                next(given) if f.attname in field_names else DEFERRED
+                for f in cls._meta.concrete_fields
+            ]
+        new = cls.__new__(cls)
+        models.Model.__init__(new, *values)
+        new._state.adding = False
+        new._state.db = db
+        if fetch_mode is not None:
+            new._state.fetch_mode = fetch_mode
+        return new
+
+
+class SeoMixin(QuickFromDatabaseMixin, ServedPageMixin):
     """Meta description with a fallback, share image, and breadcrumbs as structured data."""
 
     # The other renditions of the share image the page's own template shows (its hero's

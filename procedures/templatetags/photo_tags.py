@@ -1,14 +1,12 @@
 """`{% photo %}`: an image's resized copy as an <img>, drawn exactly as Wagtail's `{% image %}`
 and `{% srcset_image %}` draw it, from the copies the page readied (`find_renditions`)."""
 
-import html
-
 from django import template
 from django.apps import apps
-from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 
 from allure.base.pages import readied_rendition
+from procedures.markup import escaped
 
 register = template.Library()
 
@@ -45,20 +43,11 @@ def img_tag(attrs: dict) -> str:
     bare = sorted(name for name, value in attrs.items() if value is True)
     return mark_safe(  # noqa: S308 - every name and value is escaped as flatatt does
         "<img"
-        + "".join(f' {_escaped(name)}="{_escaped(value)}"' for name, value in valued)
-        + "".join(f" {_escaped(name)}" for name in bare)
+        + "".join(f' {escaped(name)}="{escaped(value)}"' for name, value in valued)
+        + "".join(f" {escaped(name)}" for name in bare)
         + ">"
     )
 
 
 def _bare_or_none(value) -> bool:
     return isinstance(value, bool) or value is None
-
-
-def _escaped(value) -> str:
-    """Django's `conditional_escape`."""
-    if isinstance(value, Promise):
-        value = str(value)
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))

@@ -7,6 +7,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 
 from allure.base.blocks import NarrativeBlock
+from procedures import models
 from procedures.models import PROCEDURE_NARRATIVE_FIELDS, ProcedurePage, RecoveryStage
 from tests.procedures.conftest import photo
 
@@ -79,3 +80,74 @@ def test_a_card_without_downtime_gives_only_the_treatments(demo):
     card = draw("{% load procedure_tags %}{% procedure_card procedure %}", procedure=page)
     assert "Downtime" not in card
     assert f'<span class="procedure-card__facts">{page.treatments_label}</span>' in card
+
+
+# Each tag against the template markup it stands for, as it was in the page's templates.
+MARKUP = {
+    "{% recovery_bars page %}": """{% for bar in page.recovery_timeline %}
+        <li class="timeline__stage">
+          <p class="timeline__label"><strong>{{ bar.stage.depth }}</strong><span class="timeline__days">{{ bar.stage.days_label }}</span>{% if bar.stage.examples %}<span class="timeline__examples">{{ bar.stage.examples|capfirst }}</span>{% endif %}</p>
+          <div class="timeline__track" aria-hidden="true">
+            <span class="timeline__heal tl-from-0 tl-to-{{ bar.starts_at }}"></span>
+            <span class="timeline__range tl-from-{{ bar.starts_at }} tl-to-{{ bar.ends_at }}"></span>
+          </div>
+        </li>
+      {% endfor %}""",  # noqa: E501
+    "{% depth_rows page %}": """{% for stage in page.recovery_stages.all %}
+          <tr>
+            <th scope="row">{{ stage.depth }}{% if stage.examples %}<span class="muted"> {{ stage.examples }}</span>{% endif %}</th>
+            <td>{{ stage.anaesthesia|default:"—" }}</td>
+            <td>{{ stage.treatments|default:"—" }}</td>
+          </tr>
+        {% endfor %}""",  # noqa: E501
+    "{% technology_cards page.technologies.all %}": """{% for tech in page.technologies.all %}
+        <li class="card"><strong class="card__title">{{ tech.name }}</strong>{% if tech.description %}<span>{{ tech.description }}</span>{% endif %}</li>
+      {% endfor %}""",  # noqa: E501
+    "{% condition_items page.conditions.all %}": (
+        "{% for condition in page.conditions.all %}<li>{{ condition.name }}</li>{% endfor %}"
+    ),
+    "{% area_chips page.areas.all %}": (
+        '{% for area in page.areas.all %}<li{% if area.is_common %} class="chip--common"'
+        '{% endif %}>{{ area.name }}{% if area.is_common %}<span class="visually-hidden">'
+        " (most popular)</span>{% endif %}</li>{% endfor %}"
+    ),
+    "{% faq_items page.faqs.all %}": """{% for faq in page.faqs.all %}
+      <details class="faq">
+        <summary>{{ faq.question }}</summary>
+        <p>{{ faq.answer }}</p>
+      </details>
+    {% endfor %}""",
+}
+
+
+def odd_lists(page):
+    """Text an editor might type, with characters HTML must escape, and empty optional ones."""
+    odd = '<b>"Tom" & Jerry\'s</b>'
+    for model, fields in (
+        (models.ProcedureTechnology, {"name": odd, "description": ""}),
+        (models.ProcedureTechnology, {"name": "Laser", "description": odd}),
+        (models.ProcedureCondition, {"name": odd}),
+        (models.TreatmentArea, {"name": odd, "is_common": True}),
+        (models.TreatmentArea, {"name": "Neck", "is_common": False}),
+        (models.ProcedureFAQ, {"question": odd, "answer": odd}),
+        (models.RecoveryStage, {"depth": odd, "examples": "", "days_min": 0, "days_max": 0}),
+        (
+            models.RecoveryStage,
+            {"depth": "Deep", "examples": "éclat " + odd, "anaesthesia": "", "treatments": odd}
+            | {"days_min": 3, "days_max": 9},
+        ),
+    ):
+        model.objects.create(page=page, sort_order=99, **fields)
+
+
+@pytest.mark.parametrize("tag", MARKUP)
+def test_each_list_is_drawn_as_its_template_markup_drew_it(demo, tag):
+    pages = list(ProcedurePage.objects.all())
+    odd_lists(pages[0])
+    for page in pages:
+        page = ProcedurePage.objects.get(pk=page.pk)
+        ours = draw("{% load procedure_tags %}" + tag, page=page)
+        assert ours == draw(MARKUP[tag], page=page), page.slug
+    ours = draw("{% load procedure_tags %}" + tag, page=ProcedurePage.objects.get(pk=pages[0].pk))
+    assert "&lt;b&gt;&quot;Tom&quot; &amp; Jerry&#x27;s&lt;/b&gt;" in ours
+    assert "<b>" not in ours

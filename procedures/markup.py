@@ -4,19 +4,22 @@ written in Python. In Django's template language each value shown cost about thi
 are escaped exactly as templates escape them (`conditional_escape`), and the patterns keep
 the templates' own whitespace, so the pages are byte-for-byte what the templates drew."""
 
-import html
-
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
+
+# What `html.escape` (and so Django's `escape`) replaces, in one pass instead of five.
+ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
 
 
 def escaped(value) -> str:
     """Django's `conditional_escape`, without `keep_lazy`'s checks of every argument."""
+    if type(value) is str:  # plain text, most values: neither lazy nor already safe
+        return value.translate(ESCAPES)
     if isinstance(value, Promise):
         value = str(value)
     if hasattr(value, "__html__"):
         return value.__html__()
-    return html.escape(str(value))
+    return str(value).translate(ESCAPES)
 
 
 def fill(pattern: str, **values) -> SafeString:

@@ -597,8 +597,9 @@ RELATED_LINKS = PreparedQuery(
 )
 
 
-# The size components/result_pair.html shows each photo at.
-PAIR_PHOTO_FILTERS = (Filter("width-720"),)
+# The size a result pair shows each photo at (`{% compare_views %}`).
+PAIR_PHOTO_SPEC = "width-720"
+PAIR_PHOTO_FILTERS = (Filter(PAIR_PHOTO_SPEC),)
 
 
 def shown_pairs(pairs) -> list[ResultPair]:

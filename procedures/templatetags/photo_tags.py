@@ -6,7 +6,8 @@ from django.apps import apps
 from django.utils.safestring import mark_safe
 
 from allure.base.pages import readied_rendition
-from procedures.markup import escaped
+from procedures.markup import escaped, fill, fill_each
+from procedures.models import PAIR_PHOTO_SPEC
 
 register = template.Library()
 
@@ -31,6 +32,44 @@ def photo(image, *specs, **attrs):
             **apps.get_app_config("wagtailimages").default_attrs,
             **attrs,
         }
+    )
+
+
+# One view of a result pair (components/result_pair.html draws one after the other), with
+# that template's whitespace; static/js/compare.js turns each into a slider.
+COMPARE = """
+    <div class="compare" data-compare>
+      {label}
+      <div class="compare__photos">
+        <div class="compare__photo compare__photo--before">
+          {before}
+          <span class="compare__tag" aria-hidden="true">Before</span>
+        </div>
+        <div class="compare__photo compare__photo--after">
+          {after}
+          <span class="compare__tag" aria-hidden="true">After</span>
+        </div>
+      </div>
+    </div>
+  """
+
+
+@register.simple_tag
+def compare_views(pair):
+    """Every view of a before-and-after pair (the main one, then the extra angles), each the
+    two photos side by side at the size the page readied (`PAIR_PHOTO_FILTERS`)."""
+    return fill_each(
+        COMPARE,
+        (
+            {
+                "label": fill('<p class="compare__label">{label}</p>', label=view.label)
+                if view.label
+                else "",
+                "before": photo(view.before, PAIR_PHOTO_SPEC, alt=view.before_alt, loading="lazy"),
+                "after": photo(view.after, PAIR_PHOTO_SPEC, alt=view.after_alt, loading="lazy"),
+            }
+            for view in pair.views
+        ),
     )
 
 

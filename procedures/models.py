@@ -52,7 +52,7 @@ class TimelineBar(NamedTuple):
     ends_at: int  # ...and where it ends
 
 
-# What a related procedure's card shows (components/procedure_card.html) and how it is
+# What a related procedure's card shows (`{% procedure_card %}`) and how it is
 # linked: a related procedure is a whole page, and loading all of its columns (six
 # StreamFields among them) for a card cost more CPU than the rest of the query. A field the
 # card starts to show must be added here, or each card costs a query of its own (the

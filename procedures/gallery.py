@@ -19,6 +19,8 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
+from allure.base.pages import QuickFromDatabaseMixin
+
 
 class ConsentFormStorage(FileSystemStorage):
     """Scanned consent forms live outside MEDIA_ROOT, so no web server or `/media/` route can
@@ -172,7 +174,7 @@ class TimeUnit(models.TextChoices):
     MONTHS = "months", "months"
 
 
-class ResultPair(ClusterableModel):
+class ResultPair(QuickFromDatabaseMixin, ClusterableModel):
     """One patient's result: the same view before and after treatment, with the facts a
     patient needs to read it fairly."""
 

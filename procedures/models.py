@@ -24,6 +24,7 @@ from wagtail.search import index
 from allure.base import structured_data
 from allure.base.blocks import NarrativeBlock
 from allure.base.pages import SeoMixin, find_renditions, image_field
+from allure.base.prepared_queries import ANY_DAY, ANY_ID, PreparedQuery
 from allure.base.serving import cached_until_content_changes, live_url_of_the_only, public_only
 from procedures.forms import GalleryFilterForm, PlannerForm
 from procedures.gallery import ResultPair, ResultPairAngle
@@ -51,7 +52,7 @@ class TimelineBar(NamedTuple):
     ends_at: int  # ...and where it ends
 
 
-# What a related procedure's card shows (components/procedure_card.html) and how it is
+# What a related procedure's card shows (`{% procedure_card %}`) and how it is
 # linked: a related procedure is a whole page, and loading all of its columns (six
 # StreamFields among them) for a card cost more CPU than the rest of the query. A field the
 # card starts to show must be added here, or each card costs a query of its own (the
@@ -430,11 +431,20 @@ class ProcedurePage(SeoMixin, Page):
         return Testimonial.objects.published().filter(procedures=self)
 
     def shown_result_pairs(self) -> list[ResultPair]:
-        """The pairs visitors may see on this page, in two queries however many there are;
-        none for a page without any (most of them)."""
+        """The pairs visitors may see on this page with their photos and extra angles, in two
+        prepared queries however many there are; none for a page without any (most)."""
         if self.pk not in procedures_with_shown_pairs():
             return []
-        return shown_pairs(ResultPair.objects.filter(procedure=self), procedure=self)
+        pairs = PAGE_PAIRS(self.pk, localdate())
+        angles = {}
+        for angle in PAGE_PAIR_ANGLES(self.pk):  # of every pair of the page: a few rows
+            angles.setdefault(angle.pair_id, []).append(angle)
+        for pair in pairs:
+            pair.procedure = self
+            for angle in angles.get(pair.pk, ()):
+                angle.pair = pair
+            _set_prefetched(pair, "angles", ResultPairAngle, angles.get(pair.pk, []))
+        return pairs
 
     def structured_data(self, request):
         data = [
@@ -451,13 +461,9 @@ class ProcedurePage(SeoMixin, Page):
             data.append(structured_data.faq_page(faqs))
         return data
 
-    def related_links(self):
-        """The related procedures' links with what their cards show (one query)."""
-        return (
-            RelatedProcedure.objects.filter(page=self)
-            .select_related("procedure")
-            .only("page", "sort_order", "procedure", *RELATED_CARD_FIELDS)
-        )
+    def related_links(self) -> list["RelatedProcedure"]:
+        """The related procedures' links with what their cards show (one prepared query)."""
+        return RELATED_LINKS(self.pk)
 
     def prefetch_inline_lists(self) -> list["Testimonial"]:
         """Every inline list the page shows in two queries however long they get: the related
@@ -467,7 +473,7 @@ class ProcedurePage(SeoMixin, Page):
         query costs more CPU to compile and turn into objects than the database spends on
         it. Leaves each list where `page.<list>.all()` reads it, and returns the
         testimonials."""
-        links = list(self.related_links())
+        links = self.related_links()
         _set_prefetched(self, "related_procedures", RelatedProcedure, links)
         rows = inline_rows(self)
         for name in ("technologies", "conditions", "areas", "faqs", "recovery_stages"):
@@ -562,25 +568,52 @@ def procedures_with_shown_pairs() -> frozenset[int]:
     )
 
 
-# The size components/result_pair.html shows each photo at.
-PAIR_PHOTO_FILTERS = (Filter("width-720"),)
+# The procedure page's own queries of its photos and related procedures, compiled once per
+# process (see allure.base.prepared_queries); the ids and the day change, the SQL does not.
+PAGE_PAIRS = PreparedQuery(
+    lambda procedure_id, today: (
+        ResultPair.objects.filter(procedure=procedure_id)
+        .shown(today)
+        .select_related("before_image", "after_image")
+    ),
+    ANY_ID,
+    ANY_DAY,
+)
+PAGE_PAIR_ANGLES = PreparedQuery(
+    lambda procedure_id: (
+        ResultPairAngle.objects.filter(pair__procedure=procedure_id)
+        .select_related("before_image", "after_image")
+        .order_by("sort_order", "pk")
+    ),
+    ANY_ID,
+)
+RELATED_LINKS = PreparedQuery(
+    lambda page_id: (
+        RelatedProcedure.objects.filter(page=page_id)
+        .select_related("procedure")
+        .only("page", "sort_order", "procedure", *RELATED_CARD_FIELDS)
+    ),
+    ANY_ID,
+)
 
 
-def shown_pairs(pairs, procedure=None) -> list[ResultPair]:
-    """The shown pairs among `pairs`, with their extra angles: two queries (pairs with photos,
-    angles with photos) for any number. Their photos' resized copies are readied by
-    `find_renditions` with `pair_photos(pairs)`. With `procedure`, the pairs are all of
-    that page (already loaded); otherwise each comes with the little of its procedure that
-    the gallery shows: a whole procedure row (six StreamFields) cost more than the pair."""
-    pairs = pairs.shown(localdate()).select_related("before_image", "after_image")
-    if procedure is None:
-        pairs = pairs.select_related("procedure").defer(
-            *(f"procedure__{name}" for name in PROCEDURE_NARRATIVE_FIELDS)
-        )
+# The size a result pair shows each photo at (`{% compare_views %}`).
+PAIR_PHOTO_SPEC = "width-720"
+PAIR_PHOTO_FILTERS = (Filter(PAIR_PHOTO_SPEC),)
+
+
+def shown_pairs(pairs) -> list[ResultPair]:
+    """The shown pairs among `pairs`, for the gallery, with their extra angles: two queries
+    (pairs with photos, angles with photos) for any number. Their photos' resized copies are
+    readied by `find_renditions` with `pair_photos(pairs)`. Each pair comes with the little of
+    its procedure that the gallery shows: a whole procedure row (six StreamFields) cost more
+    than the pair."""
+    pairs = (
+        pairs.shown(localdate())
+        .select_related("before_image", "after_image", "procedure")
+        .defer(*(f"procedure__{name}" for name in PROCEDURE_NARRATIVE_FIELDS))
+    )
     pairs = list(pairs)
-    if procedure is not None:
-        for pair in pairs:
-            pair.procedure = procedure
     prefetch_related_objects(
         pairs,
         Prefetch(
@@ -917,23 +950,33 @@ def inline_rows(page) -> dict[str, dict[int, list]]:
         cursor.execute(sql, [page.pk] * sql.count("%s"))
         found = cursor.fetchall()
     rows: dict[str, dict[int, list]] = {name: {} for name in INLINE_LISTS}
-    for name, pk, owner, position, *values in found:
-        model, slots = INLINE_LISTS[name]
-        fields = dict(zip(SLOT_TYPES, values, strict=True))
-        instance = model(pk=pk, **{field: fields[slot] for slot, field in slots.items()})
+    for row in found:
+        name, owner = row[0], row[2]
+        model = INLINE_LISTS[name].model
+        instance = model.from_db(page._state.db, None, [row[i] for i in _columns_of(name)])
+        # SQLite hands dates back as text and booleans as numbers.
         if model is Testimonial:
-            # SQLite hands dates back as text and booleans as numbers.
             instance.is_published = bool(instance.is_published)
             if isinstance(instance.consent_given_on, str):
                 instance.consent_given_on = dt.date.fromisoformat(instance.consent_given_on)
-        else:
-            instance.page_id, instance.sort_order = owner, position
-            if model is TreatmentArea:
-                instance.is_common = bool(instance.is_common)
-        instance._state.adding = False
-        instance._state.db = page._state.db
+        elif model is TreatmentArea:
+            instance.is_common = bool(instance.is_common)
         rows[name].setdefault(owner, []).append(instance)
     return rows
+
+
+@functools.cache
+def _columns_of(name: str) -> list[int]:
+    """Where each field of the list's model is in a row of the UNION (the list's name, id,
+    page, place, then the slots), in the model's own order of fields: `Model.from_db` then
+    makes each instance from its values in order, the cheapest way Django has. A field
+    that no slot holds fails here, loudly, rather than being left at its default."""
+    model, slots = INLINE_LISTS[name]
+    where = {field: 4 + list(SLOT_TYPES).index(slot) for slot, field in slots.items()}
+    where["id"] = 1
+    if model is not Testimonial:
+        where |= {"page": 2, "sort_order": 3}
+    return [where[field.name] for field in model._meta.concrete_fields]
 
 
 def _set_prefetched(instance, name: str, model, rows: list) -> None:

@@ -27,6 +27,7 @@ Requests pass through here in this order:
 4. `ServedPageMixin.get_view_restrictions`: nothing to check while no page is private.
 """
 
+import functools
 import hashlib
 import secrets
 import time
@@ -49,6 +50,8 @@ from wagtail.models.sites import (
     SiteRootPath,
 )
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+from allure.base.prepared_queries import ANY_ID, PreparedQuery
 
 GENERATION_KEY = "page-cache:generation"
 # Content that appears on public pages: a change to any of these apps' rows clears the cache.
@@ -353,12 +356,26 @@ class AnonymousPageCacheMiddleware:
 
 def fetch_for_serving(model, pk):
     """The page as its own type, with the related rows its template shows joined in."""
-    queryset = model._default_manager.all()
-    if related := getattr(model, "serve_select_related", ()):
-        queryset = queryset.select_related(*related)  # never empty: that would join every FK
-    if deferred := getattr(model, "serve_defer", ()):
-        queryset = queryset.defer(*deferred)
-    return queryset.get(pk=pk)
+    found = _serving_query(model)(pk)
+    if not found:
+        raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
+    return found[0]
+
+
+@functools.cache
+def _serving_query(model) -> PreparedQuery:
+    """Compiled once per page type: with its related rows joined, compiling the query cost
+    several times what running it did."""
+
+    def build(pk):
+        queryset = model._default_manager.filter(pk=pk).order_by()
+        if related := getattr(model, "serve_select_related", ()):
+            queryset = queryset.select_related(*related)  # never empty: would join every FK
+        if deferred := getattr(model, "serve_defer", ()):
+            queryset = queryset.defer(*deferred)
+        return queryset
+
+    return PreparedQuery(build, ANY_ID)
 
 
 class CachedSiteMiddleware:

@@ -25,6 +25,7 @@ Requests pass through here in this order:
 3. `ServedPageMixin.route` on the root page: the page for the URL in two queries, one once
    the pages along its path are a shared fragment.
 4. `ServedPageMixin.get_view_restrictions`: nothing to check while no page is private.
+5. `ServedPageMixin.get_url_parts`: page links without a `reverse()` per link.
 """
 
 import functools
@@ -38,12 +39,14 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, Q
 from django.db.models.signals import post_delete, post_save, pre_delete
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.http.request import split_domain_port
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.functional import cached_property
 from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import pages as wagtail_pages
 from wagtail.models.sites import (
     SITE_ROOT_PATHS_CACHE_KEY,
     SITE_ROOT_PATHS_CACHE_VERSION,
@@ -489,8 +492,29 @@ class ServedPageMixin:
         ancestors (two queries). The clinic restricts no page, so while none exists at all
         there is nothing to check."""
         if not any_view_restriction():
-            return PageViewRestriction.objects.none()
+            return _no_restrictions()
         return super().get_view_restrictions()
+
+    def get_url_parts(self, request=None):
+        """Wagtail's `get_url_parts` (site id, root URL, path), with the path below the site
+        root turned into an address once per process (`_served_path`) instead of by a
+        `reverse()` for every link a page shows. Translated sites and a page under several
+        sites, asked with a request, take Wagtail's own way."""
+        if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+            return super().get_url_parts(request)
+        possible_sites = self._get_relevant_site_root_paths(request)
+        if not possible_sites:
+            return None
+        site_id, root_path, root_url, _ = possible_sites[0]
+        several_sites = len(possible_sites) > 1 and any(s[0] != site_id for s in possible_sites)
+        if several_sites and isinstance(request, HttpRequest):
+            return super().get_url_parts(request)
+        path = _served_path(get_script_prefix(), self.url_path[len(root_path) :])
+        if path is None:
+            return (site_id, None, None)
+        if not wagtail_pages.WAGTAIL_APPEND_SLASH and path != "/":
+            path = path.rstrip("/")
+        return (site_id, root_url, path)
 
     def route(self, request, path_components):
         """Find the page for a URL in two queries whatever its depth: the pages along the path
@@ -545,6 +569,29 @@ class ServedPageMixin:
                 [p for p in pages if p.depth == self.depth + 1 and p.live and p.show_in_menus],
             )
         return sorted((p for p in pages if p.url_path in url_paths), key=lambda p: p.depth)
+
+
+@functools.lru_cache(maxsize=4096)
+def _served_path(script_prefix: str, path_in_site: str) -> str | None:
+    """The address Wagtail's `get_url_parts` makes for a page `path_in_site` below its site
+    root: `reverse("wagtail_serve")` itself (its quoting and checks), remembered per script
+    prefix, the one thing besides the code it depends on here (the site sets no URLconf per
+    request); None where Wagtail's view is not routable. Resolving the URL patterns cost a
+    page link about 70 calls."""
+    try:
+        return reverse("wagtail_serve", args=(path_in_site,))
+    except NoReverseMatch:
+        return None
+
+
+@functools.cache
+def _no_restrictions():
+    """An empty queryset of restrictions, already evaluated, for the view check that
+    iterates it on every page view (an unevaluated `none()` cost about 200 calls to find
+    nothing). Shared, never changed: `order_by`, `filter` and the like make a fresh copy."""
+    restrictions = PageViewRestriction.objects.none()
+    restrictions._result_cache = []
+    return restrictions
 
 
 def main_menu_fragment(site) -> str:

@@ -5,6 +5,8 @@ import json
 import re
 
 import pytest
+from django.template import Context, Template
+from wagtail.models import Page
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +62,17 @@ def test_a_page_has_its_own_title_description_canonical_and_open_graph(demo_resp
     assert meta(html, "property", "og:title") == "Skin resurfacing"
     assert meta(html, "property", "og:image").startswith("http://testserver/")
     assert meta(html, "property", "og:image:alt")
+
+
+@pytest.mark.parametrize("url", ["/", "/procedures/skin-resurfacing/", "/dr-walker/"])
+def test_the_open_graph_image_is_the_one_wagtails_image_tag_gives(demo, client, url):
+    page = Page.find_for_request(client.get(url).wsgi_request, url).specific
+    assert page.share_image is not None
+    wagtails = Template(
+        "{% load wagtailimages_tags %}{% image image fill-1200x630 format-jpeg as og %}{{ og.url }}"
+    ).render(Context({"image": page.share_image}))
+    html = client.get(url).content.decode()
+    assert meta(html, "property", "og:image") == f"http://testserver{wagtails}"
 
 
 def test_the_description_falls_back_to_the_summary(demo_responses):

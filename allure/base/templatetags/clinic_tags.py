@@ -16,6 +16,7 @@ from wagtail.models import Site
 from allure.base import serving
 from allure.base.clinic_hours import clinic_status, weekly_hours
 from allure.base.models import Closure, OpeningHours
+from allure.base.pages import SHARE_RENDITION, readied_rendition
 
 register = template.Library()
 
@@ -42,6 +43,15 @@ def static_once(path: str) -> str:
     manifest read as the process starts, so the answer cannot change while it runs (and
     looking it up cost a tenth of the booking page's template work)."""
     return _static_url(path)
+
+
+@register.simple_tag
+def share_rendition(image):
+    """The page's Open Graph image (`{% share_rendition page.share_image as og_image %}`):
+    what `{% image image fill-1200x630 format-jpeg as og_image %}` gives, from the copies
+    the page readied (`find_renditions`); Wagtail's tag parsed its spec and wrote the copy
+    back to the shared cache on every page view."""
+    return readied_rendition(image, SHARE_RENDITION)
 
 
 def _header(request, clinic, site, current_pk) -> tuple[str, frozenset[int]]:

@@ -356,7 +356,7 @@ def size_mismatch(before, after) -> str:
     )
 
 
-class ResultPairAngle(Orderable):
+class ResultPairAngle(QuickFromDatabaseMixin, Orderable):
     """Another view of the same result, e.g. from the side."""
 
     pair = ParentalKey(ResultPair, on_delete=models.CASCADE, related_name="angles")

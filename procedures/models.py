@@ -23,7 +23,7 @@ from wagtail.search import index
 
 from allure.base import structured_data
 from allure.base.blocks import NarrativeBlock
-from allure.base.pages import SeoMixin, find_renditions, image_field
+from allure.base.pages import QuickFromDatabaseMixin, SeoMixin, find_renditions, image_field
 from allure.base.prepared_queries import ANY_DAY, ANY_ID, PreparedQuery
 from allure.base.serving import cached_until_content_changes, live_url_of_the_only, public_only
 from procedures.forms import GalleryFilterForm, PlannerForm
@@ -675,7 +675,7 @@ class ResultsGalleryPage(SeoMixin, Page):
         return context
 
 
-class ProcedureTechnology(Orderable):
+class ProcedureTechnology(QuickFromDatabaseMixin, Orderable):
     page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="technologies")
     name = models.CharField(
         max_length=80, help_text="E.g. “Erbium:YAG laser” or “Fractional resurfacing”."
@@ -690,7 +690,7 @@ class ProcedureTechnology(Orderable):
         return self.name
 
 
-class ProcedureCondition(Orderable):
+class ProcedureCondition(QuickFromDatabaseMixin, Orderable):
     page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="conditions")
     name = models.CharField(max_length=120, help_text="One condition treated, e.g. “Scars”.")
     concern = models.CharField(
@@ -707,7 +707,7 @@ class ProcedureCondition(Orderable):
         return self.name
 
 
-class TreatmentArea(Orderable):
+class TreatmentArea(QuickFromDatabaseMixin, Orderable):
     page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="areas")
     name = models.CharField(max_length=80, help_text="A part of the body, e.g. “Neck”.")
     is_common = models.BooleanField(
@@ -720,7 +720,7 @@ class TreatmentArea(Orderable):
         return self.name
 
 
-class RecoveryStage(Orderable):
+class RecoveryStage(QuickFromDatabaseMixin, Orderable):
     """Recovery for one depth of treatment: drawn as one bar on the recovery timeline."""
 
     page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="recovery_stages")
@@ -761,7 +761,7 @@ class RecoveryStage(Orderable):
         return _range(self.days_min, self.days_max, "days")
 
 
-class ProcedureFAQ(Orderable):
+class ProcedureFAQ(QuickFromDatabaseMixin, Orderable):
     page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="faqs")
     question = models.CharField(max_length=200, help_text="As a patient would ask it.")
     answer = models.TextField(help_text="A short, plain answer.")
@@ -772,7 +772,7 @@ class ProcedureFAQ(Orderable):
         return self.question
 
 
-class RelatedProcedure(Orderable):
+class RelatedProcedure(QuickFromDatabaseMixin, Orderable):
     page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="related_procedures")
     procedure = models.ForeignKey(
         ProcedurePage,
@@ -791,7 +791,7 @@ class TestimonialQuerySet(models.QuerySet):
         return self.filter(is_published=True).order_by("-consent_given_on", "pk")
 
 
-class Testimonial(models.Model):
+class Testimonial(QuickFromDatabaseMixin, models.Model):
     """A patient's words, shown only with their recorded consent."""
 
     quote = models.TextField(help_text="The patient's words, unedited except for length.")

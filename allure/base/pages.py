@@ -4,7 +4,10 @@ description with a fallback, a share image, structured data, and the image field
 import functools
 
 from django.db import models
-from django.db.models.base import DEFERRED
+from django.db.models.base import DEFERRED, ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 from wagtail.images.models import Filter
 from wagtail.images.shortcuts import get_rendition_or_not_found
 
@@ -16,11 +19,14 @@ SHARE_RENDITION = "fill-1200x630|format-jpeg"
 
 
 class QuickFromDatabaseMixin:
-    """For models built on modelcluster's `ClusterableModel` (every page, the photo pairs):
-    rows from the database are made without its constructor, which works out the model's
-    child relations anew for every instance (a few hundred calls for a page) only to take
-    them as keyword arguments, which a row never has. Wagtail's page constructors act only
-    on new pages (without an id). Otherwise as Django's `Model.from_db`."""
+    """For models read on every page view (every page, the photo pairs, the pages' inline
+    rows): rows from the database are made as Django's `Model.from_db` makes them, but
+    without calling the constructor. For models built on modelcluster's `ClusterableModel`
+    its constructor works out the model's child relations anew for every instance (a few
+    hundred calls for a page) only to take them as keyword arguments, which a row never has;
+    Wagtail's page constructors act only on new pages (without an id). And Django's own
+    `Model.__init__` spends a `setattr` per field where most fields' descriptors would only
+    store the value (see `_fields_of`)."""
 
     @classmethod
     def from_db(cls, db, field_names, values, *, fetch_mode=None):
@@ -31,12 +37,43 @@ class QuickFromDatabaseMixin:
                 for f in cls._meta.concrete_fields
             ]
         new = cls.__new__(cls)
-        models.Model.__init__(new, *values)
+        if pre_init.has_listeners(cls) or post_init.has_listeners(cls):
+            models.Model.__init__(new, *values)  # e.g. an ImageField's dimensions
+        else:
+            # What Model.__init__ does with values for every field and no keywords.
+            new._state = ModelState()
+            stored = new.__dict__
+            for (attname, plain), value in zip(_fields_of(cls), values, strict=True):
+                if value is DEFERRED:
+                    continue
+                if plain:
+                    stored[attname] = value
+                else:
+                    setattr(new, attname, value)
         new._state.adding = False
         new._state.db = db
         if fetch_mode is not None:
             new._state.fetch_mode = fetch_mode
         return new
+
+
+# Descriptors whose __set__ on an instance just made only stores the value under the
+# field's attname: a plain field's (no __set__ at all) and a foreign key's id.
+_STORING_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute)
+
+
+@functools.cache
+def _fields_of(model) -> tuple[tuple[str, bool], ...]:
+    """(attname, whether setting it only stores it) for each concrete field, in order. Any
+    other descriptor (a StreamField's, a file's) is set through `setattr`, as Django does."""
+
+    def descriptor(name):
+        return next((vars(k)[name] for k in model.__mro__ if name in vars(k)), None)
+
+    return tuple(
+        (f.attname, type(descriptor(f.attname)) in _STORING_DESCRIPTORS)
+        for f in model._meta.concrete_fields
+    )
 
 
 class SeoMixin(QuickFromDatabaseMixin, ServedPageMixin):

@@ -1,8 +1,11 @@
-"""Pages and photo pairs read from the database skip modelcluster's constructor; they must
-come out exactly as Django's own `Model.from_db` makes them, deferred fields included."""
+"""Pages, photo pairs and the pages' inline rows read from the database skip the constructor
+(modelcluster's, and Django's setattr per field); they must come out exactly as Django's own
+`Model.from_db` makes them, deferred fields included, and a model with a receiver of
+pre_init or post_init still gets its signals."""
 
 import pytest
 from django.apps import apps
+from django.db.models.signals import post_init
 
 from allure.base.pages import QuickFromDatabaseMixin
 
@@ -26,7 +29,33 @@ def made(instance):
 
 def test_every_page_type_and_the_photo_pairs_are_made_quickly():
     names = {m._meta.label for m in quick_models()}
-    assert {"procedures.ProcedurePage", "allure.DoctorPage", "procedures.ResultPair"} <= names
+    assert {
+        "procedures.ProcedurePage",
+        "allure.DoctorPage",
+        "procedures.ResultPair",
+        "procedures.ProcedureTechnology",
+        "procedures.RecoveryStage",
+        "procedures.Testimonial",
+        "procedures.ResultPairAngle",
+    } <= names
+
+
+def test_a_model_with_a_post_init_receiver_is_made_by_djangos_constructor(demo):
+    model = apps.get_model("procedures", "RecoveryStage")
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(receiver, sender=model)
+    try:
+        fields = [f.attname for f in model._meta.concrete_fields]
+        row = model._default_manager.values_list(*fields).first()
+        quick = model.from_db("default", fields, list(row))
+    finally:
+        post_init.disconnect(receiver, sender=model)
+    assert seen == [quick]
+    assert made(quick) == made(super(QuickFromDatabaseMixin, model).from_db("default", fields, row))
 
 
 @pytest.mark.parametrize("deferring", [False, True])

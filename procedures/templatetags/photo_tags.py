@@ -5,7 +5,7 @@ from django import template
 from django.apps import apps
 from django.utils.safestring import mark_safe
 
-from allure.base.pages import readied_rendition
+from allure.base.pages import readied_rendition, rendition_url
 from procedures.markup import escaped, fill, fill_each
 from procedures.models import PAIR_PHOTO_SPEC
 
@@ -22,10 +22,10 @@ def photo(image, *specs, **attrs):
     renditions = [readied_rendition(image, spec) for spec in specs]
     first = renditions[0]
     if len(renditions) > 1:
-        attrs["srcset"] = ", ".join(f"{r.url} {r.width}w" for r in renditions)
+        attrs["srcset"] = ", ".join(f"{rendition_url(r)} {r.width}w" for r in renditions)
     return img_tag(
         {
-            "src": first.url,
+            "src": rendition_url(first),
             "width": first.width,
             "height": first.height,
             "alt": first.alt,

@@ -38,6 +38,9 @@ class ProcedureCategory(models.TextChoices):
     INJECTABLES = "injectables", "Injectables"
 
 
+CATEGORY_LABELS = dict(ProcedureCategory.choices)
+
+
 class ProcedureType(models.TextChoices):
     """schema.org's MedicalProcedureType values, used in the structured data."""
 
@@ -384,6 +387,11 @@ class ProcedurePage(SeoMixin, Page):
             return f"{self.treatments_min} or more"
         noun = "treatment" if self.treatments_max == 1 else "treatments"
         return _range(self.treatments_min, self.treatments_max, noun)
+
+    @property
+    def category_label(self) -> str:
+        """`get_category_display()`, without Django hashing every choice on each call."""
+        return CATEGORY_LABELS.get(self.category, self.category)
 
     @property
     def duration_label(self) -> str:

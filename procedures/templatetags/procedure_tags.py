@@ -27,7 +27,7 @@ def procedure_card(context, procedure):
     return fill(
         CARD,
         url=procedure.get_url(request=context.get("request")),  # as {% pageurl %}
-        category=procedure.get_category_display(),
+        category=procedure.category_label,
         title=procedure.title,
         summary=procedure.summary,
         downtime=fill("Downtime {downtime} · ", downtime=downtime) if downtime else "",

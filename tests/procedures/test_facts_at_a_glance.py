@@ -1,6 +1,8 @@
 """The short facts shown in listings and the recovery timeline, derived from the fields."""
 
-from procedures.models import ProcedurePage, RecoveryStage
+import pytest
+
+from procedures.models import ProcedureCategory, ProcedurePage, RecoveryStage
 
 
 def procedure(stages=(), **fields):
@@ -40,3 +42,9 @@ def test_timeline_bars_share_one_scale_in_five_percent_steps():
 def test_a_fixed_number_of_days_still_draws_a_visible_bar():
     (bar,) = procedure([(7, 7)]).recovery_timeline()
     assert (bar.starts_at, bar.ends_at) == (95, 100)
+
+
+@pytest.mark.parametrize("category", [*ProcedureCategory.values, "not-a-category"])
+def test_the_category_label_is_djangos_display_value(category):
+    page = ProcedurePage(category=category)
+    assert page.category_label == page.get_category_display()

@@ -25,7 +25,12 @@ from allure.base import structured_data
 from allure.base.blocks import NarrativeBlock
 from allure.base.pages import QuickFromDatabaseMixin, SeoMixin, find_renditions, image_field
 from allure.base.prepared_queries import ANY_DAY, ANY_ID, PreparedQuery
-from allure.base.serving import cached_until_content_changes, live_url_of_the_only, public_only
+from allure.base.serving import (
+    address_of,
+    cached_until_content_changes,
+    live_url_of_the_only,
+    public_only,
+)
 from procedures.forms import GalleryFilterForm, PlannerForm
 from procedures.gallery import ResultPair, ResultPairAngle
 from procedures.planner import Concern, recommend
@@ -507,6 +512,7 @@ class ProcedurePage(SeoMixin, Page):
         context["testimonials"] = testimonials
         context["result_pairs"] = result_pairs
         context["gallery_url"] = ResultsGalleryPage.live_url()
+        context["booking_url"] = address_of("bookings:request")
         return context
 
 

@@ -584,6 +584,17 @@ def _served_path(script_prefix: str, path_in_site: str) -> str | None:
         return None
 
 
+def address_of(viewname: str) -> str:
+    """`reverse(viewname)` for a view that takes no arguments, worked out once per process
+    per script prefix (as page links are, `_served_path`): about a hundred calls a time."""
+    return _reversed(get_script_prefix(), viewname)
+
+
+@functools.lru_cache(maxsize=256)
+def _reversed(script_prefix: str, viewname: str) -> str:
+    return reverse(viewname)
+
+
 @functools.cache
 def _no_restrictions():
     """An empty queryset of restrictions, already evaluated, for the view check that

@@ -35,8 +35,8 @@ def photo(image, *specs, **attrs):
     )
 
 
-# One view of a result pair (components/result_pair.html draws one after the other), with
-# that template's whitespace; static/js/compare.js turns each into a slider.
+# One view of a result pair (`result_pair` draws one after the other), with the whitespace
+# of the template it replaced; static/js/compare.js turns each into a slider.
 COMPARE = """
     <div class="compare" data-compare>
       {label}
@@ -70,6 +70,51 @@ def compare_views(pair):
             }
             for view in pair.views
         ),
+    )
+
+
+# The template this replaced, components/result_pair.html, as it was drawn (its load and
+# comment lines left a newline each; tests/procedures/test_result_pair_tag.py keeps it).
+RESULT_PAIR = """
+
+<figure class="result-pair">
+  {views}
+  <figcaption class="result-pair__caption">
+    {procedure}
+    {caption}
+    <dl class="result-pair__facts">
+      <div><dt>Treated by</dt><dd>{treated_by}</dd></div>
+      <div><dt>Treatment</dt><dd>{sessions}</dd></div>
+      <div><dt>After photo</dt><dd>{time_after} the last session</dd></div>
+    </dl>
+    <p class="disclaimer">Individual results may vary. Shown with the patient’s written consent.</p>
+  </figcaption>
+</figure>
+"""
+
+
+@register.simple_tag(takes_context=True)
+def result_pair(context, pair, show_procedure=False):
+    """One patient's result: before and after side by side (static/js/compare.js turns each
+    view into a slider when scripts run), the facts to read it fairly, and the results
+    disclaimer on every pair. `show_procedure` names the procedure, for the gallery page.
+    Drawn here rather than by an include of a template for each pair, with that template's
+    markup and whitespace."""
+    procedure = ""
+    if show_procedure:
+        procedure = fill(
+            '<p class="result-pair__procedure"><a href="{url}">{title}</a></p>',
+            url=pair.procedure.get_url(request=context.get("request")),  # as {% pageurl %}
+            title=pair.procedure.title,
+        )
+    return fill(
+        RESULT_PAIR,
+        views=compare_views(pair),
+        procedure=procedure,
+        caption=fill("<p>{caption}</p>", caption=pair.caption) if pair.caption else "",
+        treated_by=pair.treated_by,
+        sessions=pair.sessions_label,
+        time_after=pair.time_after_label,
     )
 
 

@@ -234,7 +234,7 @@ def test_without_a_shared_cache_each_count_goes_straight_to_the_table(procedure,
     assert not DBTaskResult.objects.filter(task_path="allure.base.counts.flush_counts").exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_counts_straight_to_the_table_add_up_outside_any_transaction(settings):
     # Outside a transaction (as on a server) one count is one statement, with no
     # transaction of its own; several are written together in one.

@@ -176,7 +176,7 @@ def consultation_request_create(
         # The same form sent again fails here, never earlier: its first request holds the
         # time, counts among the contact's open requests and has the token the database
         # keeps unique. So the first request is looked for only then (the booking page
-        # looks before it even checks the form: a reload ends there).
+        # looks itself only when the form fails, e.g. a reload of a form that has expired).
         existing = ConsultationRequest.objects.filter(submission_token=submission_token).first()
         if existing:
             return existing, False

@@ -86,6 +86,20 @@ def test_double_clicking_submit_creates_one_request(client, procedures, free_slo
     assert first["Location"] == second["Location"]
 
 
+@override_settings(BOOKING_RATE_LIMIT=(1, 3600))
+def test_a_form_sent_again_after_it_expired_or_past_the_limit_ends_at_its_request(
+    client, procedures, free_slots
+):
+    data = form_data(procedures, slot=free_slots[0])
+    first = client.post("/consultation/", data)
+    expired = client.post("/consultation/", {**data, "started": "forged"})
+    assert first.status_code == expired.status_code == 302  # the limit is reached by now
+    assert first["Location"] == expired["Location"]
+    assert ConsultationRequest.objects.count() == 1
+    other = client.post("/consultation/", form_data(procedures, slot=free_slots[1]))
+    assert other.status_code == 429
+
+
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [

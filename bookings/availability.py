@@ -222,21 +222,56 @@ def schedule_slots(
     return sorted({start for _day, start in starts})
 
 
-def _held_ranges(providers, start, end, exclude_pk):
+HeldRanges = dict[int, list[tuple[dt.datetime, dt.datetime]]]
+
+
+def _held_params(providers, start, end) -> list:
+    adapt = connection.ops.adapt_datetimefield_value
+    return [*statements.OPEN_STATUS_VALUES, *(p.pk for p in providers), adapt(end), adapt(start)]
+
+
+def _held_ranges(providers, start, end, exclude_pk) -> HeldRanges:
     """{provider pk: [(start, end), ...]} of open requests overlapping [start, end)."""
     if not providers:
         return {}
-    adapt = connection.ops.adapt_datetimefield_value
-    params = [*statements.OPEN_STATUS_VALUES, *(p.pk for p in providers)]
-    params += [adapt(end), adapt(start)]
+    params = _held_params(providers, start, end)
     if exclude_pk is not None:
         params.append(exclude_pk)
-    ranges: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
+    ranges: HeldRanges = {}
     with connection.cursor() as cursor:
         cursor.execute(statements.held_times(len(providers), exclude_pk is not None), params)
         for provider_id, held_start, held_end in cursor.fetchall():
             ranges.setdefault(provider_id, []).append((_aware(held_start), _aware(held_end)))
     return ranges
+
+
+def held_and_open_requests(
+    start: dt.datetime, *, providers: Sequence[Provider], length: Length, email: str, phone: str
+) -> tuple[HeldRanges, int]:
+    """What check_time(start, ...) reads (the times held on start's day), and how many open
+    requests the email address or phone number holds, in one round trip: a new booking's
+    two reads. Pass the first as check_time's `held`."""
+    window_start, window_end = _held_window(local_day(start), local_day(start), length)
+    params = _held_params(providers, window_start, window_end)
+    params += [*statements.OPEN_STATUS_VALUES, email, phone]
+    ranges: HeldRanges = {}
+    open_requests = 0
+    with connection.cursor() as cursor:
+        cursor.execute(statements.held_times_and_open_requests(len(providers)), params)
+        for provider_id, held_start, held_end in cursor.fetchall():
+            if provider_id is None:
+                open_requests += 1
+            else:
+                ranges.setdefault(provider_id, []).append((_aware(held_start), _aware(held_end)))
+    return ranges, open_requests
+
+
+def _held_window(start_day: dt.date, end_day: dt.date, length: Length):
+    """Held times matter from the first day's start to the last day's end plus the time a
+    consultation holds (one starting at the last moment holds past midnight)."""
+    range_start, _ = day_range(start_day)
+    _, range_end = day_range(end_day)
+    return range_start, range_end + length.held
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
@@ -279,21 +314,22 @@ def free_times(
     for_staff: bool = False,
     exclude_pk: int | None = None,
     only: dt.datetime | None = None,
+    held: HeldRanges | None = None,
 ) -> tuple[list[FreeTime], bool]:
     """The free starts from start_day to end_day, each with the first provider (in the
     given order) free then. Also returns whether any start was left out only because it
     was held (so a refusal can say "taken" rather than "not offered").
 
-    only: look at this one start (the check for a booking)."""
+    only: look at this one start (the check for a booking). held: the times held, already
+    read (held_and_open_requests) for these providers and days."""
     earliest = now if for_staff else now + dt.timedelta(hours=rules.minimum_notice_hours)
     today = local_day(now)
     start_day = max(start_day, today)
     end_day = min(end_day, today + dt.timedelta(days=rules.horizon_days))
     if start_day > end_day or not providers:
         return [], False
-    range_start, _ = day_range(start_day)
-    _, range_end = day_range(end_day)
-    held = _held_ranges(providers, range_start, range_end + length.held, exclude_pk)
+    if held is None:
+        held = _held_ranges(providers, *_held_window(start_day, end_day, length), exclude_pk)
     first_free: dict[dt.datetime, tuple[Provider, dt.date]] = {}
     any_held = False
     clinic_hours, closures = _clinic_calendar(start_day, end_day)
@@ -322,12 +358,13 @@ def check_time(
     rules: BookingRules | None = None,
     for_staff: bool = False,
     exclude_pk: int | None = None,
+    held: HeldRanges | None = None,
 ) -> Provider:
     """The one rule for whether `start` can be held, and with whom: the first of `providers`
     (one, or every eligible one for "first available") free for `length` from `start`. For a
     patient the minimum notice applies; for staff only "not in the past". exclude_pk is the
-    request being moved, whose own time counts as free to it. Raises TimeUnavailable or
-    TimeTaken.
+    request being moved, whose own time counts as free to it. held: the times held that day,
+    already read by held_and_open_requests. Raises TimeUnavailable or TimeTaken.
 
     Only that day is looked at. The database has the last word on a race (the overlap rule
     on ConsultationRequest)."""
@@ -344,6 +381,7 @@ def check_time(
         for_staff=for_staff,
         exclude_pk=exclude_pk,
         only=start,
+        held=held,
     )
     if found:
         return found[0].provider

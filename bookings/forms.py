@@ -251,6 +251,11 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
         "we'll talk about your health in person.",
     )
     consent = forms.BooleanField(
+        label=format_html(
+            "I agree to be contacted about my consultation as described in the "
+            '<a href="{}">privacy notice</a>.',
+            "/privacy/",
+        ),
         error_messages={"required": "We can only contact you with your consent."},
     )
     # Optional, unticked by default: texts need their own consent (stored with its time).
@@ -265,15 +270,8 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
     started = forms.CharField(widget=forms.HiddenInput)
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["consent"].label = format_html(
-            "I agree to be contacted about my consultation as described in the "
-            '<a href="{}">privacy notice</a>.',
-            "/privacy/",
-        )
-        # Drawn by templates/bookings/form/ (one include per section, one per field type),
-        # which set the autocomplete and inputmode hints there.
+    # Drawn by templates/bookings/form/ (one include per section, one per field type),
+    # which set the autocomplete and inputmode hints there.
 
     def clean_phone(self):
         return normalise_phone(self.cleaned_data["phone"])
@@ -331,6 +329,18 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
     def drawn(self) -> dict[str, DrawnField]:
         """The fields as the page draws them (read after validation)."""
         return drawn_fields(self)
+
+
+class SharedFields(dict):
+    """A form's fields that every instance uses as declared, not deep-copied for each (a
+    dozen fields with their widgets: a tenth of the booking page's work). Only for a form
+    whose instances never change a field; tests/bookings checks the booking form's."""
+
+    def __deepcopy__(self, memo):
+        return SharedFields(self)
+
+
+ConsultationRequestForm.base_fields = SharedFields(ConsultationRequestForm.base_fields)
 
 
 class RescheduleForm(ErrorSummaryMixin, forms.Form):

@@ -176,7 +176,7 @@ def consultation_request_create(
         # The same form sent again fails here, never earlier: its first request holds the
         # time, counts among the contact's open requests and has the token the database
         # keeps unique. So the first request is looked for only then (the booking page
-        # looks before it even checks the form: a reload ends there).
+        # looks itself only when the form fails, e.g. a reload of a form that has expired).
         existing = ConsultationRequest.objects.filter(submission_token=submission_token).first()
         if existing:
             return existing, False
@@ -216,19 +216,28 @@ def _new_request(
                     "procedure. Please choose someone else, or the first available."
                 }
             )
-    if slot_start is not None:
-        provider = availability.check_time(
-            slot_start, providers=eligible, length=length, now=now, rules=rules
-        )
     try:
         phone = normalise_phone(phone)
     except ValidationError as error:
         raise ValidationError({"phone": error.messages}) from error
-    _check_open_requests_for(email=email.strip(), phone=phone)
+    email = email.strip()
+    if slot_start is not None and eligible:
+        # The times held that day and the patient's open requests: one round trip.
+        held, open_requests = availability.held_and_open_requests(
+            slot_start, providers=eligible, length=length, email=email, phone=phone
+        )
+        provider = availability.check_time(
+            slot_start, providers=eligible, length=length, now=now, rules=rules, held=held
+        )
+    else:  # "call me", or a time nobody eligible can hold (which check_time refuses)
+        if slot_start is not None:
+            availability.check_time(slot_start, providers=[], length=length, now=now, rules=rules)
+        open_requests = _open_requests_for(email=email, phone=phone)
+    _check_open_requests(open_requests)
 
     consultation = ConsultationRequest(
         full_name=full_name.strip(),
-        email=email.strip(),
+        email=email,
         phone=phone,
         contact_method=contact_method,
         message=message.strip(),
@@ -270,15 +279,20 @@ def _new_request(
     return consultation
 
 
-def _check_open_requests_for(*, email: str, phone: str) -> None:
-    """At most MAX_OPEN_REQUESTS_PER_CONTACT open requests per email address or phone.
+def _open_requests_for(*, email: str, phone: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(statements.open_requests(), [*statements.OPEN_STATUS_VALUES, email, phone])
+        (held,) = cursor.fetchone()
+    return held
+
+
+def _check_open_requests(held: int) -> None:
+    """At most MAX_OPEN_REQUESTS_PER_CONTACT open requests per email address or phone
+    (`held`: how many the patient's email or phone holds already).
 
     A check, not a database constraint: two posts racing could both pass, which the per-client
     rate limit bounds; the point is that one identity cannot hold the diary.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(statements.open_requests(), [*statements.OPEN_STATUS_VALUES, email, phone])
-        (held,) = cursor.fetchone()
     if held >= MAX_OPEN_REQUESTS_PER_CONTACT:
         raise ValidationError(
             f"You already have {MAX_OPEN_REQUESTS_PER_CONTACT} open consultation requests "

@@ -91,15 +91,21 @@ def consultation_request(request: HttpRequest) -> HttpResponse:
     and detail kept."""
     status = 200
     if request.method == "POST":
-        earlier = _reference_for_token(request.POST.get("submission_token"))
-        if earlier:  # the same form posted again: a double click or a reload
-            return redirect("bookings:received", reference=earlier)
         data = request.POST
         if _uuid_or_none(data.get("submission_token")) is None:  # our own field, mangled
             data = data.copy()
             data["submission_token"] = str(uuid.uuid4())
         form = ConsultationRequestForm(data)
-        if over_rate_limit(request):
+        limited = over_rate_limit(request)
+        if limited or not form.is_valid():
+            # The same form posted again (a double click, a reload) ends at its request even
+            # if it has expired since or the limit is reached. A form that passes is looked
+            # for by the service, only when the booking fails (a resend always fails there):
+            # a new booking reads nothing for it.
+            earlier = _reference_for_token(request.POST.get("submission_token"))
+            if earlier:
+                return redirect("bookings:received", reference=earlier)
+        if limited:
             form.is_valid()
             form.add_error(None, RATE_LIMITED_MESSAGE)
             status = 429

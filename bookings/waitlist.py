@@ -142,7 +142,7 @@ def waitlist_entry_join(
 
 
 def _check_waiting_entries_for(*, email: str, phone: str) -> None:
-    """As services._check_open_requests_for: a check the rate limit bounds, not a rule of
+    """As services._check_open_requests: a check the rate limit bounds, not a rule of
     the database."""
     waiting = (
         WaitlistEntry.objects.filter(status=WaitlistStatus.WAITING)

@@ -160,6 +160,12 @@ def add_to_daily_counts(counts: dict[tuple[dt.date, str, str], int]) -> None:
         f"DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
     )
     rows = [(day, m, k, n, False) for (day, m, k), n in sorted(counts.items()) if n > 0]
+    if len(rows) == 1 and not connection.in_atomic_block:
+        # One statement is atomic by itself: a transaction around it (a count written
+        # straight to the table, by a booking or a beacon) would add two round trips.
+        with connection.cursor() as cursor:
+            cursor.execute(sql, rows[0])
+        return
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 

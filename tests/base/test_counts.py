@@ -234,6 +234,20 @@ def test_without_a_shared_cache_each_count_goes_straight_to_the_table(procedure,
     assert not DBTaskResult.objects.filter(task_path="allure.base.counts.flush_counts").exists()
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_counts_straight_to_the_table_add_up_outside_any_transaction(settings):
+    # Outside a transaction (as on a server) one count is one statement, with no
+    # transaction of its own; several are written together in one.
+    settings.COUNTS_IN_SHARED_CACHE = False
+    counts.record(Metric.BOOKING_OPEN)
+    counts.record(Metric.BOOKING_OPEN)
+    today = timezone.localdate()
+    counts.add_to_daily_counts(
+        {(today, Metric.BOOKING_OPEN, ""): 3, (today, Metric.PLANNER_USE, ""): 1}
+    )
+    assert table() == {("booking_open", ""): 5, ("planner_use", ""): 1}
+
+
 def test_a_cached_page_is_served_without_a_query_with_counting_on(skin, settings):
     settings.PAGE_CACHE_SECONDS = 60
     Client().get(skin.url)  # the first visit fills the cache

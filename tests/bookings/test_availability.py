@@ -4,11 +4,18 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db.models import Q
 
-from allure.base.clinic_time import format_slot
+from allure.base.clinic_time import day_range, format_slot, local_day
 from allure.base.models import Closure, OpeningHours
-from bookings.availability import available_slots, schedule_slots, slots_by_day
-from bookings.models import BookingRules, ConsultationStatus
+from bookings.availability import (
+    available_slots,
+    held_and_open_requests,
+    length_of,
+    schedule_slots,
+    slots_by_day,
+)
+from bookings.models import OPEN_STATUSES, BookingRules, ConsultationRequest, ConsultationStatus
 
 pytestmark = pytest.mark.django_db
 CHICAGO = ZoneInfo("America/Chicago")
@@ -113,6 +120,47 @@ def test_times_held_by_open_requests_are_not_offered_but_closed_ones_are(make_re
     slots = available_slots()
     assert held.slot_start not in slots
     assert second in slots
+
+
+def test_a_new_bookings_one_read_finds_what_the_orm_filters_do(make_request, walker):
+    rules(minimum_notice_hours=0)
+    slots = available_slots()
+    day = local_day(slots[0])
+    same_day = [s for s in slots if local_day(s) == day]
+    by_email = make_request(slot=same_day[0], email="AVERY@example.com")
+    closed = make_request(slot=same_day[1], phone="+16015550142")
+    closed.status = ConsultationStatus.DECLINED
+    closed.save()
+    by_phone = make_request(slot=same_day[2], phone="+16015550142")
+    make_request(slot=same_day[3])  # someone else
+    make_request(slot=next(s for s in slots if local_day(s) > day))  # another day
+    make_request(slot=None, email="avery@example.com", phone="+16015550199")  # call me
+
+    length = length_of(None, BookingRules.load())
+    held, open_requests = held_and_open_requests(
+        same_day[4], providers=[walker], length=length, email="avery@example.com",
+        phone="+16015550142",
+    )  # fmt: skip
+
+    start, end = day_range(day)
+    expected = ConsultationRequest.objects.filter(
+        status__in=OPEN_STATUSES,
+        provider__in=[walker],
+        slot_start__lt=end + length.held,
+        slot_end__gt=start,
+    )
+    assert {walker.pk: sorted(held[walker.pk])} == {
+        walker.pk: sorted(expected.values_list("slot_start", "slot_end"))
+    }
+    assert len(held[walker.pk]) == 3
+    assert by_email.slot_start in {s for s, _ in held[walker.pk]}
+    contact = Q(email__iexact="avery@example.com") | Q(phone="+16015550142")
+    assert (
+        open_requests
+        == ConsultationRequest.objects.filter(contact, status__in=OPEN_STATUSES).count()
+    )
+    assert open_requests == 3  # by email, by phone and the call-me request, not the closed one
+    assert by_phone.slot_start in {s for s, _ in held[walker.pk]}
 
 
 def test_spring_forward_day_keeps_wall_clock_times(walker):

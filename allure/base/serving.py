@@ -32,6 +32,7 @@ import functools
 import hashlib
 import secrets
 import time
+from contextvars import ContextVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -111,6 +112,8 @@ def _bump_generation() -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no generation yet (first change, or the cache was emptied)
         cache.set(GENERATION_KEY, _new_generation(), None)
+    if read := _generation_read.get():
+        read.clear()  # this request made the change: what it reads next is the new content
 
 
 def clear_page_cache() -> None:
@@ -197,8 +200,22 @@ def _new_generation() -> int:
     return secrets.randbits(48)
 
 
+# The generation the current request has read, if any ([] until it first does). A page reads
+# it for every fragment, and each read was a round trip to the shared cache (Redis); read
+# once, at the first fragment (before the queries that fill it, as `fragment_key` asks), it
+# holds for the rest of the request. Set for each request by `AnonymousPageCacheMiddleware`;
+# a change made by the request itself forgets it (`_bump_generation`).
+_generation_read: ContextVar[list[int] | None] = ContextVar("generation_read", default=None)
+
+
 def current_generation() -> int:
-    return cache.get_or_set(GENERATION_KEY, _new_generation, None)
+    read = _generation_read.get()
+    if read:
+        return read[0]
+    generation = cache.get_or_set(GENERATION_KEY, _new_generation, None)
+    if read is not None:
+        read.append(generation)
+    return generation
 
 
 def fragment_key(name: str) -> str:
@@ -325,12 +342,20 @@ def label_for_shared_caches(request, response) -> None:
 
 class AnonymousPageCacheMiddleware:
     """Outside sessions, CSRF and CSP in MIDDLEWARE: a cached page already carries the
-    headers they added (and sees the cookies they set, which make a response private)."""
+    headers they added (and sees the cookies they set, which make a response private).
+    Every request through it reads the content generation at most once (`current_generation`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        reading = _generation_read.set([])  # read at most once for this request
+        try:
+            return self._respond(request)
+        finally:
+            _generation_read.reset(reading)
+
+    def _respond(self, request):
         if not (settings.PAGE_CACHE_SECONDS > 0 and shareable_request(request)):
             response = self.get_response(request)
             label_for_shared_caches(request, response)

@@ -9,12 +9,20 @@ import re
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction
 
 from allure.base.models import ClinicSettings, Closure, FooterLink, OpeningHours
-from allure.base.serving import GENERATION_KEY, cached_until_content_changes
+from allure.base.serving import (
+    GENERATION_KEY,
+    AnonymousPageCacheMiddleware,
+    cached_until_content_changes,
+    clear_page_cache,
+    current_generation,
+)
 from allure.site.models import HomePage
+from tests.counting_cache import CountingLocMemCache
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +163,43 @@ def test_made_up_addresses_are_looked_up_each_time_never_kept(demo, client):
     with CaptureQueriesContext(connection) as queries:
         client.get("/procedures/skin-resurfacing/")
     assert not [q for q in queries if '"url_path" IN' in q["sql"]]
+
+
+def test_a_page_reads_the_content_generation_from_the_shared_cache_once(demo, client, settings):
+    """Every fragment a page reads is keyed by the generation; reading it for each was a
+    round trip to Redis each (about eight a procedure page)."""
+    settings.CACHES = {"default": {"BACKEND": "tests.counting_cache.CountingLocMemCache"}}
+    for url in ("/procedures/skin-resurfacing/", "/", "/consultation/?procedure=skin-resurfacing"):
+        client.get(url)  # the fragments filled
+        CountingLocMemCache.reads.clear()
+        assert client.get(url).status_code == 200
+        assert CountingLocMemCache.reads[GENERATION_KEY] == 1, url
+
+
+def test_each_request_reads_the_generation_afresh(rf):
+    """What a request read is forgotten when it ends: the next one sees another node's change."""
+    seen = []
+
+    def view(request):
+        seen.extend([current_generation(), current_generation()])
+        return HttpResponse()
+
+    serve = AnonymousPageCacheMiddleware(view)
+    serve(rf.get("/"))
+    cache.incr(GENERATION_KEY)  # a change made on another node
+    assert current_generation() == seen[0] + 1  # outside a request (a task, a command)
+    serve(rf.get("/"))
+    assert seen[0] == seen[1] and seen[2] == seen[3] == seen[0] + 1
+
+
+def test_a_change_made_by_a_request_is_read_by_the_rest_of_it(rf):
+    seen = []
+
+    def view(request):
+        seen.append(current_generation())
+        clear_page_cache()  # an editor's save, say
+        seen.extend([current_generation(), current_generation()])
+        return HttpResponse()
+
+    AnonymousPageCacheMiddleware(view)(rf.post("/admin/pages/3/edit/"))
+    assert seen[0] != seen[1] == seen[2] == cache.get(GENERATION_KEY)

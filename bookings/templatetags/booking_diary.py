@@ -2,11 +2,13 @@
 providers to choose from, the week strip and the chosen day's times. Written in Python
 rather than as template loops: they are most of the page's elements, drawn on every visit,
 and through the template engine each costs a dozen variable lookups. The markup is what the
-templates drew, character for character. Every value is escaped (`_e`) as it goes in."""
+templates drew, character for character. Every value is escaped as it goes in (`_e`: the
+site's one escaping helper for markup written in Python)."""
 
 from django import template
-from django.utils.html import conditional_escape as _e
 from django.utils.safestring import mark_safe
+
+from allure.base.markup import escaped as _e
 
 register = template.Library()
 

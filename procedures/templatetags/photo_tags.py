@@ -5,8 +5,8 @@ from django import template
 from django.apps import apps
 from django.utils.safestring import mark_safe
 
+from allure.base.markup import escaped, fill, fill_each
 from allure.base.pages import readied_rendition, rendition_url
-from procedures.markup import escaped, fill, fill_each
 from procedures.models import PAIR_PHOTO_SPEC
 
 register = template.Library()

@@ -1,4 +1,4 @@
-"""The procedure page's repeated parts, drawn in Python (see `procedures.markup`): its story,
+"""The procedure page's repeated parts, drawn in Python (see `allure.base.markup`): its story,
 cards, lists and the recovery timeline. Each tag says which template markup it stands for;
 the patterns keep that markup's whitespace, so the page is byte-for-byte as before."""
 
@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from wagtail.rich_text import expand_db_html
 
-from procedures.markup import fill, fill_each, joined
+from allure.base.markup import fill, fill_each, joined
 
 register = template.Library()
 

@@ -5,7 +5,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from procedures.markup import escaped, fill, fill_each
+from allure.base.markup import escaped, fill, fill_each
 
 VALUES = [
     "plain",

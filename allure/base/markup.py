@@ -1,8 +1,9 @@
-"""HTML for the procedure pages' repeated parts (list items, table rows, cards, photos),
-written in Python. In Django's template language each value shown cost about thirty calls
-(lookup, localisation, escaping) and each loop many more; here a value costs a few. Values
-are escaped exactly as templates escape them (`conditional_escape`), and the patterns keep
-the templates' own whitespace, so the pages are byte-for-byte what the templates drew."""
+"""HTML written in Python, for the parts of pages drawn on every visit (the procedure page's
+lists, cards and photos; the booking page's diary). In Django's template language each value
+shown cost about thirty calls (lookup, localisation, escaping) and each loop many more; here
+a value costs a few. Values are escaped exactly as templates escape them
+(`conditional_escape`), and the patterns keep the templates' own whitespace, so the pages
+are byte-for-byte what the templates drew."""
 
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe

@@ -136,47 +136,26 @@ OVERLAP_RULE = "one_open_request_per_provider_time"
 
 
 def consultation_request_create(
-    *,
-    full_name: str,
-    email: str,
-    phone: str,
-    contact_method: str,
-    procedures: Iterable[ProcedurePage],
-    slot_start: dt.datetime | None,
-    provider: Provider | None = None,
-    message: str = "",
-    consent: bool,
-    submission_token: uuid.UUID,
-    text_reminders: bool = False,
-    now: dt.datetime | None = None,
+    *, submission_token: uuid.UUID, now: dt.datetime | None = None, **details
 ) -> tuple[ConsultationRequest, bool]:
     """Create a patient's request holding slot_start (None: "call me") with `provider`
-    (None: the first provider who does the procedures and is free then).
+    (None: the first provider who does the procedures and is free then); `details` are
+    `_new_request`'s (the patient's, the time, the procedures).
 
     Returns (request, created). The same submission_token twice returns the first request:
     a double-clicked submit makes one request. Raises ValidationError for bad input and
     SlotTakenError when another request holds the time.
     """
     try:
-        return _new_request(
-            full_name=full_name,
-            email=email,
-            phone=phone,
-            contact_method=contact_method,
-            procedures=procedures,
-            slot_start=slot_start,
-            provider=provider,
-            message=message,
-            consent=consent,
-            submission_token=submission_token,
-            text_reminders=text_reminders,
-            now=now or timezone.now(),
-        ), True
+        request = _new_request(
+            submission_token=submission_token, now=now or timezone.now(), **details
+        )
+        return request, True
     except (ValidationError, SlotTakenError):
         # The same form sent again fails here, never earlier: its first request holds the
         # time, counts among the contact's open requests and has the token the database
         # keeps unique. So the first request is looked for only then (the booking page
-        # looks itself only when the form fails, e.g. a reload of a form that has expired).
+        # looks before it even checks the form: a reload ends there).
         existing = ConsultationRequest.objects.filter(submission_token=submission_token).first()
         if existing:
             return existing, False
@@ -191,11 +170,11 @@ def _new_request(
     contact_method: str,
     procedures: Iterable[ProcedurePage],
     slot_start: dt.datetime | None,
-    provider: Provider | None,
-    message: str,
+    provider: Provider | None = None,
+    message: str = "",
     consent: bool,
     submission_token: uuid.UUID,
-    text_reminders: bool,
+    text_reminders: bool = False,
     now: dt.datetime,
 ) -> ConsultationRequest:
     if not consent:

@@ -31,7 +31,14 @@ WEIGHT_BUDGET = 200 * 1024  # bytes transferred on a procedure page's first load
 
 def ensure_lighthouse() -> None:
     if not LIGHTHOUSE.exists():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=TOOL, check=True)
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund"],
+            cwd=TOOL,
+            check=True,
+            timeout=300,
+            capture_output=True,
+            text=True,
+        )
 
 
 def run_lighthouse(url: str, out: Path, chromium: str) -> subprocess.CompletedProcess:

@@ -54,8 +54,8 @@ def slot_choices(slots: list[dt.datetime]) -> list:
 
 @dataclass(frozen=True)
 class DrawnField:
-    """What the booking form's field tags (templatetags/booking_fields.py) need to draw one
-    field, worked out once in Python."""
+    """What templates/bookings/fields/ need to draw one field, worked out once in Python:
+    reading it through a BoundField in the template costs several times more."""
 
     id: str
     name: str

@@ -331,18 +331,6 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
         return drawn_fields(self)
 
 
-class SharedFields(dict):
-    """A form's fields that every instance uses as declared, not deep-copied for each (a
-    dozen fields with their widgets: a tenth of the booking page's work). Only for a form
-    whose instances never change a field; tests/bookings checks the booking form's."""
-
-    def __deepcopy__(self, memo):
-        return SharedFields(self)
-
-
-ConsultationRequestForm.base_fields = SharedFields(ConsultationRequestForm.base_fields)
-
-
 class RescheduleForm(ErrorSummaryMixin, forms.Form):
     slot = SlotField(
         label="Choose another time",

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
-from django.utils.html import format_html
 
 from allure.base.clinic_time import format_day, format_time
 from allure.base.models import Weekday
@@ -251,11 +251,8 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
         "we'll talk about your health in person.",
     )
     consent = forms.BooleanField(
-        label=format_html(
-            "I agree to be contacted about my consultation as described in the "
-            '<a href="{}">privacy notice</a>.',
-            "/privacy/",
-        ),
+        # The page draws it with its link to the notice (templates/bookings/consent_label.html).
+        label="I agree to be contacted about my consultation as described in the privacy notice.",
         error_messages={"required": "We can only contact you with your consent."},
     )
     # Optional, unticked by default: texts need their own consent (stored with its time).
@@ -522,11 +519,8 @@ class WaitlistForm(ErrorSummaryMixin, forms.Form):
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
         self.fields["full_name"].widget.attrs["autocomplete"] = "name"
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
-        self.fields["consent"].label = format_html(
-            "I agree to be contacted about my consultation as described in the "
-            '<a href="{}">privacy notice</a>.',
-            "/privacy/",
-        )
+        # With its link; a template's output is safe HTML.
+        self.fields["consent"].label = render_to_string("bookings/consent_label.html")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from itertools import accumulate, groupby
 
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db.models import DateTimeField, IntegerField, Q, Value
 from django.utils import timezone
 
 from allure.base.clinic_time import CLINIC_TZ, day_range, local_day
 
-from . import statements
 from .catalogue import catalogue
 from .models import (
+    OPEN_STATUSES,
     BookingRules,
     ConsultationRequest,
     ConsultationType,
@@ -225,23 +225,38 @@ def schedule_slots(
 HeldRanges = dict[int, list[tuple[dt.datetime, dt.datetime]]]
 
 
-def _held_params(providers, start, end) -> list:
-    adapt = connection.ops.adapt_datetimefield_value
-    return [*statements.OPEN_STATUS_VALUES, *(p.pk for p in providers), adapt(end), adapt(start)]
+def _held(providers, start, end):
+    """The open requests of these providers overlapping [start, end), as (provider id,
+    start, end) rows."""
+    return (
+        ConsultationRequest.objects.filter(
+            status__in=OPEN_STATUSES,
+            provider__in=[p.pk for p in providers],
+            slot_start__lt=end,
+            slot_end__gt=start,
+        )
+        .order_by()  # callers sort what they need; a part of a UNION may have no ORDER BY
+        .values_list("provider_id", "slot_start", "slot_end")
+    )
+
+
+def open_requests(*, email: str, phone: str):
+    """The open requests an email address (in any case) or a phone number holds."""
+    return ConsultationRequest.objects.filter(status__in=OPEN_STATUSES).filter(
+        Q(email__iexact=email) | Q(phone=phone)
+    )
 
 
 def _held_ranges(providers, start, end, exclude_pk) -> HeldRanges:
     """{provider pk: [(start, end), ...]} of open requests overlapping [start, end)."""
     if not providers:
         return {}
-    params = _held_params(providers, start, end)
+    rows = _held(providers, start, end)
     if exclude_pk is not None:
-        params.append(exclude_pk)
+        rows = rows.exclude(pk=exclude_pk)
     ranges: HeldRanges = {}
-    with connection.cursor() as cursor:
-        cursor.execute(statements.held_times(len(providers), exclude_pk is not None), params)
-        for provider_id, held_start, held_end in cursor.fetchall():
-            ranges.setdefault(provider_id, []).append((_aware(held_start), _aware(held_end)))
+    for provider_id, held_start, held_end in rows:
+        ranges.setdefault(provider_id, []).append((held_start, held_end))
     return ranges
 
 
@@ -249,21 +264,26 @@ def held_and_open_requests(
     start: dt.datetime, *, providers: Sequence[Provider], length: Length, email: str, phone: str
 ) -> tuple[HeldRanges, int]:
     """What check_time(start, ...) reads (the times held on start's day), and how many open
-    requests the email address or phone number holds, in one round trip: a new booking's
-    two reads. Pass the first as check_time's `held`."""
+    requests the email address or phone number holds, in one round trip (a UNION ALL: a
+    new booking's two reads; each open request is a row of NULLs, which a held time, always
+    with its provider, cannot be). Pass the first as check_time's `held`."""
     window_start, window_end = _held_window(local_day(start), local_day(start), length)
-    params = _held_params(providers, window_start, window_end)
-    params += [*statements.OPEN_STATUS_VALUES, email, phone]
+    nothing = Value(None, output_field=DateTimeField())
+    patients = (
+        open_requests(email=email, phone=phone)
+        .order_by()
+        .values_list(Value(None, output_field=IntegerField()), nothing, nothing)
+    )
+    # The model's default ordering would order the union by a column it does not have.
+    rows = _held(providers, window_start, window_end).union(patients, all=True).order_by()
     ranges: HeldRanges = {}
-    open_requests = 0
-    with connection.cursor() as cursor:
-        cursor.execute(statements.held_times_and_open_requests(len(providers)), params)
-        for provider_id, held_start, held_end in cursor.fetchall():
-            if provider_id is None:
-                open_requests += 1
-            else:
-                ranges.setdefault(provider_id, []).append((_aware(held_start), _aware(held_end)))
-    return ranges, open_requests
+    count = 0
+    for provider_id, held_start, held_end in rows:
+        if provider_id is None:
+            count += 1
+        else:
+            ranges.setdefault(provider_id, []).append((held_start, held_end))
+    return ranges, count
 
 
 def _held_window(start_day: dt.date, end_day: dt.date, length: Length):
@@ -272,11 +292,6 @@ def _held_window(start_day: dt.date, end_day: dt.date, length: Length):
     range_start, _ = day_range(start_day)
     _, range_end = day_range(end_day)
     return range_start, range_end + length.held
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    # PostgreSQL answers in UTC with the zone; SQLite stores UTC without it.
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _overlap_test(ranges: list[tuple[dt.datetime, dt.datetime]]):

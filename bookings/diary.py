@@ -71,6 +71,12 @@ class Diary:
         return str(self.provider.pk) if self.provider else FIRST_AVAILABLE
 
     @property
+    def says_who(self) -> bool:
+        """Whether each time names its provider: the patient left it to the first available
+        and more than one could."""
+        return not self.provider and len(self.providers) > 1
+
+    @property
     def day_label(self) -> str:
         return format_day(self.day) if self.day else ""
 

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
-from django.utils.html import format_html
 
 from allure.base.clinic_time import format_day, format_time
 from allure.base.models import Weekday
@@ -54,8 +54,8 @@ def slot_choices(slots: list[dt.datetime]) -> list:
 
 @dataclass(frozen=True)
 class DrawnField:
-    """What the booking form's field tags (templatetags/booking_fields.py) need to draw one
-    field, worked out once in Python."""
+    """What templates/bookings/fields/ need to draw one field, worked out once in Python:
+    reading it through a BoundField in the template costs several times more."""
 
     id: str
     name: str
@@ -251,11 +251,8 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
         "we'll talk about your health in person.",
     )
     consent = forms.BooleanField(
-        label=format_html(
-            "I agree to be contacted about my consultation as described in the "
-            '<a href="{}">privacy notice</a>.',
-            "/privacy/",
-        ),
+        # The page draws it with its link to the notice (templates/bookings/consent_label.html).
+        label="I agree to be contacted about my consultation as described in the privacy notice.",
         error_messages={"required": "We can only contact you with your consent."},
     )
     # Optional, unticked by default: texts need their own consent (stored with its time).
@@ -329,18 +326,6 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
     def drawn(self) -> dict[str, DrawnField]:
         """The fields as the page draws them (read after validation)."""
         return drawn_fields(self)
-
-
-class SharedFields(dict):
-    """A form's fields that every instance uses as declared, not deep-copied for each (a
-    dozen fields with their widgets: a tenth of the booking page's work). Only for a form
-    whose instances never change a field; tests/bookings checks the booking form's."""
-
-    def __deepcopy__(self, memo):
-        return SharedFields(self)
-
-
-ConsultationRequestForm.base_fields = SharedFields(ConsultationRequestForm.base_fields)
 
 
 class RescheduleForm(ErrorSummaryMixin, forms.Form):
@@ -534,11 +519,8 @@ class WaitlistForm(ErrorSummaryMixin, forms.Form):
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
         self.fields["full_name"].widget.attrs["autocomplete"] = "name"
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
-        self.fields["consent"].label = format_html(
-            "I agree to be contacted about my consultation as described in the "
-            '<a href="{}">privacy notice</a>.',
-            "/privacy/",
-        )
+        # With its link; a template's output is safe HTML.
+        self.fields["consent"].label = render_to_string("bookings/consent_label.html")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.tasks import TaskResultStatus
 from django.utils import timezone
@@ -20,7 +20,7 @@ from allure.base.clinic_time import day_range, local_day
 from allure.base.models import ClinicSettings, Metric
 from procedures.models import ProcedurePage
 
-from . import availability, statements, texts
+from . import availability, texts
 from .catalogue import catalogue
 from .models import (
     CLOSED_STATUSES,
@@ -259,10 +259,7 @@ def _new_request(
 
 
 def _open_requests_for(*, email: str, phone: str) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(statements.open_requests(), [*statements.OPEN_STATUS_VALUES, email, phone])
-        (held,) = cursor.fetchone()
-    return held
+    return availability.open_requests(email=email, phone=phone).count()
 
 
 def _check_open_requests(held: int) -> None:

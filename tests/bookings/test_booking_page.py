@@ -94,6 +94,26 @@ def test_names_and_treatments_are_escaped_in_the_diary(client, procedures, nurse
     assert "&amp;provider=any&amp;day=" in html  # the week strip's links
 
 
+def test_the_kept_treatment_and_provider_lists_show_a_change_at_once_and_the_choice(
+    client, procedures, nurse
+):
+    # Both lists are kept until any content changes; the choice is part of what is kept.
+    first = diary_for(client, procedure="botox", provider=str(nurse.pk))[0].content.decode()
+    assert re.search(rf'id="booking-provider-{nurse.pk}" value="{nurse.pk}" checked', first)
+    assert re.search(r'<option value="botox" selected>', first)
+    nurse.name = "Nurse Moore-Hill"
+    nurse.save()
+    procedures["rhinoplasty"].title = "Nose reshaping"
+    procedures["rhinoplasty"].save_revision().publish()
+    html = diary_for(client, procedure="botox")[0].content.decode()
+    assert "Nurse Moore-Hill" in html and "Nose reshaping" in html
+    assert 'id="booking-provider-any" value="any" checked' in html
+    assert not re.search(rf'value="{nurse.pk}" checked', html)
+    assert re.search(r'<option value="botox" selected>', html)
+    bare = diary_for(client)[0].content.decode()
+    assert '<option value="" selected>' in bare and "selected>Botox" not in bare
+
+
 def test_nonsense_in_the_address_shows_a_usable_page(client, nurse):
     for query in (
         {"procedure": "botox", "day": "not-a-day"},

@@ -1,6 +1,5 @@
 """The patient's consultation form: every validation rule, spam brakes, idempotent submit."""
 
-import copy
 import re
 import time
 
@@ -287,35 +286,6 @@ def test_a_stale_form_gets_a_fresh_timestamp_so_sending_again_works(client, proc
     response = post(client, procedures, started="forged")
     form = response.context["form"]
     assert form.data["started"] != "forged"
-
-
-def _declared(form_class):
-    """Each field's settings and its widget's, copied (the widget compared by its own)."""
-    return {
-        name: (
-            copy.deepcopy({k: v for k, v in vars(field).items() if k != "widget"}),
-            copy.deepcopy(vars(field.widget)),
-        )
-        for name, field in form_class.base_fields.items()
-    }
-
-
-@override_settings(BOOKING_RATE_LIMIT=(3, 3600))
-def test_the_booking_form_leaves_the_fields_every_form_shares_as_declared(
-    client, procedures, free_slots
-):
-    # The booking form's fields are not copied for each form (forms.SharedFields): drawing
-    # the page, with and without errors, must change none of them for the next patient.
-    declared = _declared(ConsultationRequestForm)
-    client.get("/consultation/?procedure=rhinoplasty")
-    post(client, procedures, email="bad", phone="12", full_name="", slot="nope", started="x")
-    post(client, procedures, slot=free_slots[0])
-    post(client, procedures, slot=free_slots[1], email="b@example.com", phone="601 555 0199")
-    assert post(client, procedures, slot=free_slots[2]).status_code == 429
-    form = ConsultationRequestForm(form_data(procedures))
-    assert form.is_valid() and form.error_summary() == []
-    assert _declared(ConsultationRequestForm) == declared
-    assert form.fields is not ConsultationRequestForm.base_fields
 
 
 def test_form_class_rejects_a_missing_submission_token(procedures, free_slots):

@@ -6,6 +6,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from allure.base.counts import beacon
+from allure.base.health import request_too_large
 from allure.base.security import serve_media
 from allure.site import views
 from bookings.views import provider_calendar_feed, sms_inbound
@@ -29,6 +30,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("search/", views.search, name="search"),
     path("count/", beacon, name="count"),
+    # Shown by the web server in front for a request over its size limit (deploy/nginx).
+    path("request-too-large/", request_too_large, name="request_too_large"),
     # Texts patients send us (STOP), forwarded by the SMS provider: never cached, anywhere.
     path("sms/inbound/", sms_inbound, name="sms_inbound"),
 ]

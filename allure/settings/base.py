@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz for probes and monitors, answered before anything else runs.
+    "allure.base.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outermost of ours: its headers reach cached pages and uploaded files alike.
     "allure.base.security.SecurityHeadersMiddleware",

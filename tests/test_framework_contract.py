@@ -58,6 +58,11 @@ KNOWN_DEBT = {
     ("allure/base/serving.py", "._wagtail_site"),
     ("allure/base/templatetags/clinic_tags.py", "django.utils.html._json_script_escapes"),
     ("procedures/models.py", "._result_cache"),
+    ("procedures/models.py", "._prefetch_done"),
+    ("allure/base/photos.py", "wagtail.utils.file"),
+    ("allure/base/security.py", "._csp_config"),
+    ("allure/base/serving.py", "django.http.request"),
+    ("allure/base/serving.py", "wagtail.models.sites"),
 }
 
 

@@ -47,8 +47,19 @@ def pytest_collection_modifyitems(config, items):
         # page and Site included: a serialized rollback puts them back for the next test.
         # Declared here, at collection, so the test database is serialized when it is built.
         uses_commits = {"live_server", "transactional_db"} & set(item.fixturenames)
-        if uses_commits and not item.get_closest_marker("django_db"):
+        marker = item.get_closest_marker("django_db")
+        if uses_commits and not marker:
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+        elif (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            # Its flush would let Django create the content types afresh, with new ids, and
+            # the next test that restores the serialized tables would collide with them.
+            raise pytest.UsageError(
+                f"{item.nodeid}: django_db(transaction=True) needs serialized_rollback=True"
+            )
         if "/e2e/" in str(item.path).replace(os.sep, "/"):
             item.add_marker(pytest.mark.e2e)
             if not HAS_CHROMIUM and not IN_CI:

@@ -32,7 +32,7 @@ def get(path: str) -> tuple[int, str]:
     return answer["status"], body
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_redis_down_is_not_ready_and_back_is(redis_cache, redis_server):
     assert get("/readyz") == (200, "database ok\ncache ok\nqueue ok\n")
     redis_server.stop()
@@ -58,7 +58,7 @@ def database_behind_a_proxy():
 
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_postgresql_down_is_not_ready_and_back_is(database_behind_a_proxy, settings):
     settings.PAGE_CACHE_SECONDS = 60  # a ready answer is never kept, by the page cache or others
     assert get("/readyz") == (200, "database ok\ncache ok\nqueue ok\n")

@@ -4,6 +4,10 @@ import pytest
 
 from procedures.models import ProcedureCategory, ProcedurePage, RecoveryStage
 
+# A new page asks for its content type, read once per process from the database: a test run
+# in a process where nothing has read it yet needs the database too.
+pytestmark = pytest.mark.django_db
+
 
 def procedure(stages=(), **fields):
     defaults = {"duration_min_minutes": 15, "duration_max_minutes": 30, "treatments_min": 1}

@@ -19,8 +19,6 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
-from allure.base.pages import QuickFromDatabaseMixin
-
 
 class ConsentFormStorage(FileSystemStorage):
     """Scanned consent forms live outside MEDIA_ROOT, so no web server or `/media/` route can
@@ -174,7 +172,7 @@ class TimeUnit(models.TextChoices):
     MONTHS = "months", "months"
 
 
-class ResultPair(QuickFromDatabaseMixin, ClusterableModel):
+class ResultPair(ClusterableModel):
     """One patient's result: the same view before and after treatment, with the facts a
     patient needs to read it fairly."""
 
@@ -356,7 +354,7 @@ def size_mismatch(before, after) -> str:
     )
 
 
-class ResultPairAngle(QuickFromDatabaseMixin, Orderable):
+class ResultPairAngle(Orderable):
     """Another view of the same result, e.g. from the side."""
 
     pair = ParentalKey(ResultPair, on_delete=models.CASCADE, related_name="angles")

@@ -5,28 +5,24 @@ compared and turned into structured data; StreamFields carry only the narrative.
 """
 
 import datetime as dt
-import functools
 import math
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, models
+from django.db import models
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils.cache import add_never_cache_headers
 from django.utils.timezone import localdate
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.images.models import Filter
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from allure.base import structured_data
 from allure.base.blocks import NarrativeBlock
-from allure.base.pages import QuickFromDatabaseMixin, SeoMixin, find_renditions, image_field
-from allure.base.prepared_queries import ANY_DAY, ANY_ID, PreparedQuery
+from allure.base.pages import SeoMixin, image_field
 from allure.base.serving import (
-    address_of,
     cached_until_content_changes,
     live_url_of_the_only,
     public_only,
@@ -136,7 +132,6 @@ class ProcedureIndexPage(SeoMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["categories"] = self.procedures_by_category()
         context["planner_url"] = TreatmentPlannerPage.live_url()
         context["gallery_url"] = ResultsGalleryPage.live_url()
         return context
@@ -337,9 +332,6 @@ class ProcedurePage(SeoMixin, Page):
     subpage_types = []
     serve_select_related = ("hero_image", "doctor", "medical_reviewer")
     serve_defer = ("doctor__philosophy", "medical_reviewer__philosophy")
-    share_image_renditions = tuple(  # procedure_page/hero.html's srcset
-        f"fill-{size}|format-webp" for size in ("390x260", "780x520", "1080x720")
-    )
 
     class Meta:
         constraints = [
@@ -443,23 +435,23 @@ class ProcedurePage(SeoMixin, Page):
             return Testimonial.objects.none()
         return Testimonial.objects.published().filter(procedures=self)
 
+    def has_result_pairs(self) -> bool:
+        """Whether this page has photos to show today (no query: a shared fragment)."""
+        return self.pk in procedures_with_shown_pairs()
+
     def shown_result_pairs(self) -> list[ResultPair]:
-        """The pairs visitors may see on this page with their photos and extra angles, in two
-        prepared queries however many there are; none for a page without any (most)."""
-        if self.pk not in procedures_with_shown_pairs():
+        """The pairs visitors may see on this page, with their extra angles and every photo's
+        resized copies, in a fixed number of queries however many there are; none at all for
+        a page without any (most)."""
+        if not self.has_result_pairs():
             return []
-        pairs = PAGE_PAIRS(self.pk, localdate())
-        angles = {}
-        for angle in PAGE_PAIR_ANGLES(self.pk):  # of every pair of the page: a few rows
-            angles.setdefault(angle.pair_id, []).append(angle)
+        pairs = with_photos(ResultPair.objects.filter(procedure=self).shown(localdate()))
         for pair in pairs:
             pair.procedure = self
-            for angle in angles.get(pair.pk, ()):
-                angle.pair = pair
-            _set_prefetched(pair, "angles", ResultPairAngle, angles.get(pair.pk, []))
         return pairs
 
     def structured_data(self, request):
+        self.fetch_shown_lists(request)  # the head comes first: fetched for the content too
         data = [
             structured_data.medical_procedure(self, request),
             structured_data.breadcrumbs(self, request),
@@ -474,45 +466,34 @@ class ProcedurePage(SeoMixin, Page):
             data.append(structured_data.faq_page(faqs))
         return data
 
-    def related_links(self) -> list["RelatedProcedure"]:
-        """The related procedures' links with what their cards show (one prepared query)."""
-        return RELATED_LINKS(self.pk)
-
-    def prefetch_inline_lists(self) -> list["Testimonial"]:
-        """Every inline list the page shows in two queries however long they get: the related
-        procedures' links, then one UNION ALL of the page's technologies, conditions, areas,
-        questions, recovery stages (with its related procedures', for their cards' downtime)
-        and published testimonials. Each list was a query of its own, and on this site a
-        query costs more CPU to compile and turn into objects than the database spends on
-        it. Leaves each list where `page.<list>.all()` reads it, and returns the
-        testimonials."""
-        links = self.related_links()
-        _set_prefetched(self, "related_procedures", RelatedProcedure, links)
-        rows = inline_rows(self)
-        for name in ("technologies", "conditions", "areas", "faqs", "recovery_stages"):
-            _set_prefetched(self, name, INLINE_LISTS[name].model, rows[name].get(self.pk, []))
-        for link in links:  # every link's own copy, should one procedure be linked twice
-            stages = rows["recovery_stages"].get(link.procedure_id, [])
-            _set_prefetched(link.procedure, "recovery_stages", RecoveryStage, stages)
-        return rows["testimonials"].get(self.pk, [])
+    def fetch_shown_lists(self, request) -> None:
+        """Fetch every inline list the page shows, one query each, where `page.<list>.all()`
+        reads them: the template reads some lists several times (the questions for the
+        contents, the section and the structured data; the recovery stages for the facts,
+        the timeline and the table). Called by `{% procedure_content %}`, inside the page's
+        cached fragment, so a page served from that fragment spends none of them."""
+        # A preview shows the editor's unsaved inline rows, which modelcluster keeps in memory:
+        # fetching them from the database would show the saved ones instead.
+        if getattr(request, "is_preview", False):
+            return
+        prefetch_related_objects(
+            [self],
+            "technologies",
+            "conditions",
+            "areas",
+            "faqs",
+            "recovery_stages",
+            Prefetch(
+                "related_procedures",
+                queryset=RelatedProcedure.objects.select_related("procedure")
+                .only("page", "sort_order", "procedure", *RELATED_CARD_FIELDS)
+                .prefetch_related("procedure__recovery_stages"),  # the cards' downtime
+            ),
+        )
 
     def get_context(self, request, *args, **kwargs):
-        # Previews carry unsaved inline items in memory; fetching would replace them.
-        if getattr(request, "is_preview", False):
-            testimonials = self.testimonials()
-        else:
-            testimonials = self.prefetch_inline_lists()
-        result_pairs = self.shown_result_pairs()
-        # The hero's resized copies and the photos', in one cache lookup (one query cold).
-        find_renditions(
-            [(self.share_image, self._share_image_filters()), *pair_photos(result_pairs)]
-        )
         context = super().get_context(request, *args, **kwargs)
-        context["related"] = self.related()
-        context["testimonials"] = testimonials
-        context["result_pairs"] = result_pairs
-        context["gallery_url"] = ResultsGalleryPage.live_url()
-        context["booking_url"] = address_of("bookings:request")
+        context["today"] = localdate()  # part of the cached fragment's key (see the template)
         return context
 
 
@@ -582,70 +563,18 @@ def procedures_with_shown_pairs() -> frozenset[int]:
     )
 
 
-# The procedure page's own queries of its photos and related procedures, compiled once per
-# process (see allure.base.prepared_queries); the ids and the day change, the SQL does not.
-PAGE_PAIRS = PreparedQuery(
-    lambda procedure_id, today: (
-        ResultPair.objects.filter(procedure=procedure_id)
-        .shown(today)
-        .select_related("before_image", "after_image")
-    ),
-    ANY_ID,
-    ANY_DAY,
-)
-PAGE_PAIR_ANGLES = PreparedQuery(
-    lambda procedure_id: (
-        ResultPairAngle.objects.filter(pair__procedure=procedure_id)
-        .select_related("before_image", "after_image")
-        .order_by("sort_order", "pk")
-    ),
-    ANY_ID,
-)
-RELATED_LINKS = PreparedQuery(
-    lambda page_id: (
-        RelatedProcedure.objects.filter(page=page_id)
-        .select_related("procedure")
-        .only("page", "sort_order", "procedure", *RELATED_CARD_FIELDS)
-    ),
-    ANY_ID,
-)
-
-
-# The size a result pair shows each photo at (`{% compare_views %}`).
-PAIR_PHOTO_SPEC = "width-720"
-PAIR_PHOTO_FILTERS = (Filter(PAIR_PHOTO_SPEC),)
-
-
-def shown_pairs(pairs) -> list[ResultPair]:
-    """The shown pairs among `pairs`, for the gallery, with their extra angles: two queries
-    (pairs with photos, angles with photos) for any number. Their photos' resized copies are
-    readied by `find_renditions` with `pair_photos(pairs)`. Each pair comes with the little of
-    its procedure that the gallery shows: a whole procedure row (six StreamFields) cost more
-    than the pair."""
-    pairs = (
-        pairs.shown(localdate())
-        .select_related("before_image", "after_image", "procedure")
-        .defer(*(f"procedure__{name}" for name in PROCEDURE_NARRATIVE_FIELDS))
+def with_photos(pairs) -> list[ResultPair]:
+    """`pairs` with their photos and their extra angles with theirs: two queries for any
+    number of pairs. The photos' resized copies come from the cache
+    (Wagtail keeps them in the default cache when there is no "renditions" one)."""
+    return list(
+        pairs.select_related("before_image", "after_image").prefetch_related(
+            Prefetch(
+                "angles",
+                queryset=ResultPairAngle.objects.select_related("before_image", "after_image"),
+            )
+        )
     )
-    pairs = list(pairs)
-    prefetch_related_objects(
-        pairs,
-        Prefetch(
-            "angles",
-            queryset=ResultPairAngle.objects.select_related("before_image", "after_image"),
-        ),
-    )
-    return pairs
-
-
-def pair_photos(pairs) -> list:
-    """(image, filters) for every photo of `pairs`, as `find_renditions` takes them."""
-    return [
-        (image, PAIR_PHOTO_FILTERS)
-        for pair in pairs
-        for view in pair.views
-        for image in (view.before, view.after)
-    ]
 
 
 class ResultsGalleryPage(SeoMixin, Page):
@@ -679,17 +608,27 @@ class ResultsGalleryPage(SeoMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         procedures = list(self.procedures_with_pairs())
         form = GalleryFilterForm(request.GET or None, procedures=procedures)
-        pairs = ResultPair.objects.filter(procedure__in=[p.pk for p in procedures])
         chosen = form.chosen_procedure() if form.is_bound else None
-        if chosen is not None:
-            pairs = pairs.filter(procedure=chosen)
-        pairs = shown_pairs(pairs)
-        find_renditions(pair_photos(pairs))
-        context.update(form=form, chosen=chosen, result_pairs=pairs)
+        # The pairs themselves are fetched by `{% gallery_results %}`, inside the cached
+        # fragment keyed by `today` and the choice.
+        context.update(form=form, chosen=chosen, today=localdate())
         return context
 
+    def shown_pairs(self, chosen=None) -> list[ResultPair]:
+        """The pairs shown today, of the chosen procedure or of every procedure listed. Each
+        pair comes with the little of its procedure that the gallery shows: a whole
+        procedure row (six StreamFields) cost more than the pair."""
+        procedures = [chosen] if chosen is not None else self.procedures_with_pairs()
+        pairs = (
+            ResultPair.objects.filter(procedure__in=procedures)
+            .shown(localdate())
+            .select_related("procedure")
+            .defer(*(f"procedure__{name}" for name in PROCEDURE_NARRATIVE_FIELDS))
+        )
+        return with_photos(pairs)
 
-class ProcedureTechnology(QuickFromDatabaseMixin, Orderable):
+
+class ProcedureTechnology(Orderable):
     page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="technologies")
     name = models.CharField(
         max_length=80, help_text="E.g. “Erbium:YAG laser” or “Fractional resurfacing”."
@@ -704,7 +643,7 @@ class ProcedureTechnology(QuickFromDatabaseMixin, Orderable):
         return self.name
 
 
-class ProcedureCondition(QuickFromDatabaseMixin, Orderable):
+class ProcedureCondition(Orderable):
     page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="conditions")
     name = models.CharField(max_length=120, help_text="One condition treated, e.g. “Scars”.")
     concern = models.CharField(
@@ -721,7 +660,7 @@ class ProcedureCondition(QuickFromDatabaseMixin, Orderable):
         return self.name
 
 
-class TreatmentArea(QuickFromDatabaseMixin, Orderable):
+class TreatmentArea(Orderable):
     page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="areas")
     name = models.CharField(max_length=80, help_text="A part of the body, e.g. “Neck”.")
     is_common = models.BooleanField(
@@ -734,7 +673,7 @@ class TreatmentArea(QuickFromDatabaseMixin, Orderable):
         return self.name
 
 
-class RecoveryStage(QuickFromDatabaseMixin, Orderable):
+class RecoveryStage(Orderable):
     """Recovery for one depth of treatment: drawn as one bar on the recovery timeline."""
 
     page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="recovery_stages")
@@ -775,7 +714,7 @@ class RecoveryStage(QuickFromDatabaseMixin, Orderable):
         return _range(self.days_min, self.days_max, "days")
 
 
-class ProcedureFAQ(QuickFromDatabaseMixin, Orderable):
+class ProcedureFAQ(Orderable):
     page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="faqs")
     question = models.CharField(max_length=200, help_text="As a patient would ask it.")
     answer = models.TextField(help_text="A short, plain answer.")
@@ -786,7 +725,7 @@ class ProcedureFAQ(QuickFromDatabaseMixin, Orderable):
         return self.question
 
 
-class RelatedProcedure(QuickFromDatabaseMixin, Orderable):
+class RelatedProcedure(Orderable):
     page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="related_procedures")
     procedure = models.ForeignKey(
         ProcedurePage,
@@ -805,7 +744,7 @@ class TestimonialQuerySet(models.QuerySet):
         return self.filter(is_published=True).order_by("-consent_given_on", "pk")
 
 
-class Testimonial(QuickFromDatabaseMixin, models.Model):
+class Testimonial(models.Model):
     """A patient's words, shown only with their recorded consent."""
 
     quote = models.TextField(help_text="The patient's words, unedited except for length.")
@@ -858,145 +797,3 @@ class Testimonial(QuickFromDatabaseMixin, models.Model):
             raise ValidationError(
                 {"consent_given_on": "Record the date of the patient's consent to publish."}
             )
-
-
-# The procedure page's inline lists in one query ------------------------------------------
-
-
-class InlineList(NamedTuple):
-    model: type[models.Model]
-    slots: dict[str, str]  # a column of the shared row layout → the model's field in it
-
-
-# The shared row layout of the UNION: which list, the row's id, the page it belongs to, its
-# place in the list, then typed slots that each list fills with its own fields (the rest
-# stay NULL, typed: PostgreSQL types an untyped NULL as text, which a later list's integers
-# or booleans in the same column would not match).
-SLOT_TYPES = {
-    "t1": "text",
-    "t2": "text",
-    "t3": "text",
-    "t4": "text",
-    "n1": "integer",
-    "n2": "integer",
-    "b1": "boolean",
-    "d1": "date",
-}
-INLINE_LISTS = {
-    "technologies": InlineList(ProcedureTechnology, {"t1": "name", "t2": "description"}),
-    "conditions": InlineList(ProcedureCondition, {"t1": "name", "t2": "concern"}),
-    "areas": InlineList(TreatmentArea, {"t1": "name", "b1": "is_common"}),
-    "faqs": InlineList(ProcedureFAQ, {"t1": "question", "t2": "answer"}),
-    "recovery_stages": InlineList(
-        RecoveryStage,
-        {
-            "t1": "depth",
-            "t2": "examples",
-            "t3": "anaesthesia",
-            "t4": "treatments",
-            "n1": "days_min",
-            "n2": "days_max",
-        },
-    ),
-    "testimonials": InlineList(
-        Testimonial,
-        {
-            "t1": "quote",
-            "t2": "patient_name",
-            "t3": "town",
-            "d1": "consent_given_on",
-            "b1": "is_published",
-        },
-    ),
-}
-
-
-@functools.cache
-def inline_lists_sql() -> str:
-    """The UNION ALL, written once from the models' tables and columns. Plain SQL: the ORM
-    spent about as much CPU compiling six annotated querysets into it as the six queries it
-    replaces, every request; this has one parameter, the page's id, repeated."""
-    qn = connection.ops.quote_name
-
-    def column(model, field):
-        return f"{qn(model._meta.db_table)}.{qn(model._meta.get_field(field).column)}"
-
-    branches = []
-    for name, (model, slots) in INLINE_LISTS.items():
-        table = qn(model._meta.db_table)
-        if model is Testimonial:
-            through = Testimonial.procedures.through
-            owner = column(through, "procedurepage")
-            position = "CAST(0 AS integer)"
-            source = (
-                f"{table} INNER JOIN {qn(through._meta.db_table)} ON "
-                f"{column(through, 'testimonial')} = {column(model, 'id')} "
-                f"WHERE {owner} = %s AND {column(model, 'is_published')}"
-            )
-        else:
-            owner, position = column(model, "page"), column(model, "sort_order")
-            source = f"{table} WHERE {owner} = %s"
-            if model is RecoveryStage:  # the related procedures' too, for their cards
-                source += (
-                    f" OR {owner} IN (SELECT {column(RelatedProcedure, 'procedure')} FROM "  # noqa: S608
-                    f"{qn(RelatedProcedure._meta.db_table)} WHERE "
-                    f"{column(RelatedProcedure, 'page')} = %s)"
-                )
-        values = [
-            column(model, slots[slot]) if slot in slots else f"CAST(NULL AS {sql_type})"
-            for slot, sql_type in SLOT_TYPES.items()
-        ]
-        select = ", ".join([f"'{name}'", column(model, "id"), owner, position, *values])
-        # Only quoted table and column names from the models and our own list names; the
-        # page's id goes in as a parameter.
-        branches.append(f"SELECT {select} FROM {source}")  # noqa: S608
-    d1 = 5 + list(SLOT_TYPES).index("d1")
-    # Each list in its order: orderables by sort order, testimonials newest consent first
-    # (as `TestimonialQuerySet.published`); ties by id.
-    return " UNION ALL ".join(branches) + f" ORDER BY 1, 4, {d1} DESC, 2"
-
-
-def inline_rows(page) -> dict[str, dict[int, list]]:
-    """The page's inline lists and its related procedures' recovery stages, read in one
-    query: {list name: {page id: [model instances, in order]}}."""
-    sql = inline_lists_sql()
-    with connections[page._state.db or "default"].cursor() as cursor:
-        cursor.execute(sql, [page.pk] * sql.count("%s"))
-        found = cursor.fetchall()
-    rows: dict[str, dict[int, list]] = {name: {} for name in INLINE_LISTS}
-    for row in found:
-        name, owner = row[0], row[2]
-        model = INLINE_LISTS[name].model
-        instance = model.from_db(page._state.db, None, [row[i] for i in _columns_of(name)])
-        # SQLite hands dates back as text and booleans as numbers.
-        if model is Testimonial:
-            instance.is_published = bool(instance.is_published)
-            if isinstance(instance.consent_given_on, str):
-                instance.consent_given_on = dt.date.fromisoformat(instance.consent_given_on)
-        elif model is TreatmentArea:
-            instance.is_common = bool(instance.is_common)
-        rows[name].setdefault(owner, []).append(instance)
-    return rows
-
-
-@functools.cache
-def _columns_of(name: str) -> list[int]:
-    """Where each field of the list's model is in a row of the UNION (the list's name, id,
-    page, place, then the slots), in the model's own order of fields: `Model.from_db` then
-    makes each instance from its values in order, the cheapest way Django has. A field
-    that no slot holds fails here, loudly, rather than being left at its default."""
-    model, slots = INLINE_LISTS[name]
-    where = {field: 4 + list(SLOT_TYPES).index(slot) for slot, field in slots.items()}
-    where["id"] = 1
-    if model is not Testimonial:
-        where |= {"page": 2, "sort_order": 3}
-    return [where[field.name] for field in model._meta.concrete_fields]
-
-
-def _set_prefetched(instance, name: str, model, rows: list) -> None:
-    """Leave `rows` where Django's related manager looks before it queries (as
-    `prefetch_related` does), so `instance.<name>.all()` returns them."""
-    queryset = model._default_manager.all()
-    queryset._result_cache = list(rows)
-    queryset._prefetch_done = True
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset

@@ -10,9 +10,11 @@ closure saved) bumps a generation number that is part of every key, so editors s
 change at once and stale entries simply expire. Booking and admin pages are never cached.
 
 The same generation keys the shared fragments every page reads (clinic settings, menu, hours,
-the site): `cached_until_content_changes` keeps them until the next change, for all processes.
-A few read on every request (the header and footer HTML, the booking catalogue) are also
-kept in each process, for the generation it reads each time (`kept_until_content_changes`).
+the pages along a path): `cached_until_content_changes` keeps them until the next change, for
+all processes; the booking catalogue, read several times a request, is also kept in each
+process for the generation every request reads (`kept_until_content_changes`). Templates
+key their fragment caches (`{% wagtailpagecache %}`, `{% wagtailcache %}`, `{% cache %}`) by
+it too: it reaches them as `content_generation` (`allure.base.context_processors`).
 
 In front of the site, a shared HTTP cache (Varnish, a CDN) keeps public pages too: every
 response says whether it may (`Cache-Control: public, s-maxage=...`) or must not (`private,
@@ -21,16 +23,15 @@ no-store`), and every content change purges every public page there (`purge_shar
 Requests pass through here in this order:
 1. `AnonymousPageCacheMiddleware`: an anonymous GET of a cached page ends here; every
    response leaves labelled for the caches in front.
-2. `CachedSiteMiddleware`: the Site and its root page, from the shared cache.
+2. Wagtail finds the Site and its root page, as it does (two queries).
 3. `ServedPageMixin.route` on the root page: the page for the URL in two queries, one once
    the pages along its path are a shared fragment.
 4. `ServedPageMixin.get_view_restrictions`: nothing to check while no page is private.
-5. `ServedPageMixin.get_url_parts`: page links without a `reverse()` per link.
 """
 
-import functools
 import hashlib
 import secrets
+import threading
 import time
 from contextvars import ContextVar
 from urllib.parse import urlsplit
@@ -38,24 +39,14 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Exists, Q
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_delete
-from django.http import Http404, HttpRequest
-from django.http.request import split_domain_port
-from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.http import Http404
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.functional import cached_property
 from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 from wagtail.models import Page, PageViewRestriction, Site
-from wagtail.models import pages as wagtail_pages
-from wagtail.models.sites import (
-    SITE_ROOT_PATHS_CACHE_KEY,
-    SITE_ROOT_PATHS_CACHE_VERSION,
-    SiteRootPath,
-)
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
-
-from allure.base.prepared_queries import ANY_ID, PreparedQuery
 
 GENERATION_KEY = "page-cache:generation"
 # Content that appears on public pages: a change to any of these apps' rows clears the cache.
@@ -153,12 +144,31 @@ def purge_old_address(sender, instance, **kwargs) -> None:
         transaction.on_commit(lambda: purge_urls_from_cache([url]))
 
 
+class _PurgeOnce:
+    """`purge_shared_caches` the first time it is called, nothing after."""
+
+    def __init__(self):
+        self.done = False
+
+    def __call__(self):
+        if not self.done:
+            self.done = True
+            purge_shared_caches()
+
+
+# This thread's purge waiting for a commit: every row a transaction saves hands the same one
+# to `on_commit`, so the commit purges once however many rows changed. A rolled-back
+# transaction drops its callbacks and leaves it waiting, for the next transaction to use.
+_waiting_purge = threading.local()
+
+
 def _purge_shared_caches_after_commit() -> None:
     """Once per transaction, however many rows it saves (a publish commits a few times:
     each sends its round of PURGEs, which a cache takes as cheaply as one)."""
-    connection = transaction.get_connection()
-    if not any(entry[1] is purge_shared_caches for entry in connection.run_on_commit):
-        transaction.on_commit(purge_shared_caches)
+    purge = getattr(_waiting_purge, "purge", None)
+    if purge is None or purge.done:
+        purge = _waiting_purge.purge = _PurgeOnce()
+    transaction.on_commit(purge)
 
 
 def purge_shared_caches() -> None:
@@ -195,8 +205,8 @@ def connect_invalidation() -> None:
 
 
 def _new_generation() -> int:
-    # A cache emptied or restarted starts again at a random number rather than 0, so a copy
-    # a process kept (`kept_until_content_changes`) under an earlier 0 is never taken for new.
+    # A cache emptied or restarted starts again at a random number rather than 0, so a
+    # fragment kept elsewhere under an earlier 0 is never taken for new.
     return secrets.randbits(48)
 
 
@@ -249,8 +259,8 @@ def kept_until_content_changes(name: str, compute):
     """As `cached_until_content_changes`, and also kept in this process: taken from the
     shared cache (and unpickled) once per generation, not on every request. The generation
     is still read from the shared cache each time, so a change made on any node shows at
-    once. For a few fragments read on every request whose values nobody changes (rendered
-    HTML, the booking catalogue); at most FRAGMENT_SECONDS old, as the shared copy."""
+    once. For a fragment read several times on every request whose values nobody changes
+    (the booking catalogue); at most FRAGMENT_SECONDS old, as the shared copy."""
     generation = current_generation()
     now = time.monotonic()
     kept = _kept.get((generation, name))
@@ -384,116 +394,12 @@ class AnonymousPageCacheMiddleware:
 
 def fetch_for_serving(model, pk):
     """The page as its own type, with the related rows its template shows joined in."""
-    found = _serving_query(model)(pk)
-    if not found:
-        raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
-    return found[0]
-
-
-@functools.cache
-def _serving_query(model) -> PreparedQuery:
-    """Compiled once per page type: with its related rows joined, compiling the query cost
-    several times what running it did."""
-
-    def build(pk):
-        queryset = model._default_manager.filter(pk=pk).order_by()
-        if related := getattr(model, "serve_select_related", ()):
-            queryset = queryset.select_related(*related)  # never empty: would join every FK
-        if deferred := getattr(model, "serve_defer", ()):
-            queryset = queryset.defer(*deferred)
-        return queryset
-
-    return PreparedQuery(build, ANY_ID)
-
-
-class CachedSiteMiddleware:
-    """Wagtail finds the Site for every request, then its root page, and the root paths of
-    every site to make page URLs (three queries). All come from the shared cache until the
-    next content change; the root page as its own type with what its template shows, ready
-    for routing and for the home page itself. Filling that fragment takes two queries, and
-    answers on the way whether any page is private (another shared fragment).
-    Must come after CommonMiddleware, which rejects hosts not in ALLOWED_HOSTS."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        hostname = split_domain_port(request.get_host())[0]
-        request._wagtail_site, root_paths = cached_until_content_changes(
-            f"site:{hostname}:{request.get_port()}", lambda: self._find_site(request)
-        )
-        if root_paths is not None:
-            # Read by Page.get_url and {% pageurl %} before Wagtail's own cache.
-            request._wagtail_cached_site_root_paths = root_paths
-        return self.get_response(request)
-
-    @staticmethod
-    def _find_site(request):
-        """(the site, Wagtail's site root paths) from one query of every site, and the site's
-        root page as its own type from a second."""
-        restriction_key = fragment_key("any-view-restriction")
-        sites = list(
-            Site.objects.select_related("root_page", "root_page__locale").annotate(
-                any_view_restriction=Exists(PageViewRestriction.objects.all())
-            )
-        )
-        if sites:
-            share_fragment(restriction_key, sites[0].any_view_restriction)
-        root_paths = _site_root_paths(sites)
-        if root_paths is not None:
-            # Where Wagtail looks when it has no request (Page.full_url, get_url()), as
-            # Site.get_site_root_paths would leave them; Wagtail clears it on its own.
-            cache.set(
-                SITE_ROOT_PATHS_CACHE_KEY, root_paths, 3600, version=SITE_ROOT_PATHS_CACHE_VERSION
-            )
-        site = _site_for_host(
-            sites, split_domain_port(request._get_raw_host())[0], request.get_port()
-        )
-        if site is not None:
-            site.root_page = fetch_for_serving(site.root_page.specific_class, site.root_page_id)
-        return site, root_paths
-
-
-def _site_for_host(sites, hostname, port):
-    """Wagtail's `get_site_for_hostname`, on sites already fetched: an exact hostname and port
-    first, then the hostname on the default site, then the default site, unless exactly one
-    other site has the hostname."""
-    port = int(port)
-
-    def match(site):
-        if site.hostname == hostname and site.port == port:
-            return 0
-        if site.hostname == hostname and site.is_default_site:
-            return 1
-        return 2 if site.is_default_site else 3
-
-    candidates = sorted(
-        (site for site in sites if site.hostname == hostname or site.is_default_site),
-        key=lambda site: (match(site), site.pk),
-    )
-    if not candidates:
-        return None
-    if len(candidates) == 1 or match(candidates[0]) in (0, 1):
-        return candidates[0]
-    if match(candidates[0]) == 2:  # the default site, unless just one other has the name
-        return candidates[len(candidates) == 2]
-    return None  # several sites with the hostname on other ports, and no default
-
-
-def _site_root_paths(sites):
-    """What Wagtail's `Site.get_site_root_paths` makes (without translations; None with them,
-    so Wagtail makes its own): most specific root path first."""
-    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
-        return None
-    ordered = sorted(sites, key=lambda site: site.hostname)
-    ordered.sort(key=lambda site: site.is_default_site, reverse=True)
-    ordered.sort(key=lambda site: site.root_page.url_path, reverse=True)
-    return [
-        SiteRootPath(
-            site.id, site.root_page.url_path, site.root_url, site.root_page.locale.language_code
-        )
-        for site in ordered
-    ]
+    pages = model._default_manager.filter(pk=pk)
+    if related := getattr(model, "serve_select_related", ()):
+        pages = pages.select_related(*related)  # never empty: would join every FK
+    if deferred := getattr(model, "serve_defer", ()):
+        pages = pages.defer(*deferred)
+    return pages.get()
 
 
 class ServedPageMixin:
@@ -517,29 +423,8 @@ class ServedPageMixin:
         ancestors (two queries). The clinic restricts no page, so while none exists at all
         there is nothing to check."""
         if not any_view_restriction():
-            return _no_restrictions()
+            return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
-
-    def get_url_parts(self, request=None):
-        """Wagtail's `get_url_parts` (site id, root URL, path), with the path below the site
-        root turned into an address once per process (`_served_path`) instead of by a
-        `reverse()` for every link a page shows. Translated sites and a page under several
-        sites, asked with a request, take Wagtail's own way."""
-        if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
-            return super().get_url_parts(request)
-        possible_sites = self._get_relevant_site_root_paths(request)
-        if not possible_sites:
-            return None
-        site_id, root_path, root_url, _ = possible_sites[0]
-        several_sites = len(possible_sites) > 1 and any(s[0] != site_id for s in possible_sites)
-        if several_sites and isinstance(request, HttpRequest):
-            return super().get_url_parts(request)
-        path = _served_path(get_script_prefix(), self.url_path[len(root_path) :])
-        if path is None:
-            return (site_id, None, None)
-        if not wagtail_pages.WAGTAIL_APPEND_SLASH and path != "/":
-            path = path.rstrip("/")
-        return (site_id, root_url, path)
 
     def route(self, request, path_components):
         """Find the page for a URL in two queries whatever its depth: the pages along the path
@@ -571,7 +456,6 @@ class ServedPageMixin:
             page = fetch_for_serving(model, path_pages[-1].pk)
         except model.DoesNotExist as error:  # deleted since the first query
             raise Http404 from error
-        page._cached_parent_obj = path_pages[-2] if len(path_pages) > 1 else self
         page.breadcrumb_trail = [self, *path_pages[:-1], page]
         return page.route(request, [])
 
@@ -579,7 +463,7 @@ class ServedPageMixin:
         """The pages with these url_paths, shallowest first. When the menu (the home page's
         children shown in menus) is not in the shared cache either, as after any content
         change, the same query brings its pages and fills it."""
-        site = getattr(request, "_wagtail_site", None)
+        site = Site.find_for_request(request)
         menu_key = None
         if site is not None and site.root_page_id == self.pk:
             menu_key = fragment_key(main_menu_fragment(site))
@@ -594,40 +478,6 @@ class ServedPageMixin:
                 [p for p in pages if p.depth == self.depth + 1 and p.live and p.show_in_menus],
             )
         return sorted((p for p in pages if p.url_path in url_paths), key=lambda p: p.depth)
-
-
-@functools.lru_cache(maxsize=4096)
-def _served_path(script_prefix: str, path_in_site: str) -> str | None:
-    """The address Wagtail's `get_url_parts` makes for a page `path_in_site` below its site
-    root: `reverse("wagtail_serve")` itself (its quoting and checks), remembered per script
-    prefix, the one thing besides the code it depends on here (the site sets no URLconf per
-    request); None where Wagtail's view is not routable. Resolving the URL patterns cost a
-    page link about 70 calls."""
-    try:
-        return reverse("wagtail_serve", args=(path_in_site,))
-    except NoReverseMatch:
-        return None
-
-
-def address_of(viewname: str) -> str:
-    """`reverse(viewname)` for a view that takes no arguments, worked out once per process
-    per script prefix (as page links are, `_served_path`): about a hundred calls a time."""
-    return _reversed(get_script_prefix(), viewname)
-
-
-@functools.lru_cache(maxsize=256)
-def _reversed(script_prefix: str, viewname: str) -> str:
-    return reverse(viewname)
-
-
-@functools.cache
-def _no_restrictions():
-    """An empty queryset of restrictions, already evaluated, for the view check that
-    iterates it on every page view (an unevaluated `none()` cost about 200 calls to find
-    nothing). Shared, never changed: `order_by`, `filter` and the like make a fresh copy."""
-    restrictions = PageViewRestriction.objects.none()
-    restrictions._result_cache = []
-    return restrictions
 
 
 def main_menu_fragment(site) -> str:

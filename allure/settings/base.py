@@ -73,7 +73,6 @@ MIDDLEWARE = [
     "allure.base.serving.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "allure.base.serving.CachedSiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Two-factor sign-in: django-otp marks the verified session; ours sends a signed-in
@@ -184,6 +183,13 @@ SERVE_MEDIA = os.environ.get("SERVE_MEDIA", "false").lower() == "true"
 # Files no web server may hand out (scanned consent forms): outside MEDIA_ROOT, served only
 # by a view that checks who asks. On several app servers, a disk they share.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
+# Backups (`make backup`, allure/base/backups.py): where they go, how many days they are kept
+# (patient data: see README, Backups), and age keys when they are encrypted: the public key
+# to encrypt with here; the private key's file is given only to a restore.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
+BACKUP_KEEP_DAYS = int(os.environ.get("BACKUP_KEEP_DAYS", "35"))
+BACKUP_AGE_RECIPIENT = os.environ.get("BACKUP_AGE_RECIPIENT", "")
+BACKUP_AGE_IDENTITY = os.environ.get("BACKUP_AGE_IDENTITY", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -87,11 +87,12 @@ class HomePage(SeoMixin, Page):
             if link.procedure.live
         ]
 
+    def latest_testimonials(self):
+        return Testimonial.objects.published()[:3]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["featured"] = self.featured()
         context["planner_url"] = TreatmentPlannerPage.live_url()
-        context["testimonials"] = Testimonial.objects.published()[:3]
         return context
 
 

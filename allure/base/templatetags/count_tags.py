@@ -15,7 +15,7 @@ register = template.Library()
 @functools.cache
 def _beacon_script() -> str:
     """The beacon's address, worked out once per process: the hashed static file names come
-    from a manifest read as the process starts (as `{% static_once %}`)."""
+    from a manifest read as the process starts (as `{% static %}`)."""
     return static("js/count.js")
 
 

@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE ?= allure.settings.dev
 
-.PHONY: run test lint check pytest screenshots lighthouse bench scale-test faults clean venv
+.PHONY: run test lint check pytest screenshots lighthouse bench scale-test faults backup restore clean venv
 
 # The environment is rebuilt only when the declared dependencies change.
 $(VENV)/.installed: pyproject.toml
@@ -44,6 +44,15 @@ test: lint check pytest
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media var
+
+# The database, MEDIA_ROOT and PRIVATE_MEDIA_ROOT into one dated archive in BACKUP_DIR (README,
+# Backups); `make restore ARCHIVE=var/backups/allure-….tar.gz` puts them back into an empty site.
+backup: venv
+	$(PY) manage.py backup
+
+restore: venv
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=path/to/allure-….tar.gz[.age]"; exit 2; }
+	$(PY) manage.py restore "$(ARCHIVE)" $(RESTORE_ARGS)
 
 # Lighthouse (mobile) against gunicorn + production settings: home, a procedure, booking.
 lighthouse: venv

@@ -330,8 +330,9 @@ class ProcedurePage(SeoMixin, Page):
 
     parent_page_types = ["procedures.ProcedureIndexPage"]
     subpage_types = []
-    serve_select_related = ("hero_image", "doctor", "medical_reviewer")
-    serve_defer = ("doctor__philosophy", "medical_reviewer__philosophy")
+    # Outside the cached fragments the page shows only its hero image (the share image in
+    # the head); the doctor and the reviewer are read when the fragments are drawn.
+    serve_select_related = ("hero_image",)
 
     class Meta:
         constraints = [

@@ -68,9 +68,6 @@ class HomePage(SeoMixin, Page):
     ]
 
     serve_select_related = ("hero_image", "doctor__photo")
-    share_image_renditions = tuple(  # home_page.html's srcset
-        f"fill-{size}|format-webp" for size in ("390x300", "780x600", "1080x830")
-    )
 
     def description_fallback(self):
         return self.hero_text or self.hero_heading
@@ -194,7 +191,6 @@ class DoctorPage(SeoMixin, Page):
     parent_page_types = ["allure.HomePage"]
     subpage_types = []
     serve_select_related = ("photo",)
-    share_image_renditions = ("fill-360x450|format-webp",)  # doctor_page.html's portrait
 
     def description_fallback(self):
         return self.summary

@@ -10,17 +10,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.admin.ui.components import Component
 from wagtail.log_actions import registry as log_registry
 
 from allure.base import clinic_time
+from allure.base.security import UPLOADED_FILE_POLICY
 
-from . import availability, selectors, services, waitlist
+from . import availability, patient_photos, selectors, services, waitlist
 from . import calendar as staff_calendar
 from .forms import (
     AssignForm,
@@ -32,6 +34,7 @@ from .forms import (
 )
 from .models import (
     ConsultationRequest,
+    PatientPhoto,
     Provider,
     UndeliveredEmail,
     WaitlistEntry,
@@ -163,6 +166,27 @@ def consultation_detail(request, pk):
     return render(request, "bookings/admin/detail.html", _detail_context(consultation))
 
 
+PHOTOS_PERMISSION = "bookings.view_patient_photos"
+
+
+@front_desk_only
+@require_GET
+def patient_photo(request, name):
+    """A photo a patient sent, to the front desk and providers only (the permission
+    `bookings.view_patient_photos`), inert whatever it holds: the sandbox and nosniff headers
+    of every uploaded file. Every view is in the audit log, the detail page's included."""
+    if not request.user.has_perm(PHOTOS_PERMISSION):
+        return render(request, "bookings/admin/forbidden.html", status=403)
+    photo = get_object_or_404(PatientPhoto.objects.select_related("consultation"), file=name)
+    patient_photos.patient_photo_record_view(photo=photo, user=request.user)
+    response = FileResponse(photo.file.open("rb"), content_type="image/jpeg")
+    response["Content-Security-Policy"] = UPLOADED_FILE_POLICY
+    response["X-Content-Type-Options"] = "nosniff"
+    add_never_cache_headers(response)
+    response["Cache-Control"] += ", private"
+    return response
+
+
 def _detail_context(consultation, **forms):
     slots = availability.times_for(consultation, for_staff=True) if consultation.is_open else []
     initial_slot = slot_value(consultation.slot_start) if consultation.slot_start else None
@@ -184,6 +208,7 @@ def _detail_context(consultation, **forms):
         or ConfirmTimeForm(initial={"slot": initial_slot}, slots=slots),
         "has_slots": bool(slots),
         "notes": consultation.notes.select_related("author"),
+        "photos": consultation.photos.all(),
         "history": log_registry.get_logs_for_instance(consultation)
         .select_related("user")
         .order_by("-timestamp")[:30],

@@ -22,11 +22,13 @@ from .models import (
 from .models import ConsultationStatus as S
 
 # category: (name, minutes, buffer after)
+# name, minutes, buffer, by video and taking photos first (the face group's first
+# consultation: a surgeon sees photos of the face before meeting the patient).
 CONSULTATION_TYPES = {
-    ProcedureCategory.FACE: ("Surgical consultation", 45, 15),
-    ProcedureCategory.BODY: ("Surgical consultation", 45, 15),
-    ProcedureCategory.SKIN: ("Skin consultation", 30, 10),
-    ProcedureCategory.INJECTABLES: ("Injectables consultation", 20, 10),
+    ProcedureCategory.FACE: ("Virtual surgical consultation", 45, 15, True),
+    ProcedureCategory.BODY: ("Surgical consultation", 45, 15, False),
+    ProcedureCategory.SKIN: ("Skin consultation", 30, 10, False),
+    ProcedureCategory.INJECTABLES: ("Injectables consultation", 20, 10, False),
 }
 # name, title, procedures by slug ("category:x" for a whole group), weekly hours
 # (weekday, starts, ends; none: whenever the clinic is open).
@@ -57,10 +59,16 @@ PROVIDERS = [
 def load_providers(*, doctor=None) -> None:
     """Consultation types per procedure group and the three providers; `doctor` is Dr.
     Walker's profile page (its photo and address go on her provider entry)."""
-    for category, (name, minutes, buffer) in CONSULTATION_TYPES.items():
+    for category, (name, minutes, buffer, virtual) in CONSULTATION_TYPES.items():
         ConsultationType.objects.get_or_create(
             category=category,
-            defaults={"name": name, "minutes": minutes, "buffer_minutes": buffer},
+            defaults={
+                "name": name,
+                "minutes": minutes,
+                "buffer_minutes": buffer,
+                "video": virtual,
+                "accepts_photos": virtual,
+            },
         )
     live = list(ProcedurePage.objects.live())
     for order, (name, title, wanted, hours) in enumerate(PROVIDERS):

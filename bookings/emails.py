@@ -61,6 +61,8 @@ def build(kind: str, consultation: ConsultationRequest) -> EmailMultiAlternative
         if consultation.consultation_type
         else "Consultation",
         "video": bool(consultation.consultation_type and consultation.consultation_type.video),
+        # Photos travel only through the manage page's private upload, never in an email.
+        "photos": consultation.takes_photos,
     }
     if kind in FRONT_DESK_KINDS:
         recipient = settings.FRONT_DESK_EMAIL

@@ -347,6 +347,44 @@ class RescheduleForm(ErrorSummaryMixin, forms.Form):
         return parse_slot(self.cleaned_data["slot"])
 
 
+class PhotosInput(forms.ClearableFileInput):
+    allow_multiple_selected = True  # Django's documented way to take several files
+
+
+class PhotosField(forms.FileField):
+    """Several files in one field; each is checked by `bookings.patient_photos`, so one bad
+    file refuses only itself."""
+
+    widget = PhotosInput(attrs={"accept": "image/jpeg,image/png,image/heic,image/heif,.heic"})
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            files = [super(PhotosField, self).clean(file, initial) for file in data]
+        else:
+            files = [super().clean(data, initial)]
+        files = [file for file in files if file]
+        if not files and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return files
+
+
+class PatientPhotosForm(ErrorSummaryMixin, forms.Form):
+    photos = PhotosField(
+        label="Your photos",
+        help_text="JPEG, PNG or HEIC (iPhone), up to 10 MB each.",
+        error_messages={"required": "Choose at least one photo to send."},
+    )
+    clinical_use = forms.BooleanField(
+        label="I agree that the clinic uses these photos only to prepare and hold my "
+        "consultation. They are never shown on the website or anywhere else.",
+        error_messages={"required": "Please tick to agree before sending your photos."},
+    )
+
+    @cached_property
+    def drawn(self) -> dict[str, DrawnField]:
+        return drawn_fields(self)
+
+
 # --- Front desk (Wagtail admin) ---------------------------------------------------------
 
 

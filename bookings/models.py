@@ -8,8 +8,10 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -91,6 +93,14 @@ class BookingRules(BaseGenericSetting):
         ]
 
 
+DEFAULT_PHOTO_ANGLES = (
+    "Face, straight on, hair back, no make-up\n"
+    "Left side, ear to chin\n"
+    "Right side, ear to chin\n"
+    "A close-up of the area that bothers you, in daylight"
+)
+
+
 class ConsultationType(models.Model):
     """How long a consultation for one group of procedures takes, and the buffer after it
     (notes, room turnover) during which the provider takes nobody else."""
@@ -113,12 +123,27 @@ class ConsultationType(models.Model):
         help_text="Held by video call rather than at the clinic. The emails say so; the "
         "front desk sends the call's link.",
     )
+    accepts_photos = models.BooleanField(
+        default=False,
+        help_text="After booking, patients may send up to 6 photos privately from the link in "
+        "their email, so the provider sees them before the call. Only the front desk and "
+        "providers can open them.",
+    )
+    photo_angles = models.TextField(
+        blank=True,
+        default=DEFAULT_PHOTO_ANGLES,
+        help_text="The views the clinic asks for, one per line, e.g. “Face, straight on”. "
+        "Shown to the patient beside the upload.",
+    )
 
     panels = [
         FieldPanel("category"),
         FieldPanel("name"),
         MultiFieldPanel([FieldPanel("minutes"), FieldPanel("buffer_minutes")], heading="Length"),
-        FieldPanel("video"),
+        MultiFieldPanel(
+            [FieldPanel("video"), FieldPanel("accepts_photos"), FieldPanel("photo_angles")],
+            heading="Virtual consultation",
+        ),
     ]
 
     class Meta:
@@ -132,6 +157,10 @@ class ConsultationType(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.get_category_display()}, {self.minutes} min)"
+
+    @property
+    def angles(self) -> list[str]:
+        return [line.strip() for line in self.photo_angles.splitlines() if line.strip()]
 
     @property
     def held(self) -> dt.timedelta:
@@ -340,6 +369,7 @@ class ConsultationRequest(models.Model):
         permissions = [
             ("manage_consultations", "Can see and manage consultation requests"),
             ("export_consultations", "Can export consultation requests"),
+            ("view_patient_photos", "Can open the photos patients send"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -375,6 +405,13 @@ class ConsultationRequest(models.Model):
         return self.slot_start if self.slot_confirmed_at else None
 
     @property
+    def takes_photos(self) -> bool:
+        """The patient may send photos now: an open request of a type that asks for them."""
+        return bool(
+            self.is_open and self.consultation_type and self.consultation_type.accepts_photos
+        )
+
+    @property
     def texts_allowed(self) -> bool:
         return bool(self.text_reminders_agreed_at and not self.text_reminders_stopped_at)
 
@@ -405,6 +442,45 @@ class ConsultationNote(models.Model):
 
     def __str__(self):
         return f"Note on {self.consultation.reference}"
+
+
+class PatientPhotoStorage(FileSystemStorage):
+    """Photos patients send live outside MEDIA_ROOT, so no web server or `/media/` route can
+    hand them out. Their address is the admin view that checks who asks and logs each view
+    (`bookings.admin_views.patient_photo`)."""
+
+    def url(self, name):
+        return reverse("bookings_admin:patient_photo", args=[name])
+
+
+def patient_photo_storage():
+    return PatientPhotoStorage(location=settings.PRIVATE_MEDIA_ROOT)
+
+
+MAX_PATIENT_PHOTOS = 6
+
+
+class PatientPhoto(models.Model):
+    """A photo a patient sent for a virtual consultation, re-encoded as a JPEG without its
+    metadata (`bookings.patient_photos`). Goes when the patient withdraws it and with the
+    request's anonymisation."""
+
+    consultation = models.ForeignKey(
+        ConsultationRequest, on_delete=models.CASCADE, related_name="photos"
+    )
+    file = models.FileField(storage=patient_photo_storage, upload_to="patient-photos/%Y/%m/")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    # The patient ticked the clinical-use wording with this upload.
+    consent_given_at = models.DateTimeField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        # The audit log keeps this label: the reference only.
+        return f"Photo {self.pk} of {self.consultation.reference}"
 
 
 class UndeliveredEmail(models.Model):

@@ -5,7 +5,7 @@ import datetime as dt
 import hmac
 from collections.abc import Sequence
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from allure.base.clinic_time import day_range, local_day
@@ -106,6 +106,7 @@ def calendar_requests(
     return (
         requests.select_related("consultation_type")
         .prefetch_related("procedures")
+        .annotate(photo_count=Count("photos"))  # shown on the calendar entry
         .order_by("slot_start", "pk")
     )
 

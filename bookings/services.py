@@ -20,7 +20,7 @@ from allure.base.clinic_time import day_range, local_day
 from allure.base.models import ClinicSettings, Metric
 from procedures.models import ProcedurePage
 
-from . import availability, texts
+from . import availability, patient_photos, texts
 from .catalogue import catalogue
 from .models import (
     CLOSED_STATUSES,
@@ -672,6 +672,7 @@ def consultation_request_anonymise(*, consultation: ConsultationRequest) -> None
         consultation.notes.all().delete()
         consultation.undelivered_emails.all().delete()  # their errors may name the address
         consultation.text_reminders.all().delete()  # each holds the phone number
+        patient_photos.patient_photos_delete_all(consultation=consultation)
         # The queue's rows name the request (its id) and may hold a failed send's error:
         # they go too, except one a worker is running right now (it finds nothing to send).
         DBTaskResult.objects.filter(args_kwargs__kwargs__consultation_id=consultation.pk).exclude(

@@ -14,6 +14,13 @@ urlpatterns = [
     path("manage/<str:token>/", views.consultation_manage, name="manage"),
     path("manage/<str:token>/cancel/", views.consultation_cancel, name="cancel"),
     path("manage/<str:token>/reschedule/", views.consultation_reschedule, name="reschedule"),
+    path("manage/<str:token>/photos/", views.consultation_photos, name="photos"),
+    path("manage/<str:token>/photos/<int:pk>/", views.consultation_photo, name="photo"),
+    path(
+        "manage/<str:token>/photos/<int:pk>/withdraw/",
+        views.consultation_photo_withdraw,
+        name="photo_withdraw",
+    ),
     path("waitlist/", views.waitlist_join, name="waitlist"),
     path("waitlist/joined/", views.waitlist_joined, name="waitlist_joined"),
     path("waitlist/offer/<str:token>/", views.waitlist_offer, name="waitlist_offer"),

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import (
+    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -25,8 +26,9 @@ from django.views.decorators.http import require_GET, require_POST
 from allure.base import clinic_time, sms
 from allure.base.client_address import client_key
 from allure.base.models import OpeningHours
+from allure.base.security import UPLOADED_FILE_POLICY
 
-from . import availability, links, selectors, services, waitlist
+from . import availability, links, patient_photos, selectors, services, waitlist
 from .calendar import feed as calendar_feed
 from .catalogue import catalogue
 from .diary import booking_diary
@@ -34,6 +36,7 @@ from .forms import (
     CALL_ME,
     FIRST_AVAILABLE,
     ConsultationRequestForm,
+    PatientPhotosForm,
     RescheduleForm,
     WaitlistForm,
     slot_choices,
@@ -41,6 +44,7 @@ from .forms import (
     started_token,
 )
 from .models import (
+    MAX_PATIENT_PHOTOS,
     ConsultationRequest,
     ConsultationStatus,
     WaitlistEntry,
@@ -48,6 +52,10 @@ from .models import (
 )
 
 SLUG = re.compile(r"[-\w]{1,255}")
+PHOTOS_CLOSED_MESSAGE = (
+    "Photos can be sent only for an open video consultation. Please call us if you need to "
+    "send something."
+)
 RATE_LIMITED_MESSAGE = (
     "We've received several requests from your connection in the last hour. "
     "Please try again later, or call us."
@@ -218,18 +226,26 @@ def _consultation_or_error_page(request: HttpRequest, token: str):
         )
 
 
-def _manage_page(request, token, consultation, *, reschedule_form=None, status=200, **extra):
+def _manage_page(
+    request, token, consultation, *, reschedule_form=None, photo_form=None, status=200, **extra
+):
     can_reschedule = consultation.status in (ConsultationStatus.NEW, ConsultationStatus.CONTACTED)
     slots = availability.times_for(consultation, for_staff=False) if can_reschedule else []
     if reschedule_form is None and can_reschedule:
         current = slot_value(consultation.slot_start) if consultation.slot_start else CALL_ME
         reschedule_form = RescheduleForm(initial={"slot": current}, slots=slots)
+    photos = list(consultation.photos.all()) if consultation.is_open else []
+    if photo_form is None and consultation.takes_photos:
+        photo_form = PatientPhotosForm()
     return render(
         request,
         "bookings/consultation_manage.html",
         {
             "consultation": consultation,
             "token": token,
+            "photos": photos,
+            "photo_form": photo_form,
+            "photos_left": MAX_PATIENT_PHOTOS - len(photos),
             "slot": clinic_time.format_slot(consultation.slot_start)
             if consultation.slot_start
             else None,
@@ -298,6 +314,64 @@ def consultation_reschedule(request: HttpRequest, token: str) -> HttpResponse:
         availability.times_for(consultation, for_staff=False)
     )
     return _manage_page(request, token, consultation, reschedule_form=form, status=400)
+
+
+@csrf_exempt  # as consultation_cancel
+@private_page
+@require_POST
+def consultation_photos(request: HttpRequest, token: str) -> HttpResponse:
+    consultation, problem = _consultation_or_error_page(request, token)
+    if problem:
+        return problem
+    if not consultation.takes_photos:
+        return _manage_page(request, token, consultation, problem=PHOTOS_CLOSED_MESSAGE, status=409)
+    if over_rate_limit(request):
+        return _manage_page(request, token, consultation, problem=RATE_LIMITED_MESSAGE, status=429)
+    form = PatientPhotosForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _manage_page(request, token, consultation, photo_form=form, status=400)
+    upload = patient_photos.patient_photos_add(
+        consultation=consultation, files=form.cleaned_data["photos"]
+    )
+    if upload.refused:
+        # The ones that passed are stored; the page says which did not, and why.
+        return _manage_page(
+            request,
+            token,
+            consultation,
+            photo_form=PatientPhotosForm(initial={"clinical_use": True}),
+            photos_saved=len(upload.saved),
+            photos_refused=upload.refused,
+            status=400,
+        )
+    return redirect(reverse("bookings:manage", args=[token]) + "?done=photos")
+
+
+@csrf_exempt  # as consultation_cancel
+@private_page
+@require_POST
+def consultation_photo_withdraw(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    consultation, problem = _consultation_or_error_page(request, token)
+    if problem:
+        return problem
+    photo = get_object_or_404(consultation.photos, pk=pk)
+    patient_photos.patient_photo_withdraw(photo=photo)
+    return redirect(reverse("bookings:manage", args=[token]) + "?done=photo-withdrawn")
+
+
+@private_page
+@require_GET
+def consultation_photo(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    """The patient's own photo, for them to see what they sent: only through their manage
+    link, never cached, inert whatever it holds."""
+    consultation, problem = _consultation_or_error_page(request, token)
+    if problem:
+        raise Http404
+    photo = get_object_or_404(consultation.photos, pk=pk)
+    response = FileResponse(photo.file.open("rb"), content_type="image/jpeg")
+    response["Content-Security-Policy"] = UPLOADED_FILE_POLICY
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- Waitlist -------------------------------------------------------------------------------

@@ -100,6 +100,15 @@ def register_consultation_log_actions(actions):
         "Patient picked another time",
         "The patient picked another time",
     )
+    actions.register_action(
+        "bookings.photo_sent", "Patient sent a photo", "The patient sent a photo"
+    )
+    actions.register_action(
+        "bookings.photo_withdrawn", "Patient withdrew a photo", "The patient withdrew a photo"
+    )
+    actions.register_action(
+        "bookings.photo_viewed", "Open patient photo", "Opened a patient's photo"
+    )
     actions.register_action("bookings.assigned", "Assign consultation request", "Assigned")
     actions.register_action("bookings.note_added", "Add consultation note", "Added a note")
     actions.register_action(

@@ -1,4 +1,5 @@
-"""Editors' reports on procedure pages, and the front desk's scanned consent forms."""
+"""Editors' reports on procedure pages (medical review due, prices to check), and the front
+desk's scanned consent forms."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
@@ -12,6 +13,9 @@ from allure.base.security import UPLOADED_FILE_POLICY
 from procedures.gallery import ConsentRecord
 from procedures.models import ProcedurePage
 
+# Anyone who may edit pages may see the reports; the page tree's own rights apply.
+PAGE_EDITORS = ["add", "change", "publish"]
+
 
 class MedicalReviewDueView(PageReportView):
     """Procedure pages whose medical facts nobody has checked for a year (or ever)."""
@@ -21,8 +25,7 @@ class MedicalReviewDueView(PageReportView):
     results_template_name = "procedures/admin/review_due_results.html"
     index_url_name = "procedures_admin:review_due"
     index_results_url_name = "procedures_admin:review_due_results"
-    # Anyone who may edit pages may see which need a review; the page tree's own rights apply.
-    any_permission_required = ["add", "change", "publish"]
+    any_permission_required = PAGE_EDITORS
     list_export = ["title", "medical_reviewer", "last_reviewed_on"]
     export_headings = {"medical_reviewer": "Reviewed by", "last_reviewed_on": "Last reviewed"}
 
@@ -31,6 +34,25 @@ class MedicalReviewDueView(PageReportView):
 
     def get_filename(self):
         return f"medical-review-due-{localdate():%Y-%m-%d}"
+
+
+class PricesToCheckView(PageReportView):
+    """Procedure pages whose price range was set over a year ago, and live ones with none."""
+
+    page_title = "Prices to check"
+    header_icon = "tag"
+    results_template_name = "procedures/admin/prices_to_check_results.html"
+    index_url_name = "procedures_admin:prices_to_check"
+    index_results_url_name = "procedures_admin:prices_to_check_results"
+    any_permission_required = PAGE_EDITORS
+    list_export = ["title", "price_from", "price_to", "price_set_on"]
+    export_headings = {"price_from": "From", "price_to": "To", "price_set_on": "Range set on"}
+
+    def get_queryset(self):
+        return ProcedurePage.price_check_due(localdate())
+
+    def get_filename(self):
+        return f"prices-to-check-{localdate():%Y-%m-%d}"
 
 
 def consent_form(request, name):

@@ -31,8 +31,10 @@ from procedures.models import (
 )
 from procedures.planner import Concern
 
-# Dr. Walker checked every demo page's medical facts on this day.
+# Dr. Walker checked every demo page's medical facts on this day...
 REVIEWED_ON = dt.date(2026, 11, 3)
+# ...and the clinic set every demo price range (typical of Jackson, MS in 2026) on this one.
+PRICES_SET_ON = dt.date(2026, 11, 2)
 
 
 def stages(*rows) -> list[RecoveryStage]:
@@ -217,6 +219,14 @@ def procedures() -> list[dict]:
             "you have fully healed. After that, wear sun protection every day to guard your "
             "result against new sun damage and premature aging."
         ),
+        "price_from": 1500,
+        "price_to": 4000,
+        "price_includes": (
+            "One treatment of the face, numbing cream, aftercare and a follow-up visit."
+        ),
+        "price_depends_on": (
+            "The laser and depth; treating the neck, chest or hands as well adds to it."
+        ),
         "doctors_take": narrative(
             "Many people who ask me about facial rejuvenation are really bothered by their skin: "
             "it has lost its quality and its glow. A good skin care routine at home helps over "
@@ -296,6 +306,14 @@ def procedures() -> list[dict]:
                 "desk work after about two weeks and to exercise after four to six."
             ),
             "sun_care": "Protect healing scars from the sun for a year so they fade well.",
+            "price_from": 9000,
+            "price_to": 16000,
+            "price_includes": (
+                "Surgeon's fee, operating room, anaesthesia and every follow-up visit."
+            ),
+            "price_depends_on": (
+                "How much lifting is needed, and whether a neck or eyelid lift is done with it."
+            ),
             "related": ["neck-lift", "skin-resurfacing", "eyelid-surgery"],
         },
         {
@@ -331,6 +349,14 @@ def procedures() -> list[dict]:
             ),
             "recovery": narrative("A supportive garment helps for the first week or so."),
             "sun_care": "Keep scars covered or protected with sunscreen while they mature.",
+            "price_from": 5500,
+            "price_to": 9500,
+            "price_includes": (
+                "Surgeon's fee, operating room, anaesthesia and every follow-up visit."
+            ),
+            "price_depends_on": (
+                "How much skin and muscle is tightened; less when done together with a facelift."
+            ),
             "related": ["facelift", "skin-resurfacing"],
         },
         {
@@ -365,6 +391,14 @@ def procedures() -> list[dict]:
             "recovery_milestone": "of mild swelling or bruising",
             "recovery_stages": stages(("Typical", "", "Numbing cream", "One", 0, 2)),
             "sun_care": "Avoid strong sun and heat for a day or two while swelling settles.",
+            "price_from": 650,
+            "price_to": 1200,
+            "price_includes": (
+                "One syringe of filler, numbing cream and a check-up two weeks later."
+            ),
+            "price_depends_on": (
+                "Priced per syringe: the filler chosen, and how many syringes the areas need."
+            ),
             "related": ["skin-resurfacing", "bbl-photofacial"],
         },
         {
@@ -399,6 +433,10 @@ def procedures() -> list[dict]:
                 ("Medium", "", "Cooling fan; mild pain relief", "One or two", 5, 7),
             ),
             "sun_care": "Daily broad-spectrum sunscreen keeps the new skin even and healthy.",
+            "price_from": 150,
+            "price_to": 600,
+            "price_includes": "One peel and the aftercare products for the days after.",
+            "price_depends_on": "The depth: a light peel costs least; a series is priced per peel.",
             "related": ["skin-resurfacing", "bbl-photofacial"],
         },
         {
@@ -435,6 +473,12 @@ def procedures() -> list[dict]:
             "recovery_milestone": "of light redness",
             "recovery_stages": stages(("Typical", "", "None usually needed", "A series", 0, 2)),
             "sun_care": "Avoid tanning for a few weeks before and after each session.",
+            "price_from": 350,
+            "price_to": 700,
+            "price_includes": "One session for the face, with cooling and sunscreen after.",
+            "price_depends_on": (
+                "Priced per session: the neck, chest or hands cost more than the face alone."
+            ),
             "related": ["skin-resurfacing", "chemical-peel", "dermal-fillers"],
         },
         {
@@ -468,6 +512,14 @@ def procedures() -> list[dict]:
                 ("Typical recovery", "", "Local anaesthetic with sedation", "One", 7, 14)
             ),
             "sun_care": "Sunglasses and sunscreen protect the healing eyelids.",
+            "price_from": 3500,
+            "price_to": 7000,
+            "price_includes": (
+                "Surgeon's fee, local anaesthetic with sedation and every follow-up visit."
+            ),
+            "price_depends_on": (
+                "Upper or lower lids, or both, and whether fat is removed or moved."
+            ),
             "related": ["facelift", "skin-resurfacing"],
         },
     ]
@@ -565,6 +617,7 @@ def _procedures(index, doctor) -> dict[str, ProcedurePage]:
                 medical_reviewer=doctor,
                 # never in the future, whatever day the demo is built on
                 last_reviewed_on=min(REVIEWED_ON, timezone.localdate()),
+                price_set_on=min(PRICES_SET_ON, timezone.localdate()),
                 **data,
             ),
         )

@@ -86,6 +86,8 @@ PROCEDURE_NARRATIVE_FIELDS = (
 
 # A page whose medical review is older than this shows on the editors' "Medical review due".
 REVIEW_VALID_FOR = dt.timedelta(days=365)
+# ...and a price range set longer ago than this on "Prices to check".
+PRICE_VALID_FOR = dt.timedelta(days=365)
 
 
 def _range(low, high, unit: str) -> str:
@@ -215,6 +217,36 @@ class ProcedurePage(SeoMixin, Page):
         blank=True, help_text="Sun protection advice after treatment and in the long run."
     )
 
+    price_from = models.PositiveIntegerField(
+        "price from ($)",
+        null=True,
+        blank=True,
+        help_text="What most patients pay at least, in whole US dollars, e.g. 1500. Leave "
+        "empty to show no price on the page.",
+    )
+    price_to = models.PositiveIntegerField(
+        "price to ($)",
+        null=True,
+        blank=True,
+        help_text="What most patients pay at most, in whole dollars; empty shows “From $…”.",
+    )
+    price_includes = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="What the price covers, e.g. “One syringe, numbing cream and a check-up”.",
+    )
+    price_depends_on = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="What makes it cost more or less, e.g. “The area treated and the depth”.",
+    )
+    price_set_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the clinic last checked this range; the page says “Range set in” its "
+        "month. After a year the page shows on Reports › Prices to check.",
+    )
+
     doctor = models.ForeignKey(
         "allure.DoctorPage",
         null=True,
@@ -309,6 +341,15 @@ class ProcedurePage(SeoMixin, Page):
             heading="Recovery",
         ),
         MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("price_from"), FieldPanel("price_to")]),
+                FieldPanel("price_includes"),
+                FieldPanel("price_depends_on"),
+                FieldPanel("price_set_on"),
+            ],
+            heading="Cost",
+        ),
+        MultiFieldPanel(
             [FieldPanel("doctor"), FieldPanel("doctors_take")], heading="The doctor's take"
         ),
         MultiFieldPanel(
@@ -342,6 +383,19 @@ class ProcedurePage(SeoMixin, Page):
                 name="procedure_review_names_reviewer_and_date",
                 violation_error_message="A medical review needs both the reviewer and the date.",
             ),
+            # A range reads "From $low to $high": a "to" needs its "from", and comes after it.
+            models.CheckConstraint(
+                condition=Q(price_to__isnull=True)
+                | Q(price_from__isnull=False, price_to__gte=models.F("price_from")),
+                name="procedure_price_range_in_order",
+                violation_error_message="A price range needs its lowest price, no higher "
+                "than its highest.",
+            ),
+            models.CheckConstraint(
+                condition=Q(price_from__isnull=True) | Q(price_set_on__isnull=False),
+                name="procedure_price_has_its_date",
+                violation_error_message="A price needs the date it was set.",
+            ),
         ]
 
     def description_fallback(self):
@@ -349,21 +403,32 @@ class ProcedurePage(SeoMixin, Page):
 
     def clean(self):
         super().clean()
+        # Every message at once, each on its field (no two rules for one field apply together).
+        errors = {}
         reviewer, reviewed_on = self.medical_reviewer, self.last_reviewed_on
         if reviewer and reviewed_on is None:
-            raise ValidationError({"last_reviewed_on": "Give the date of the medical review."})
+            errors["last_reviewed_on"] = "Give the date of the medical review."
         if reviewed_on and reviewer is None:
-            raise ValidationError({"medical_reviewer": "Choose who did the medical review."})
+            errors["medical_reviewer"] = "Choose who did the medical review."
         if reviewed_on and reviewed_on > localdate():
-            raise ValidationError({"last_reviewed_on": "The review date cannot be in the future."})
+            errors["last_reviewed_on"] = "The review date cannot be in the future."
         if reviewer and not reviewer.post_nominals:
             # Mississippi asks advertising to name the responsible physician with "M.D.".
-            raise ValidationError(
-                {
-                    "medical_reviewer": f"Add {reviewer.title}'s letters (e.g. “M.D.”) "
-                    "on their profile first: the review line names them with it."
-                }
+            errors["medical_reviewer"] = (
+                f"Add {reviewer.title}'s letters (e.g. “M.D.”) "
+                "on their profile first: the review line names them with it."
             )
+        low, high, set_on = self.price_from, self.price_to, self.price_set_on
+        if high is not None and low is None:
+            errors["price_from"] = "Give the lowest price too: a range starts “From $…”."
+        elif high is not None and high < low:
+            errors["price_to"] = f"The highest price cannot be below the lowest (${low:,})."
+        if low is not None and set_on is None:
+            errors["price_set_on"] = "Give the date this price range was set."
+        elif set_on and set_on > localdate():
+            errors["price_set_on"] = "The date the range was set cannot be in the future."
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def review_due(cls, today: dt.date):
@@ -375,6 +440,14 @@ class ProcedurePage(SeoMixin, Page):
             .select_related("medical_reviewer")
             .order_by(models.F("last_reviewed_on").asc(nulls_first=True), "title")
         )
+
+    @classmethod
+    def price_check_due(cls, today: dt.date):
+        """Live pages that show no price, then those whose range was set over a year ago,
+        oldest first."""
+        return cls.objects.filter(
+            Q(live=True, price_from__isnull=True) | Q(price_set_on__lt=today - PRICE_VALID_FOR)
+        ).order_by(models.F("price_set_on").asc(nulls_first=True), "title")
 
     # Facts at a glance, derived from the structured fields.
     @property
@@ -403,6 +476,16 @@ class ProcedurePage(SeoMixin, Page):
         low = min(stage.days_min for stage in stages)
         high = max(stage.days_max for stage in stages)
         return "No downtime" if high == 0 else _range(low, high, "days")
+
+    @property
+    def price_label(self) -> str:
+        """The range as the page and the treatment planner both say it; "" without a price."""
+        low, high = self.price_from, self.price_to
+        if low is None:
+            return ""
+        if high is None:
+            return f"From ${low:,}"
+        return f"${low:,}" if high == low else f"From ${low:,} to ${high:,}"
 
     @property
     def results_develop_label(self) -> str:
@@ -463,6 +546,8 @@ class ProcedurePage(SeoMixin, Page):
                     self, self.medical_reviewer, self.last_reviewed_on, request
                 )
             )
+        if self.price_from is not None:
+            data.append(structured_data.priced_service(self, request))
         if faqs := self.faqs.all():
             data.append(structured_data.faq_page(faqs))
         return data

@@ -1,5 +1,6 @@
 """Testimonials as snippets: editors see at a glance which ones have consent and are live.
-Reports › Medical review due lists the procedure pages whose review is over a year old.
+Reports › Medical review due and Reports › Prices to check list the procedure pages whose
+review or price range is over a year old.
 Gallery › Photo pairs (editors) and Gallery › Consent records (front desk): the consent
 forms go through `procedures.services`, so revoking one takes its pairs down at once."""
 
@@ -22,7 +23,12 @@ from wagtail.snippets.views.snippets import (
 )
 
 from procedures import services
-from procedures.admin_views import MedicalReviewDueView, consent_form
+from procedures.admin_views import (
+    PAGE_EDITORS,
+    MedicalReviewDueView,
+    PricesToCheckView,
+    consent_form,
+)
 from procedures.gallery import ConsentRecord, ResultPair
 from procedures.models import Testimonial
 
@@ -154,23 +160,38 @@ def register_consent_form_url():
 @hooks.register("register_admin_urls")
 def register_report_urls():
     urls = [
-        path("", MedicalReviewDueView.as_view(), name="review_due"),
+        path("medical-review-due/", MedicalReviewDueView.as_view(), name="review_due"),
         path(
-            "results/", MedicalReviewDueView.as_view(results_only=True), name="review_due_results"
+            "medical-review-due/results/",
+            MedicalReviewDueView.as_view(results_only=True),
+            name="review_due_results",
+        ),
+        path("prices-to-check/", PricesToCheckView.as_view(), name="prices_to_check"),
+        path(
+            "prices-to-check/results/",
+            PricesToCheckView.as_view(results_only=True),
+            name="prices_to_check_results",
         ),
     ]
-    return [path("reports/medical-review-due/", include((urls, "procedures_admin")))]
+    return [path("reports/", include((urls, "procedures_admin")))]
 
 
-class MedicalReviewDueMenuItem(MenuItem):
+class PageEditorsMenuItem(MenuItem):
+    """A report's menu entry, shown to those its view lets in."""
+
     def is_shown(self, request):
-        return policy_registry.get_by_type(Page).user_has_any_permission(
-            request.user, MedicalReviewDueView.any_permission_required
-        )
+        return policy_registry.get_by_type(Page).user_has_any_permission(request.user, PAGE_EDITORS)
 
 
 @hooks.register("register_reports_menu_item")
 def register_review_due_menu_item():
-    return MedicalReviewDueMenuItem(
+    return PageEditorsMenuItem(
         "Medical review due", reverse("procedures_admin:review_due"), icon_name="doc-full"
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_prices_to_check_menu_item():
+    return PageEditorsMenuItem(
+        "Prices to check", reverse("procedures_admin:prices_to_check"), icon_name="tag"
     )

@@ -1,4 +1,5 @@
-"""The clinic's demo facts, the one source of them: settings, weekly hours and holidays.
+"""The clinic's demo facts, the one source of them: settings, financing lenders, weekly hours
+and holidays.
 Plus the two helpers every app's demo builder uses. Idempotent, like every demo builder:
 what exists (an editor's change included) is left as it is; only what is missing is made."""
 
@@ -6,7 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from allure.base.models import ClinicSettings, Closure, OpeningHours, Weekday
+from allure.base.models import ClinicSettings, Closure, FinancingLender, OpeningHours, Weekday
 
 WEEKLY_HOURS = [
     (Weekday.MONDAY, dt.time(8), dt.time(17)),
@@ -14,6 +15,17 @@ WEEKLY_HOURS = [
     (Weekday.WEDNESDAY, dt.time(8), dt.time(17)),
     (Weekday.THURSDAY, dt.time(8), dt.time(17)),
     (Weekday.FRIDAY, dt.time(8), dt.time(13)),
+]
+
+
+# The lenders the demo clinic accepts, described without promises: approval is theirs.
+DEMO_LENDERS = [
+    (
+        "CareCredit",
+        "A health care credit card for monthly payments, subject to approval.",
+        "https://www.carecredit.com/",
+    ),
+    ("Cherry", "Monthly payment plans, subject to approval.", "https://withcherry.com/"),
 ]
 
 
@@ -43,6 +55,11 @@ def load() -> ClinicSettings:
         clinic.postal_code = "39232"
         clinic.results_disclaimer = "Individual results may vary from person to person."
         clinic.save()
+    if not clinic.financing_lenders.exists():
+        for order, (name, description, url) in enumerate(DEMO_LENDERS):
+            FinancingLender.objects.create(
+                settings=clinic, name=name, description=description, url=url, sort_order=order
+            )
     if not OpeningHours.objects.exists():
         OpeningHours.objects.bulk_create(
             OpeningHours(weekday=day, opens=opens, closes=closes)

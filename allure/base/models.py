@@ -1,12 +1,15 @@
-"""The clinic's own facts: its settings (name, phone, address, disclaimer, footer links), its
-weekly opening hours and its closures. Every floor above reads them; they import no app.
+"""The clinic's own facts: its settings (name, phone, address, disclaimer, footer links, the
+lenders it accepts), its weekly opening hours and its closures. Every floor above reads them;
+they import no app.
 
 These models were first made in the site pages' app (label "allure"); their tables keep the
 names they had there (`db_table`), so moving them here changed no table.
 """
 
 import datetime as dt
+from urllib.parse import parse_qsl, urlsplit
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
 from django.utils.functional import cached_property
@@ -49,6 +52,13 @@ class ClinicSettings(ClusterableModel, BaseGenericSetting):
     )
     facebook_url = models.URLField(blank=True, help_text="The clinic's Facebook page, if any.")
     instagram_url = models.URLField(blank=True, help_text="The clinic's Instagram profile, if any.")
+    exact_quote_note = models.CharField(
+        max_length=200,
+        default="These ranges are a guide. Your exact quote follows your consultation, in "
+        "writing, before you decide anything.",
+        help_text="Shown under every procedure's price range: the range is a guide, and the "
+        "consultation gives the exact price.",
+    )
 
     panels = [
         MultiFieldPanel(
@@ -67,6 +77,13 @@ class ClinicSettings(ClusterableModel, BaseGenericSetting):
             [FieldPanel("facebook_url"), FieldPanel("instagram_url")], heading="Social media"
         ),
         FieldPanel("results_disclaimer"),
+        MultiFieldPanel(
+            [
+                FieldPanel("exact_quote_note"),
+                InlinePanel("financing_lenders", label="Lender"),
+            ],
+            heading="Cost and financing",
+        ),
         InlinePanel("footer_links", heading="Footer links", label="Footer link"),
     ]
 
@@ -141,6 +158,38 @@ class FooterLink(Orderable):
 
     def __str__(self):
         return self.label or self.page.title
+
+
+class FinancingLender(Orderable):
+    """A lender the clinic accepts for paying over time, listed under every procedure's price
+    (in the procedure page's cached fragment: saving one is a content change, which clears it)."""
+
+    settings = ParentalKey(
+        ClinicSettings, on_delete=models.CASCADE, related_name="financing_lenders"
+    )
+    name = models.CharField(max_length=60, help_text="As patients know it, e.g. “CareCredit”.")
+    description = models.CharField(
+        max_length=120, help_text="One line, e.g. “Monthly payments, subject to approval”."
+    )
+    url = models.URLField(
+        "link",
+        help_text="The lender's own page for patients, starting with https://, without "
+        "tracking codes (utm_…).",
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("description"), FieldPanel("url")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        # Patients give a lender their income and identity: over an encrypted link only. And
+        # the site tells no one about its visitors, so its links carry no tracking codes.
+        address = urlsplit(self.url)
+        if address.scheme != "https":
+            raise ValidationError({"url": "Use the lender's secure address, starting https://."})
+        if any(name.startswith("utm_") for name, _ in parse_qsl(address.query)):
+            raise ValidationError({"url": "Remove the tracking codes (utm_…) from the address."})
 
 
 class Weekday(models.IntegerChoices):

@@ -41,6 +41,8 @@ def postal_address(clinic) -> dict:
 
 
 def clinic(request) -> dict:
+    # No `priceRange`: a "$$" says nothing about treatments from $150 to $16,000. Each
+    # procedure page gives its own range (`priced_service`).
     settings = ClinicSettings.load(request_or_site=request)
     same_as = [url for url in (settings.facebook_url, settings.instagram_url) if url]
     data = {
@@ -103,6 +105,39 @@ def medical_procedure(procedure, request) -> dict:
     if procedure.sun_care:
         data["followup"] = procedure.sun_care
     return data
+
+
+def priced_service(procedure, request) -> dict:
+    """The procedure as the service the clinic sells, with its price range. schema.org has no
+    `offers` on a MedicalProcedure (a MedicalEntity: the medical act, not a sale); it gives
+    them to a Service (or a Product, an Event, a CreativeWork...), and on the MedicalWebPage
+    an offer would put a price on reading the page."""
+    clinic_settings = ClinicSettings.load(request_or_site=request)
+    price = {
+        "@type": "PriceSpecification",
+        "minPrice": procedure.price_from,
+        "maxPrice": procedure.price_to,  # none for "From $…"
+        "priceCurrency": "USD",
+        "validFrom": procedure.price_set_on.isoformat(),
+    }
+    offer = {
+        "@type": "Offer",
+        "priceSpecification": {name: value for name, value in price.items() if value is not None},
+    }
+    if procedure.price_includes:
+        offer["description"] = procedure.price_includes
+    return {
+        "@context": SCHEMA,
+        "@type": "Service",
+        "name": procedure.title,
+        "url": procedure.get_full_url(request),
+        "provider": {
+            "@type": "MedicalClinic",
+            "name": clinic_settings.name,
+            "url": _site_root_url(request),
+        },
+        "offers": offer,
+    }
 
 
 def medical_web_page(page, reviewer, reviewed_on, request) -> dict:

@@ -111,6 +111,7 @@ TWO_FACTOR_REQUIRED_PERMISSIONS = [
     "bookings.manage_consultations",
     "bookings.export_consultations",
     "procedures.view_consent_form",  # signed consent forms name the patient
+    "bookings.view_patient_photos",  # a patient's face
 ]
 OTP_TOTP_ISSUER = "Allure Plastics"
 

@@ -16,10 +16,13 @@ def procedure_content(context, page):
     """Everything below the breadcrumbs of a procedure page, with its lists fetched."""
     request = context["request"]
     page.fetch_shown_lists(request)
+    clinic = context["clinic"]
     return {
         "request": request,
         "page": page,
-        "clinic": context["clinic"],
+        "clinic": clinic,
+        # Only pages with a price show them: the query runs when the Cost section is drawn.
+        "lenders": clinic.financing_lenders.all(),
         "related": page.related(),
         "testimonials": page.testimonials(),
         "result_pairs": page.shown_result_pairs(),

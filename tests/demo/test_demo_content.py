@@ -24,6 +24,7 @@ COUNTED_MODELS = [
     "base.OpeningHours",
     "base.Closure",
     "base.FooterLink",
+    "base.FinancingLender",
     "allure.HomeFeaturedProcedure",
     "base.ClinicSettings",
     "bookings.ConsultationRequest",

@@ -227,3 +227,40 @@ def test_a_request_over_the_size_limit_gets_the_sites_own_page(front):
     assert head.startswith("HTTP/1.1 413")
     assert "That was too large to send" in body
     assert "Book a consultation" in body  # the site's page, with its header, not nginx's
+
+
+def post_announcing(front, path: str, size: int, *, send_body: bool) -> tuple[str, str]:
+    """A POST of `size` bytes to `path`; the body is sent only with `send_body`."""
+    raw = socket.create_connection(("127.0.0.1", front.https_port), timeout=60)
+    with front.tls.wrap_socket(raw, server_hostname=HOST) as tls:
+        tls.sendall(
+            (
+                f"POST {path} HTTP/1.1\r\n"
+                f"Host: {HOST}\r\nContent-Type: application/octet-stream\r\n"
+                f"Content-Length: {size}\r\nConnection: close\r\n\r\n"
+            ).encode()
+        )
+        if send_body:
+            chunk = b"\0" * 65536
+            for _ in range(size // len(chunk)):
+                tls.sendall(chunk)
+        answer = b""
+        while data := tls.recv(65536):
+            answer += data
+    head, _, body = answer.decode(errors="replace").partition("\r\n\r\n")
+    return head, body
+
+
+def test_the_photo_upload_alone_takes_six_phone_photos_in_one_post(front):
+    # 20 MB reaches the app on the photo upload's address (here it refuses the made-up link
+    # with its own page); 70 MB is over even that address's limit.
+    head, body = post_announcing(
+        front, "/consultation/manage/made-up/photos/", 20 * 1024 * 1024, send_body=True
+    )
+    assert head.startswith("HTTP/1.1 400"), head
+    assert "link" in body
+    head, body = post_announcing(
+        front, "/consultation/manage/made-up/photos/", 70 * 1024 * 1024, send_body=False
+    )
+    assert head.startswith("HTTP/1.1 413")
+    assert "That was too large to send" in body

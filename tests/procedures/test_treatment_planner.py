@@ -55,6 +55,33 @@ def test_each_result_says_why_from_the_procedure_fields(demo, client):
     ]
 
 
+def prices(client, query) -> dict[str, str]:
+    html = client.get(f"{PLANNER}?{query}").content.decode()
+    found = {}
+    for result in html.split('<li class="planner-result">')[1:]:
+        slug = re.search(r'href="/procedures/([\w-]+)/"', result).group(1)
+        price = re.search(r'<p class="planner-price">(.*?)</p>', result.split("</li>")[0])
+        found[slug] = price.group(1) if price else None
+    return found
+
+
+def test_each_result_gives_its_price_range_as_the_procedure_page_says_it(demo, client):
+    ProcedurePage.objects.filter(slug="chemical-peel").update(price_to=None)
+    assert prices(client, "concern=fine-lines&downtime=week") == {
+        "skin-resurfacing": "From $1,500 to $4,000",
+        "chemical-peel": "From $150",
+    }
+    page = client.get("/procedures/skin-resurfacing/").content.decode()
+    assert "<strong>From $1,500 to $4,000</strong>" in page
+
+
+def test_a_procedure_without_a_price_is_suggested_without_one(demo, client):
+    ProcedurePage.objects.filter(slug="dermal-fillers").update(
+        price_from=None, price_to=None, price_set_on=None
+    )
+    assert prices(client, "concern=lost-volume&downtime=none") == {"dermal-fillers": None}
+
+
 def test_procedures_treating_more_of_the_concerns_come_first(demo, client):
     found = results(client, "concern=sun-spots&concern=redness&downtime=weekend")
     # BBL treats both; skin resurfacing only sun spots.

@@ -91,6 +91,13 @@ def patient_photo_withdraw(*, photo: PatientPhoto) -> None:
         log(consultation, "bookings.photo_withdrawn", data={"photo": photo_id})
 
 
+def patient_photos_withdraw_all(*, consultation: ConsultationRequest) -> None:
+    with transaction.atomic():
+        count = len(_delete_with_files(consultation.photos.all()))
+        if count:
+            log(consultation, "bookings.photo_withdrawn", data={"photos": count})
+
+
 def patient_photos_delete_all(*, consultation: ConsultationRequest) -> None:
     """For anonymisation: every photo of the request, rows and files."""
     _delete_with_files(consultation.photos.all())
@@ -100,7 +107,7 @@ def patient_photo_record_view(*, photo: PatientPhoto, user) -> None:
     log(photo.consultation, "bookings.photo_viewed", user=user, data={"photo": photo.pk})
 
 
-def _delete_with_files(photos) -> None:
+def _delete_with_files(photos) -> list[str]:
     """The rows now; their files once the transaction commits, so a rollback loses none."""
     names = list(photos.values_list("file", flat=True))
     photos.delete()
@@ -111,6 +118,7 @@ def _delete_with_files(photos) -> None:
             storage.delete(name)
 
     transaction.on_commit(remove_files)
+    return names
 
 
 def _display_name(uploaded, number: int) -> str:

@@ -17,6 +17,11 @@ urlpatterns = [
     path("manage/<str:token>/photos/", views.consultation_photos, name="photos"),
     path("manage/<str:token>/photos/<int:pk>/", views.consultation_photo, name="photo"),
     path(
+        "manage/<str:token>/photos/withdraw/",
+        views.consultation_photos_withdraw_all,
+        name="photos_withdraw_all",
+    ),
+    path(
         "manage/<str:token>/photos/<int:pk>/withdraw/",
         views.consultation_photo_withdraw,
         name="photo_withdraw",

@@ -234,7 +234,7 @@ def _manage_page(
     if reschedule_form is None and can_reschedule:
         current = slot_value(consultation.slot_start) if consultation.slot_start else CALL_ME
         reschedule_form = RescheduleForm(initial={"slot": current}, slots=slots)
-    photos = list(consultation.photos.all()) if consultation.is_open else []
+    photos = list(consultation.photos.all())
     if photo_form is None and consultation.takes_photos:
         photo_form = PatientPhotosForm()
     return render(
@@ -359,13 +359,26 @@ def consultation_photo_withdraw(request: HttpRequest, token: str, pk: int) -> Ht
     return redirect(reverse("bookings:manage", args=[token]) + "?done=photo-withdrawn")
 
 
+@csrf_exempt  # as consultation_cancel
+@private_page
+@require_POST
+def consultation_photos_withdraw_all(request: HttpRequest, token: str) -> HttpResponse:
+    """For a closed request, whose page shows no photos (its link may sit in a shared inbox):
+    the patient can still delete every photo they sent."""
+    consultation, problem = _consultation_or_error_page(request, token)
+    if problem:
+        return problem
+    patient_photos.patient_photos_withdraw_all(consultation=consultation)
+    return redirect(reverse("bookings:manage", args=[token]) + "?done=photos-withdrawn")
+
+
 @private_page
 @require_GET
 def consultation_photo(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     """The patient's own photo, for them to see what they sent: only through their manage
     link, never cached, inert whatever it holds."""
     consultation, problem = _consultation_or_error_page(request, token)
-    if problem:
+    if problem or not consultation.is_open:  # a closed request's page shows no photos
         raise Http404
     photo = get_object_or_404(consultation.photos, pk=pk)
     response = FileResponse(photo.file.open("rb"), content_type="image/jpeg")

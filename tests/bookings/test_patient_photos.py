@@ -306,3 +306,23 @@ def test_emails_for_a_type_without_photos_do_not_offer_them(consultation, video_
     video_type.save()
     consultation.refresh_from_db()
     assert "Send them privately" not in emails.build("acknowledgement", consultation).body
+
+
+def test_a_closed_requests_page_shows_no_photo_but_lets_the_patient_delete_them(
+    client, consultation, django_capture_on_commit_callbacks
+):
+    send(client, consultation, png("a.png"), png("b.png"))
+    paths = stored_files(consultation)
+    photo = consultation.photos.first()
+    services.consultation_request_cancel(consultation=consultation)
+    manage = photos_path(consultation)[: -len("photos/")]
+    page = client.get(manage).content.decode()
+    assert "You sent 2 photos for this request" in page
+    assert "<img" not in page.split('id="photos-heading"')[1].split("</section>")[0]
+    assert client.get(photos_path(consultation) + f"{photo.pk}/").status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(photos_path(consultation) + "withdraw/")
+    assert response["Location"].endswith("?done=photos-withdrawn")
+    assert not any(path.exists() for path in paths)
+    assert consultation.photos.count() == 0
+    assert "Your photos are deleted." in client.get(response["Location"]).content.decode()

@@ -28,3 +28,11 @@ PAGE_CACHE_SECONDS = 0
 # Wagtail's test helpers sign in with Client.login(), which gives django-axes no request to
 # count. The lockout's own tests (tests/base/test_sign_in_lockout.py) turn it back on.
 AXES_ENABLED = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A test database in a file, not in memory: the browser journeys' server answers a page's
+    # requests in parallel threads, and SQLite's shared in-memory database refuses a read
+    # beside another thread's write at once ("table is locked"), which signed staff out
+    # mid-journey. A file database makes the reader wait its turn, as PostgreSQL would.
+    # pytest-xdist gives each process its own copy (the name gains _gw0, _gw1).
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20  # noqa: F405

@@ -252,13 +252,14 @@ def post_announcing(front, path: str, size: int, *, send_body: bool) -> tuple[st
 
 
 def test_the_photo_upload_alone_takes_six_phone_photos_in_one_post(front):
-    # 20 MB reaches the app on the photo upload's address (here it refuses the made-up link
-    # with its own page); 70 MB is over even that address's limit.
+    # 20 MB passes nginx on the photo upload's address and reaches the app, which refuses the
+    # made-up link with its own page (400); having answered without reading the whole body,
+    # gunicorn may close the connection while nginx still sends it, which nginx reports as
+    # 502. Either way it is not nginx's 413: 70 MB is over even that address's limit.
     head, body = post_announcing(
         front, "/consultation/manage/made-up/photos/", 20 * 1024 * 1024, send_body=True
     )
-    assert head.startswith("HTTP/1.1 400"), head
-    assert "link" in body
+    assert head.split()[1] in {"400", "502"}, head
     head, body = post_announcing(
         front, "/consultation/manage/made-up/photos/", 70 * 1024 * 1024, send_body=False
     )

@@ -79,10 +79,8 @@ def test_a_patient_sends_photos_privately_and_only_the_front_desk_sees_them(
     desk, editor = staff
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     admin = context.new_page()
-    # The photos are fetched one at a time below rather than by the page's <img> tags at once:
-    # each view writes its audit entry, and the test server's SQLite database (in memory,
-    # shared between threads) refuses a write beside another request's read ("table is
-    # locked"). PostgreSQL has no such limit.
+    # The photos are fetched below by the signed-in session rather than by the page's <img>
+    # tags, so the audit log holds exactly those views and each answer's headers are checked.
     admin.route("**/admin/consultations/photos/**", lambda route: route.abort())
     log_in(admin, booking_site, desk.username, PASSWORD, second_step=True)
     admin.goto(f"{booking_site}/admin/consultations/{consultation.pk}/")

@@ -10,17 +10,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.admin.ui.components import Component
 from wagtail.log_actions import registry as log_registry
 
 from allure.base import clinic_time
-from allure.base.security import UPLOADED_FILE_POLICY
+from allure.base.security import inert_file_response
 
 from . import availability, patient_photos, selectors, services, waitlist
 from . import calendar as staff_calendar
@@ -179,12 +178,7 @@ def patient_photo(request, name):
         return render(request, "bookings/admin/forbidden.html", status=403)
     photo = get_object_or_404(PatientPhoto.objects.select_related("consultation"), file=name)
     patient_photos.patient_photo_record_view(photo=photo, user=request.user)
-    response = FileResponse(photo.file.open("rb"), content_type="image/jpeg")
-    response["Content-Security-Policy"] = UPLOADED_FILE_POLICY
-    response["X-Content-Type-Options"] = "nosniff"
-    add_never_cache_headers(response)
-    response["Cache-Control"] += ", private"
-    return response
+    return inert_file_response(photo.file.open("rb"), content_type="image/jpeg")
 
 
 def _detail_context(consultation, **forms):

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -26,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from allure.base import clinic_time, sms
 from allure.base.client_address import client_key
 from allure.base.models import OpeningHours
-from allure.base.security import UPLOADED_FILE_POLICY
+from allure.base.security import inert_file_response
 
 from . import availability, links, patient_photos, selectors, services, waitlist
 from .calendar import feed as calendar_feed
@@ -381,10 +380,7 @@ def consultation_photo(request: HttpRequest, token: str, pk: int) -> HttpRespons
     if problem or not consultation.is_open:  # a closed request's page shows no photos
         raise Http404
     photo = get_object_or_404(consultation.photos, pk=pk)
-    response = FileResponse(photo.file.open("rb"), content_type="image/jpeg")
-    response["Content-Security-Policy"] = UPLOADED_FILE_POLICY
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return inert_file_response(photo.file.open("rb"), content_type="image/jpeg")
 
 
 # --- Waitlist -------------------------------------------------------------------------------

@@ -2,14 +2,12 @@
 desk's scanned consent forms."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from django.utils.cache import add_never_cache_headers
 from django.utils.timezone import localdate
 from wagtail.admin.views.reports import PageReportView
 from wagtail.log_actions import log
 
-from allure.base.security import UPLOADED_FILE_POLICY
+from allure.base.security import inert_file_response
 from procedures.gallery import ConsentRecord
 from procedures.models import ProcedurePage
 
@@ -63,8 +61,4 @@ def consent_form(request, name):
         raise PermissionDenied
     consent = get_object_or_404(ConsentRecord, scanned_form=name)
     log(consent, "procedures.consent_form_opened", user=request.user)
-    response = FileResponse(consent.scanned_form.open("rb"), as_attachment=True)
-    response["Content-Security-Policy"] = UPLOADED_FILE_POLICY
-    response["X-Content-Type-Options"] = "nosniff"
-    add_never_cache_headers(response)
-    return response
+    return inert_file_response(consent.scanned_form.open("rb"), as_attachment=True)

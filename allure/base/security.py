@@ -16,7 +16,8 @@ import re
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.http import Http404
+from django.http import FileResponse, Http404
+from django.utils.cache import add_never_cache_headers
 from django.views.static import serve
 from wagtail.log_actions import log
 
@@ -54,6 +55,17 @@ class AdminContentSecurityPolicyMiddleware:
 
 def is_uploaded_file(path: str) -> bool:
     return bool(DOCUMENT_FILE.match(path)) or path.startswith(settings.MEDIA_URL)
+
+
+def inert_file_response(file, **kwargs) -> FileResponse:
+    """A private upload served by one of our views (a consent scan, a patient's photo) with
+    the headers every uploaded file gets, and never kept by a cache. `kwargs` go to
+    FileResponse (as_attachment, content_type)."""
+    response = FileResponse(file, **kwargs)
+    response["Content-Security-Policy"] = UPLOADED_FILE_POLICY
+    response["X-Content-Type-Options"] = "nosniff"
+    add_never_cache_headers(response)  # "no-store, private" among them
+    return response
 
 
 class SecurityHeadersMiddleware:

@@ -33,6 +33,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # requests in parallel threads, and SQLite's shared in-memory database refuses a read
     # beside another thread's write at once ("table is locked"), which signed staff out
     # mid-journey. A file database makes the reader wait its turn, as PostgreSQL would.
-    # pytest-xdist gives each process its own copy (the name gains _gw0, _gw1).
+    # pytest-xdist gives each process its own copy (the name gains _gw0, _gw1). The folder is
+    # made here, not by `make run`: `make test` on a fresh clone must find it (issue 26).
+    (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20  # noqa: F405

@@ -6,22 +6,24 @@ export DJANGO_SETTINGS_MODULE ?= allure.settings.dev
 
 .PHONY: run test lint check pytest screenshots lighthouse bench scale-test faults backup restore clean venv
 
-# The environment is rebuilt only when the declared dependencies change.
-$(VENV)/.installed: pyproject.toml
+# The environment is rebuilt only when the declared dependencies (or this file) change.
+# compileall: with PYTHONDONTWRITEBYTECODE set (as on our machines) nothing caches
+# compiled modules, and every `manage.py` start compiled Django and Wagtail anew (~3 s each).
+$(VENV)/.installed: pyproject.toml Makefile
 	@set -e; py=$$(scripts/find-python); \
 	  [ -x $(PY) ] || $$py -m venv $(VENV); \
 	  $(PY) -m pip install --quiet --disable-pip-version-check uv; \
-	  $(PY) -m uv pip install --quiet --python $(PY) -e ".[dev]"
+	  $(PY) -m uv pip install --quiet --python $(PY) -e ".[dev]"; \
+	  $(PY) -m compileall -q -j 0 $(VENV)/lib >/dev/null
 	@touch $@
 
 venv: $(VENV)/.installed
 
+# One process prepares the site (manage.py prepare_site: migrate, demo content, retention,
+# staff login), then the server and the task worker start; the staff login prints last.
 run: venv
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo_content
-	$(PY) manage.py ensure_staff_login
-	$(PY) manage.py anonymise_consultations  # retention, and mail files in var/mail/ over 30 days
-	PORT=$(PORT) scripts/serve-dev
+	@$(PY) -m compileall -q allure bookings procedures  # see compileall above
+	@PORT=$(PORT) scripts/serve-dev
 
 lint: venv
 	$(VENV)/bin/ruff check .

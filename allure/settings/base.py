@@ -339,6 +339,26 @@ X_FRAME_OPTIONS = "DENY"  # Wagtail's preview sets SAMEORIGIN on its own view
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Django's default "django" logger has a console handler of its own (with DEBUG on) and
+    # also hands each record on to the root's: every task state and reloader line was printed
+    # twice. Configuring it resets its children, so the dev server's request log is redeclared
+    # as Django declares it. No "mail_admins": errors are logged, never emailed.
+    "loggers": {
+        "django": {"handlers": []},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
+# django-axes prints a banner each time a process starts (ten times per `make run`).
+AXES_VERBOSE = False

@@ -19,7 +19,8 @@ class Command(BaseCommand):
         User = get_user_model()
         if User.objects.filter(is_superuser=True).exists():
             self.stdout.write(
-                "Staff login exists (reset it with `manage.py changepassword admin` and "
+                "Staff login: user 'admin'; its password was shown on the first `make run`\n"
+                "(reset it with `manage.py changepassword admin` and "
                 "`manage.py reset_two_factor admin`)."
             )
             return
@@ -28,9 +29,8 @@ class Command(BaseCommand):
         codes = two_factor.new_recovery_codes(user, count=NEWCOMER_RECOVERY_CODES)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Created staff login for /admin/: user 'admin', password '{password}'.\n"
-                "Signing in then asks for a second factor: use one of these one-time recovery "
-                f"codes, then set up an authenticator app when offered: {', '.join(codes)}\n"
-                "They are shown only this once."
+                f"Staff login, shown only this once: user 'admin', password '{password}'.\n"
+                f"Second step: one of these one-time recovery codes: {', '.join(codes)}\n"
+                "Then set up an authenticator app when offered."
             )
         )

@@ -189,17 +189,9 @@ def parse_slot(value) -> dt.datetime | None:
     return None if value in (CALL_ME, "") else value
 
 
-class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
-    summary_anchors = {"procedure": "booking-procedure", "provider": "booking-provider-any"}
-    summary_labels = {
-        "procedure": "Treatment",
-        "provider": "Who with",
-        "slot": "Time",
-        "consent": "Consent",
-        "website": "Last field",
-        "contact_method": "Contact method",
-        "message": "Message",
-    }
+class PatientContactForm(ErrorSummaryMixin, forms.Form):
+    """Who the patient is and how to reach them, with the anti-bot checks: one set of fields,
+    wording and rules that the booking and waitlist forms both inherit."""
 
     full_name = forms.CharField(
         label="Your name",
@@ -221,70 +213,18 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
         help_text="We'll call or text this number.",
         error_messages={"required": "Enter a phone number so we can confirm your time."},
     )
-    # Chosen above the form (a plain GET form and links), carried here as hidden fields.
-    procedure = ProcedureField(
-        error_messages={
-            "required": "Choose a procedure first, so we know who you'd like to see.",
-            "invalid_choice": "Choose a procedure from the list.",
-        },
-    )
-    provider = forms.CharField(required=False, widget=forms.HiddenInput)
-    slot = SlotField(
-        label="Time",
-        error_messages={
-            "required": "Choose a time, or ask us to call you to arrange one.",
-            "invalid_choice": "That time is not available any more. Please choose another.",
-        },
-    )
-    contact_method = forms.ChoiceField(
-        label="How should we contact you?",
-        choices=ContactMethod.choices,
-        initial=ContactMethod.PHONE,
-        widget=forms.RadioSelect,
-    )
-    message = forms.CharField(
-        label="Anything we should know? (optional)",
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Please don't send medical history or photos here: "
-        "we'll talk about your health in person.",
-    )
     consent = forms.BooleanField(
         # The page draws it with its link to the notice (templates/bookings/consent_label.html).
         label="I agree to be contacted about my consultation as described in the privacy notice.",
         error_messages={"required": "We can only contact you with your consent."},
-    )
-    # Optional, unticked by default: texts need their own consent (stored with its time).
-    text_reminders = forms.BooleanField(
-        label="Text me reminders",
-        required=False,
-        help_text="Two days before and on the morning. Reply STOP to stop texts. "
-        "Message and data rates may apply.",
     )
     # Hidden from people by CSS and from assistive technology; bots fill it in.
     website = forms.CharField(label="Leave this field empty", required=False)
     started = forms.CharField(widget=forms.HiddenInput)
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
 
-    # Drawn by templates/bookings/form/ (one include per section, one per field type),
-    # which set the autocomplete and inputmode hints there.
-
     def clean_phone(self):
         return normalise_phone(self.cleaned_data["phone"])
-
-    def clean_provider(self) -> Provider | None:
-        """None for "first available"; whether they do the procedure is the service's call."""
-        value = self.cleaned_data["provider"]
-        if value in ("", FIRST_AVAILABLE):
-            return None
-        provider = next((p for p in catalogue().providers if str(p.pk) == value), None)
-        if provider is None:
-            raise forms.ValidationError(
-                "We couldn't find that provider. Please choose again, or the first available.",
-                code="unknown_provider",
-            )
-        return provider
 
     def clean_website(self):
         if self.cleaned_data["website"]:
@@ -317,6 +257,86 @@ class ConsultationRequestForm(ErrorSummaryMixin, forms.Form):
             "This form has expired. Please check your details and send it again.",
             code="stale_form",
         )
+
+
+class ConsultationRequestForm(PatientContactForm):
+    field_order = [
+        "full_name",
+        "email",
+        "phone",
+        "procedure",
+        "provider",
+        "slot",
+        "contact_method",
+        "message",
+        "consent",
+        "text_reminders",
+        "website",
+        "started",
+        "submission_token",
+    ]
+    summary_anchors = {"procedure": "booking-procedure", "provider": "booking-provider-any"}
+    summary_labels = {
+        "procedure": "Treatment",
+        "provider": "Who with",
+        "slot": "Time",
+        "consent": "Consent",
+        "website": "Last field",
+        "contact_method": "Contact method",
+        "message": "Message",
+    }
+
+    # Chosen above the form (a plain GET form and links), carried here as hidden fields.
+    procedure = ProcedureField(
+        error_messages={
+            "required": "Choose a procedure first, so we know who you'd like to see.",
+            "invalid_choice": "Choose a procedure from the list.",
+        },
+    )
+    provider = forms.CharField(required=False, widget=forms.HiddenInput)
+    slot = SlotField(
+        label="Time",
+        error_messages={
+            "required": "Choose a time, or ask us to call you to arrange one.",
+            "invalid_choice": "That time is not available any more. Please choose another.",
+        },
+    )
+    contact_method = forms.ChoiceField(
+        label="How should we contact you?",
+        choices=ContactMethod.choices,
+        initial=ContactMethod.PHONE,
+        widget=forms.RadioSelect,
+    )
+    message = forms.CharField(
+        label="Anything we should know? (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Please don't send medical history or photos here: "
+        "we'll talk about your health in person.",
+    )
+    # Optional, unticked by default: texts need their own consent (stored with its time).
+    text_reminders = forms.BooleanField(
+        label="Text me reminders",
+        required=False,
+        help_text="Two days before and on the morning. Reply STOP to stop texts. "
+        "Message and data rates may apply.",
+    )
+    # Drawn by templates/bookings/form/ (one include per section, one per field type),
+    # which set the autocomplete and inputmode hints there.
+
+    def clean_provider(self) -> Provider | None:
+        """None for "first available"; whether they do the procedure is the service's call."""
+        value = self.cleaned_data["provider"]
+        if value in ("", FIRST_AVAILABLE):
+            return None
+        provider = next((p for p in catalogue().providers if str(p.pk) == value), None)
+        if provider is None:
+            raise forms.ValidationError(
+                "We couldn't find that provider. Please choose again, or the first available.",
+                code="unknown_provider",
+            )
+        return provider
 
     @property
     def chosen_slot(self) -> dt.datetime | None:
@@ -460,7 +480,7 @@ class ConfirmTimeForm(forms.Form):
 # --- Waitlist -----------------------------------------------------------------------------
 
 
-class WaitlistForm(ErrorSummaryMixin, forms.Form):
+class WaitlistForm(PatientContactForm):
     """Joining the waitlist: what, with whom, when, and how to reach the patient. Parses
     only; the rules (the date within the horizon, the provider doing the procedure, the
     limit per contact) are the service's."""
@@ -517,20 +537,20 @@ class WaitlistForm(ErrorSummaryMixin, forms.Form):
             "invalid": "Enter a date like 2026-12-24.",
         },
     )
-    # The patient's details and the anti-bot checks are the booking form's own, so both
-    # forms keep one set of wording and rules.
-    full_name = ConsultationRequestForm.base_fields["full_name"]
-    email = ConsultationRequestForm.base_fields["email"]
-    phone = ConsultationRequestForm.base_fields["phone"]
-    consent = ConsultationRequestForm.base_fields["consent"]
-    website = ConsultationRequestForm.base_fields["website"]
-    started = ConsultationRequestForm.base_fields["started"]
-    submission_token = ConsultationRequestForm.base_fields["submission_token"]
-
-    clean_website = ConsultationRequestForm.clean_website
-    clean_started = ConsultationRequestForm.clean_started
-    _stale = staticmethod(ConsultationRequestForm._stale)
-    clean_phone = ConsultationRequestForm.clean_phone
+    field_order = [
+        "procedure",
+        "provider",
+        "weekdays",
+        "times_of_day",
+        "until",
+        "full_name",
+        "email",
+        "phone",
+        "consent",
+        "website",
+        "started",
+        "submission_token",
+    ]
 
     def __init__(self, *args, weekdays=(), today: dt.date | None = None, last=None, **kwargs):
         super().__init__(*args, **kwargs)

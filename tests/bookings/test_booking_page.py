@@ -247,3 +247,14 @@ def test_a_booking_leaves_the_shared_caches_warm(client, procedures, nurse, free
     client.post("/consultation/", form_data(procedures, slot=free_slots[0]))
     assert ConsultationRequest.objects.count() == 1
     assert cache.get(GENERATION_KEY) == generation
+
+
+def test_every_group_of_choices_has_a_name_before_and_after_a_treatment_is_chosen(client, nurse):
+    """WCAG H71/H91: a fieldset needs a legend; the bare page has no one to choose yet, so it
+    draws an empty placeholder for the script, not a nameless fieldset."""
+    for query in ({}, {"procedure": "botox"}):
+        html = client.get("/consultation/", query).content.decode()
+        fieldsets = re.findall(r"<fieldset\b.*?</fieldset>", html, flags=re.S)
+        assert all("<legend" in fieldset for fieldset in fieldsets), query
+        assert 'id="booking-providers"' in html  # the script's target is always there
+    assert 'name="provider"' in html and "<legend" in html

@@ -88,8 +88,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# Sign-in lockout (django-axes): repeated failed sign-ins pause that account, from anywhere,
-# and that address, for any account. Administrators lift it in Settings › Sign-in lockouts.
+# Sign-in lockout (django-axes): repeated failed sign-ins pause that account from that address,
+# and that address for any account. Never the account alone: a stranger who knows a staff
+# login could otherwise keep that person out all day from anywhere (issue 28). Administrators
+# lift it in Settings › Sign-in lockouts.
 # AxesBackend first, as axes requires; it is also a ModelBackend, so code that signs in with
 # the first backend (Wagtail's test helpers) finds users through it.
 AUTHENTICATION_BACKENDS = [
@@ -98,7 +100,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = dt.timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Two counts, each checked against AXES_FAILURE_LIMIT (axes 8 locks when the larger reaches
+# it): the failures of this username from this address, and of any username from this address.
+# One limit for both, so the per-address limit is never below the per-pair one.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The same idea of the client's address as the booking form's rate limit (trusted proxies).
 AXES_CLIENT_IP_CALLABLE = "allure.base.client_address.client_ip"

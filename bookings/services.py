@@ -142,9 +142,11 @@ def consultation_request_create(
     (None: the first provider who does the procedures and is free then); `details` are
     `_new_request`'s (the patient's, the time, the procedures).
 
-    Returns (request, created). The same submission_token twice returns the first request:
-    a double-clicked submit makes one request. Raises ValidationError for bad input and
-    SlotTakenError when another request holds the time.
+    Returns (request, created). The same submission_token twice, with the same email,
+    returns the first request: a double-clicked submit makes one request. A known token with
+    another email gets the refusal, never the first request (whose reference a stranger
+    could otherwise collect). Raises ValidationError for bad input and SlotTakenError when
+    another request holds the time.
     """
     try:
         request = _new_request(
@@ -156,7 +158,9 @@ def consultation_request_create(
         # time, counts among the contact's open requests and has the token the database
         # keeps unique. So the first request is looked for only then (the booking page
         # looks before it even checks the form: a reload ends there).
-        existing = ConsultationRequest.objects.filter(submission_token=submission_token).first()
+        existing = ConsultationRequest.objects.filter(
+            submission_token=submission_token, email__iexact=details.get("email", "")
+        ).first()
         if existing:
             return existing, False
         raise

@@ -196,6 +196,9 @@ BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
 BACKUP_KEEP_DAYS = int(os.environ.get("BACKUP_KEEP_DAYS", "35"))
 BACKUP_AGE_RECIPIENT = os.environ.get("BACKUP_AGE_RECIPIENT", "")
 BACKUP_AGE_IDENTITY = os.environ.get("BACKUP_AGE_IDENTITY", "")
+# Production settings turn this on: `manage.py backup` then refuses to write a plain archive,
+# and `check --deploy` reports a missing or malformed BACKUP_AGE_RECIPIENT.
+BACKUP_ENCRYPTION_REQUIRED = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

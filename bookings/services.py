@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -478,6 +478,32 @@ def undelivered_email_resend(*, undelivered: UndeliveredEmail, user: AbstractBas
             data={"kind": undelivered.kind},
         )
     return True
+
+
+def consultation_manage_link_revoke(
+    *, consultation: ConsultationRequest, user: AbstractBaseUser
+) -> ConsultationRequest:
+    """The front desk replaces a patient's manage link (forwarded, left on a shared computer,
+    sent to a wrong address): every earlier link stops working at once and says it was
+    replaced, and the worker emails the patient a new one. In the audit log with who did it.
+    Raises ValidationError for an anonymised request (it has no patient to write to)."""
+    with transaction.atomic():
+        locked = ConsultationRequest.objects.select_for_update().get(pk=consultation.pk)
+        if locked.anonymised_at:
+            raise ValidationError("This request is anonymised: it has no link to replace.")
+        locked.manage_link_version = F("manage_link_version") + 1
+        locked.save(update_fields=["manage_link_version"])
+        locked.refresh_from_db(fields=["manage_link_version"])
+        consultation.manage_link_version = locked.manage_link_version
+        log(
+            consultation,
+            "bookings.manage_link_revoked",
+            user=user,
+            data={"version": locked.manage_link_version},
+        )
+        # Built by the worker when it sends: the link in the email is the newest one.
+        _enqueue_email("manage_link_replaced", consultation)
+    return consultation
 
 
 def provider_calendar_feed_reset(*, provider: Provider, user: AbstractBaseUser | None) -> str:

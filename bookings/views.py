@@ -222,6 +222,11 @@ def private_page(view):
 def _consultation_or_error_page(request: HttpRequest, token: str):
     try:
         return links.consultation_from_token(token), None
+    except links.LinkReplaced:
+        # Said plainly: the patient has a newer email, or can call.
+        return None, render(
+            request, "bookings/manage_link_problem.html", {"replaced": True}, status=410
+        )
     except links.LinkExpired:
         return None, render(
             request, "bookings/manage_link_problem.html", {"expired": True}, status=410

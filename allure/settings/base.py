@@ -347,6 +347,8 @@ X_FRAME_OPTIONS = "DENY"  # Wagtail's preview sets SAMEORIGIN on its own view
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Django logs the path of every 4xx/5xx: links' secrets are written as "[secret]".
+    "filters": {"link_secrets": {"()": "allure.base.log_redaction.HideLinkSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["link_secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

@@ -140,3 +140,19 @@ def test_production_refuses_a_plain_backup_with_a_clear_message(folders, setting
     assert [
         e.id for e in run_checks(include_deployment_checks=True) if e.id.startswith("allure.E00")
     ] == ["allure.E002"]
+
+
+def test_the_checklist_wants_the_backup_key_kept_apart(settings, tmp_path):
+    settings.BACKUP_DIR = tmp_path / "backups"
+    settings.BACKUP_AGE_RECIPIENT = "age1rmnxft8aucznvvkwu73j7nm53rk9a4hnjdqcspec5tm0guey5aeqan66pa"
+    settings.BACKUP_ENCRYPTION_REQUIRED = True
+
+    def ours():
+        found = run_checks(include_deployment_checks=True)
+        return [e.id for e in found if e.id.startswith("allure.")]
+
+    assert ours() == []
+    settings.BACKUP_AGE_IDENTITY = str(tmp_path / "backups" / "key.txt")
+    assert ours() == ["allure.E003"]
+    settings.BACKUP_AGE_IDENTITY = str(tmp_path / "elsewhere" / "key.txt")
+    assert ours() == ["allure.W003"]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/time/", admin_views.consultation_time, name="time"),
     path("<int:pk>/assign/", admin_views.consultation_assign, name="assign"),
     path("<int:pk>/notes/", admin_views.consultation_note, name="note"),
+    path("<int:pk>/manage-link/revoke/", admin_views.manage_link_revoke, name="revoke_link"),
     path("photos/<path:name>", admin_views.patient_photo, name="patient_photo"),
     path("calendar/", admin_views.calendar_week, name="calendar_week"),
     path("calendar/day/", admin_views.calendar_day, name="calendar_day"),

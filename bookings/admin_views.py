@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail.admin.ui.components import Component
 from wagtail.log_actions import registry as log_registry
 
@@ -296,6 +296,27 @@ def consultation_note(request, pk):
     else:
         _error(request, "Write a note first (up to 2000 characters).")
     return _back(pk)
+
+
+@front_desk_only
+@require_http_methods(["GET", "POST"])
+def manage_link_revoke(request, pk):
+    """GET: what revoking does, and a button. POST: revoke (the service logs who) and go back
+    to the request. A GET changes nothing: a prefetching browser must not revoke a link."""
+    consultation = get_object_or_404(ConsultationRequest, pk=pk)
+    if request.method == "POST":
+        try:
+            services.consultation_manage_link_revoke(consultation=consultation, user=request.user)
+        except ValidationError as error:
+            _error(request, error)
+        else:
+            messages.success(
+                request,
+                f"The manage link of {consultation.reference} is replaced: earlier links no "
+                "longer work, and a new one is on its way to the patient by email.",
+            )
+        return _back(pk)
+    return render(request, "bookings/admin/revoke_link.html", {"consultation": consultation})
 
 
 @front_desk_only

@@ -28,6 +28,7 @@ SUBJECTS = {
     "reminder_two_days": "Reminder: your consultation in two days ({ref})",
     "reminder_today": "Reminder: your consultation today ({ref})",
     "cancellation": "Your consultation request {ref} is cancelled",
+    "manage_link_replaced": "Your new link for consultation request {ref}",
 }
 # "reminder" (the day before) is what was queued before the two stages; its tasks and
 # undelivered emails may still be waiting, so it stays.

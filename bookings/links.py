@@ -16,8 +16,10 @@ def max_age() -> dt.timedelta:
 
 
 def manage_token(consultation: ConsultationRequest) -> str:
-    # The reference travels with the id so a token survives only for the request it names.
-    return signing.TimestampSigner(salt=SALT).sign(f"{consultation.pk}.{consultation.reference}")
+    # The reference travels with the id so a token survives only for the request it names;
+    # the link's version, so the front desk can replace a link that went astray.
+    value = f"{consultation.pk}.{consultation.reference}.{consultation.manage_link_version}"
+    return signing.TimestampSigner(salt=SALT).sign(value)
 
 
 def manage_url(consultation: ConsultationRequest) -> str:
@@ -32,6 +34,11 @@ class LinkInvalid(Exception):
     pass
 
 
+class LinkReplaced(LinkExpired):
+    """The front desk sent the patient a newer link: this one no longer works. A kind of
+    expiry, so anything that handles an expired link handles this one too."""
+
+
 def consultation_from_token(token: str) -> ConsultationRequest:
     try:
         value = signing.TimestampSigner(salt=SALT).unsign(token, max_age=max_age())
@@ -39,10 +46,16 @@ def consultation_from_token(token: str) -> ConsultationRequest:
         raise LinkExpired from error
     except signing.BadSignature as error:
         raise LinkInvalid from error
-    pk, _, reference = value.partition(".")
+    pk, _, rest = value.partition(".")
+    reference, _, version = rest.partition(".")
+    version = version or "1"  # a link sent before links had versions
+    if not (pk.isdigit() and version.isdigit()):
+        raise LinkInvalid
     consultation = ConsultationRequest.objects.filter(pk=pk, reference=reference).first()
     if consultation is None or consultation.anonymised_at:
         raise LinkExpired
+    if int(version) != consultation.manage_link_version:
+        raise LinkReplaced
     return consultation
 
 

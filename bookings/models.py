@@ -363,6 +363,10 @@ class ConsultationRequest(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    # Which manage link works: it is signed into the link, and the front desk's "revoke"
+    # raises it (services.consultation_manage_link_revoke), so older links stop working and
+    # say they were replaced. Links sent before it existed count as 1.
+    manage_link_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

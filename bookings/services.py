@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -142,9 +142,11 @@ def consultation_request_create(
     (None: the first provider who does the procedures and is free then); `details` are
     `_new_request`'s (the patient's, the time, the procedures).
 
-    Returns (request, created). The same submission_token twice returns the first request:
-    a double-clicked submit makes one request. Raises ValidationError for bad input and
-    SlotTakenError when another request holds the time.
+    Returns (request, created). The same submission_token twice, with the same email,
+    returns the first request: a double-clicked submit makes one request. A known token with
+    another email gets the refusal, never the first request (whose reference a stranger
+    could otherwise collect). Raises ValidationError for bad input and SlotTakenError when
+    another request holds the time.
     """
     try:
         request = _new_request(
@@ -156,7 +158,9 @@ def consultation_request_create(
         # time, counts among the contact's open requests and has the token the database
         # keeps unique. So the first request is looked for only then (the booking page
         # looks before it even checks the form: a reload ends there).
-        existing = ConsultationRequest.objects.filter(submission_token=submission_token).first()
+        existing = ConsultationRequest.objects.filter(
+            submission_token=submission_token, email__iexact=details.get("email", "")
+        ).first()
         if existing:
             return existing, False
         raise
@@ -474,6 +478,32 @@ def undelivered_email_resend(*, undelivered: UndeliveredEmail, user: AbstractBas
             data={"kind": undelivered.kind},
         )
     return True
+
+
+def consultation_manage_link_revoke(
+    *, consultation: ConsultationRequest, user: AbstractBaseUser
+) -> ConsultationRequest:
+    """The front desk replaces a patient's manage link (forwarded, left on a shared computer,
+    sent to a wrong address): every earlier link stops working at once and says it was
+    replaced, and the worker emails the patient a new one. In the audit log with who did it.
+    Raises ValidationError for an anonymised request (it has no patient to write to)."""
+    with transaction.atomic():
+        locked = ConsultationRequest.objects.select_for_update().get(pk=consultation.pk)
+        if locked.anonymised_at:
+            raise ValidationError("This request is anonymised: it has no link to replace.")
+        locked.manage_link_version = F("manage_link_version") + 1
+        locked.save(update_fields=["manage_link_version"])
+        locked.refresh_from_db(fields=["manage_link_version"])
+        consultation.manage_link_version = locked.manage_link_version
+        log(
+            consultation,
+            "bookings.manage_link_revoked",
+            user=user,
+            data={"version": locked.manage_link_version},
+        )
+        # Built by the worker when it sends: the link in the email is the newest one.
+        _enqueue_email("manage_link_replaced", consultation)
+    return consultation
 
 
 def provider_calendar_feed_reset(*, provider: Provider, user: AbstractBaseUser | None) -> str:

@@ -82,13 +82,18 @@ def _uuid_or_none(raw) -> uuid.UUID | None:
         return None
 
 
-def _reference_for_token(raw: str | None) -> str | None:
+def _reference_for_token(raw: str | None, email: str | None) -> str | None:
     """The reference of the request this form already made, if any (its reference only:
-    a whole request is thirty columns to read on every booking)."""
+    a whole request is thirty columns to read on every booking). Only for the same form: the
+    same token and the same email. A token alone (copied from someone's page, or one that
+    used to be predictable) answers nothing, so references cannot be listed with tokens,
+    over the rate limit or not (issue 28)."""
     token = _uuid_or_none(raw)
-    if token is None:
+    if token is None or not (email or "").strip():
         return None
-    found = ConsultationRequest.objects.filter(submission_token=token).order_by()  # unique
+    found = ConsultationRequest.objects.filter(
+        submission_token=token, email__iexact=email.strip()
+    ).order_by()  # the token is unique
     return next(iter(found.values_list("reference", flat=True)[:1]), None)
 
 
@@ -109,7 +114,9 @@ def consultation_request(request: HttpRequest) -> HttpResponse:
             # if it has expired since or the limit is reached. A form that passes is looked
             # for by the service, only when the booking fails (a resend always fails there):
             # a new booking reads nothing for it.
-            earlier = _reference_for_token(request.POST.get("submission_token"))
+            earlier = _reference_for_token(
+                request.POST.get("submission_token"), request.POST.get("email")
+            )
             if earlier:
                 return redirect("bookings:received", reference=earlier)
         if limited:
@@ -215,6 +222,11 @@ def private_page(view):
 def _consultation_or_error_page(request: HttpRequest, token: str):
     try:
         return links.consultation_from_token(token), None
+    except links.LinkReplaced:
+        # Said plainly: the patient has a newer email, or can call.
+        return None, render(
+            request, "bookings/manage_link_problem.html", {"replaced": True}, status=410
+        )
     except links.LinkExpired:
         return None, render(
             request, "bookings/manage_link_problem.html", {"expired": True}, status=410

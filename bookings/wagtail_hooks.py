@@ -134,6 +134,11 @@ def register_consultation_log_actions(actions):
         "bookings.waitlist_claimed", "Waitlist offer booked", "The patient booked an offered time"
     )
     actions.register_action(
+        "bookings.manage_link_revoked",
+        "Replace the patient's manage link",
+        "Replaced the patient's manage link (earlier links stopped working; a new one emailed)",
+    )
+    actions.register_action(
         "bookings.calendar_feed_reset",
         "Reset calendar feed address",
         "Gave the provider's calendar feed a new address (the old one stopped working)",

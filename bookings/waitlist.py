@@ -38,10 +38,6 @@ from .tasks import send_waitlist_email
 # procedures, too few to fill the list under one identity.
 MAX_WAITING_ENTRIES_PER_CONTACT = 2
 
-# Claims of one offer reuse one submission token, so a double-clicked "Book this time"
-# makes one request.
-CLAIM_NAMESPACE = uuid.UUID("6f1c52d4-3c0e-4f57-9d39-7a9e0f0c2b11")
-
 
 class OfferExpired(Exception):
     message = "This offer has expired. You are still on the waitlist: we'll email you again."
@@ -264,7 +260,11 @@ def waitlist_offer_claim(
                 slot_start=offer.slot_start,
                 message="Booked from a waitlist offer.",
                 consent=True,  # given on the waitlist form, for this very contact
-                submission_token=uuid.uuid5(CLAIM_NAMESPACE, str(offer.pk)),
+                # Random, never derived from the offer (issue 28: a token anyone can compute
+                # was a key to the booking form's "already sent" answer). A second click
+                # needs no shared token: it waits for the entry's lock above and finds the
+                # offer claimed.
+                submission_token=uuid.uuid4(),
                 now=now,
             )
         except (services.SlotTakenError, services.SlotUnavailableError):

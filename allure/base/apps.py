@@ -13,7 +13,13 @@ class BaseConfig(AppConfig):
         from django.db.models.signals import post_save, pre_save
         from wagtail.images import get_image_model
 
-        from allure.base import outage, photos, security, serving
+        from allure.base import (
+            checks,  # noqa: F401 (importing registers the deploy checks)
+            outage,
+            photos,
+            security,
+            serving,
+        )
         from allure.base.models import ClinicSettings
 
         serving.connect_invalidation()

@@ -1,6 +1,14 @@
 """Backups a restore can rely on: the database, the uploaded photos (MEDIA_ROOT) and the
 private files such as scanned consent forms (PRIVATE_MEDIA_ROOT), in one dated archive with
-its SHA-256 beside it, encrypted with age when a recipient is given.
+its SHA-256 beside it, encrypted with age when a recipient is given (production requires one:
+see the `backup` command and allure/base/checks.py).
+
+Sessions are never archived (`django_session` is dumped empty): a session already past the
+second factor is as good as a staff member's password and key, and a backup travels to other
+machines. After a restore everyone signs in again.
+
+Every file is created 0600 from its first byte (opened with that mode, and the umask tightened
+for the tools we run), never made private afterwards: a copy read in between would be whole.
 
 The database is dumped by its own tool: `pg_dump --format=custom` for PostgreSQL (restored by
 `pg_restore`), SQLite's online backup API otherwise; both give a consistent copy of a site in
@@ -8,6 +16,7 @@ use. A restore goes into an empty database and empty folders, and refuses anythi
 told to replace it.
 """
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -26,6 +35,9 @@ from django.utils import timezone
 PREFIX = "allure-"
 DATABASE_DUMP = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
 FOLDERS = {"media": "MEDIA_ROOT", "private": "PRIVATE_MEDIA_ROOT"}
+# Tables whose rows never go into an archive (their definitions do, so a restore has them).
+EXCLUDED_TABLES = ("django_session",)
+PRIVATE = 0o600
 
 
 class BackupError(Exception):
@@ -47,28 +59,64 @@ def _postgres_command(program: str) -> tuple[list[str], dict]:
     return [*args, "--dbname", db["NAME"]], env
 
 
-def _run(args: list[str], env=None) -> None:
-    """Run one of the tools; never reading this process's input (age would encrypt it)."""
+@contextlib.contextmanager
+def _private_umask():
+    """While it lasts, anything this process or the tools it runs create (pg_dump's, age's and
+    SQLite's files, tarfile's, temporary folders) is readable by its owner only. The umask is
+    the process's: the backup and restore commands run alone in theirs."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def _create_private(path: Path):
+    """A new file opened for writing, 0600 from the moment it exists (O_EXCL: never an
+    existing file, whatever its mode)."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE), "wb")
+
+
+def _run(args: list[str], env=None, stdout=None) -> None:
+    """Run one of the tools; never reading this process's input (age would encrypt it).
+    `stdout`: a file the tool writes into (one we created 0600), instead of one it creates."""
     try:
         # The programs and arguments are ours (pg_dump, pg_restore, age), never a visitor's.
         subprocess.run(  # noqa: S603
-            args, env=env, check=True, capture_output=True, text=True, stdin=subprocess.DEVNULL
+            args,
+            env=env,
+            check=True,
+            stdout=stdout if stdout is not None else subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
         )
     except FileNotFoundError as error:
         raise BackupError(f"{args[0]} is not installed") from error
     except subprocess.CalledProcessError as error:
-        raise BackupError(f"{args[0]} failed: {error.stderr.strip()}") from error
+        said = (
+            error.stderr if isinstance(error.stderr, str) else error.stderr.decode(errors="replace")
+        )
+        raise BackupError(f"{args[0]} failed: {said.strip()}") from error
 
 
 def _dump_database(target: Path) -> None:
     if connection.vendor == "postgresql":
         args, env = _postgres_command("pg_dump")
-        _run([*args, "--format=custom", "--file", str(target)], env)
+        excluded = [f"--exclude-table-data={table}" for table in EXCLUDED_TABLES]
+        with _create_private(target) as dump:  # pg_dump writes into our 0600 file
+            _run([*args, "--format=custom", *excluded], env, stdout=dump)
     elif connection.vendor == "sqlite":
+        _create_private(target).close()  # SQLite keeps the mode of a file that exists
         source = sqlite3.connect(settings.DATABASES["default"]["NAME"])
         copy = sqlite3.connect(target)
         with source, copy:
             source.backup(copy)
+        with copy:
+            for table in EXCLUDED_TABLES:
+                if copy.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [table]).fetchone():
+                    copy.execute(f'DELETE FROM "{table}"')  # noqa: S608 (our constant)
+        # Deleted rows stay in the file's free pages until it is rebuilt.
+        copy.execute("VACUUM")
         source.close()
         copy.close()
     else:
@@ -119,10 +167,18 @@ def make_backup(folder: Path, recipient: str = "", keep_days: int | None = None)
     """Write one archive into `folder` and its `.sha256`; returns the archive's path. With
     `recipient` (an age public key) only the encrypted archive is written. Backups older
     than `keep_days` in `folder` are deleted afterwards."""
+    with _private_umask():
+        final = _write_archive(folder, recipient)
+    if keep_days is not None:
+        prune(folder, keep_days)
+    return final
+
+
+def _write_archive(folder: Path, recipient: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     name = f"{PREFIX}{stamp}.tar.gz"
-    with tempfile.TemporaryDirectory(dir=folder) as scratch:
+    with tempfile.TemporaryDirectory(dir=folder) as scratch:  # 0700
         scratch = Path(scratch)
         dump = scratch / DATABASE_DUMP.get(connection.vendor, "database")
         _dump_database(dump)
@@ -130,10 +186,12 @@ def make_backup(folder: Path, recipient: str = "", keep_days: int | None = None)
             "created": timezone.now().isoformat(),
             "database": connection.vendor,
             "files": {part: _files_in(_folder(setting)) for part, setting in FOLDERS.items()},
+            "excluded": list(EXCLUDED_TABLES),
         }
-        (scratch / "manifest.json").write_text(json.dumps(manifest, indent=2))
+        with _create_private(scratch / "manifest.json") as file:
+            file.write(json.dumps(manifest, indent=2).encode())
         plain = scratch / name
-        with tarfile.open(plain, "w:gz") as archive:
+        with _create_private(plain) as file, tarfile.open(fileobj=file, mode="w:gz") as archive:
             archive.add(scratch / "manifest.json", "manifest.json")
             archive.add(dump, dump.name)
             for part, setting in FOLDERS.items():
@@ -141,15 +199,13 @@ def make_backup(folder: Path, recipient: str = "", keep_days: int | None = None)
                     archive.add(_folder(setting), part)
         if recipient:
             name += ".age"
-            encrypted = str(scratch / name)
-            _run(["age", "--encrypt", "--recipient", recipient, "--output", encrypted, str(plain)])
+            with _create_private(scratch / name) as encrypted:
+                _run(["age", "--encrypt", "--recipient", recipient, str(plain)], stdout=encrypted)
             plain.unlink()
         final = folder / name
-        (scratch / name).replace(final)
-    final.with_name(name + ".sha256").write_text(f"{sha256_of(final)}  {name}\n")
-    final.chmod(0o600)  # patients' data: readable by the site's own user only
-    if keep_days is not None:
-        prune(folder, keep_days)
+        (scratch / name).replace(final)  # a rename: the same 0600 file, never a copy
+    with _create_private(final.with_name(name + ".sha256")) as file:
+        file.write(f"{sha256_of(final)}  {name}\n".encode())
     return final
 
 
@@ -187,14 +243,15 @@ def restore_backup(archive: Path, identity: str = "", replace: bool = False) -> 
         for setting in FOLDERS.values():
             if _files_in(_folder(setting)):
                 raise BackupError(f"{setting} ({_folder(setting)}) is not empty")
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory() as scratch:  # 0700
         scratch = Path(scratch)
         plain = archive
         if archive.name.endswith(".age"):
             if not identity:
                 raise BackupError("the archive is encrypted: give the age identity (key) file")
             plain = scratch / archive.name.removesuffix(".age")
-            _run(["age", "--decrypt", "--identity", identity, "--output", str(plain), str(archive)])
+            with _create_private(plain) as decrypted:  # the whole database, in the clear
+                _run(["age", "--decrypt", "--identity", identity, str(archive)], stdout=decrypted)
         with tarfile.open(plain) as opened:
             opened.extractall(scratch / "contents", filter="data")  # no paths outside it
         contents = scratch / "contents"

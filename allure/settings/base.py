@@ -88,8 +88,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# Sign-in lockout (django-axes): repeated failed sign-ins pause that account, from anywhere,
-# and that address, for any account. Administrators lift it in Settings › Sign-in lockouts.
+# Sign-in lockout (django-axes): repeated failed sign-ins pause that account from that address,
+# and that address for any account. Never the account alone: a stranger who knows a staff
+# login could otherwise keep that person out all day from anywhere (issue 28). Administrators
+# lift it in Settings › Sign-in lockouts.
 # AxesBackend first, as axes requires; it is also a ModelBackend, so code that signs in with
 # the first backend (Wagtail's test helpers) finds users through it.
 AUTHENTICATION_BACKENDS = [
@@ -98,7 +100,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = dt.timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Two counts, each checked against AXES_FAILURE_LIMIT (axes 8 locks when the larger reaches
+# it): the failures of this username from this address, and of any username from this address.
+# One limit for both, so the per-address limit is never below the per-pair one.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The same idea of the client's address as the booking form's rate limit (trusted proxies).
 AXES_CLIENT_IP_CALLABLE = "allure.base.client_address.client_ip"
@@ -191,6 +196,9 @@ BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
 BACKUP_KEEP_DAYS = int(os.environ.get("BACKUP_KEEP_DAYS", "35"))
 BACKUP_AGE_RECIPIENT = os.environ.get("BACKUP_AGE_RECIPIENT", "")
 BACKUP_AGE_IDENTITY = os.environ.get("BACKUP_AGE_IDENTITY", "")
+# Production settings turn this on: `manage.py backup` then refuses to write a plain archive,
+# and `check --deploy` reports a missing or malformed BACKUP_AGE_RECIPIENT.
+BACKUP_ENCRYPTION_REQUIRED = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -346,9 +354,16 @@ LOGGING = {
             "style": "{",
         }
     },
+    # Django logs the path of every 4xx/5xx (and the dev server every request): links'
+    # secrets are written as "[secret]".
+    "filters": {"link_secrets": {"()": "allure.base.log_redaction.HideLinkSecrets"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
-        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+        "console": {"class": "logging.StreamHandler", "filters": ["link_secrets"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["link_secrets"],
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Django's default "django" logger has a console handler of its own (with DEBUG on) and

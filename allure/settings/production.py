@@ -54,6 +54,11 @@ if BOOKING_CLIENT_IP_HEADER and not BOOKING_TRUSTED_PROXIES:
         "say how many proxies in front of the site add to it (usually 1)"
     )
 
+# Backups are encrypted on a server (issue 28): the backup command refuses to run without
+# BACKUP_AGE_RECIPIENT and `check --deploy` says so (allure/base/checks.py). The site itself
+# still starts: a missing backup key must not take the booking form down.
+BACKUP_ENCRYPTION_REQUIRED = not LOCAL_RUN
+
 DEBUG = False
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() == "true"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

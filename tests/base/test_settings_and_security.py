@@ -25,6 +25,7 @@ PRODUCTION_ENV = (
     "TWILIO_AUTH_TOKEN",
     "TWILIO_FROM_NUMBER",
     "TWILIO_API_BASE_URL",
+    "BACKUP_AGE_RECIPIENT",
 )
 # What a real server sets; each test takes one thing away or changes it.
 CONFIGURED = {
@@ -32,6 +33,8 @@ CONFIGURED = {
     "ALLOWED_HOSTS": "allureplastics.com",
     "EMAIL_HOST": "smtp.example.com",
     "SITE_URL": "https://allureplastics.com",
+    # An age public key (made with age-keygen): production backups are encrypted for it.
+    "BACKUP_AGE_RECIPIENT": "age1rmnxft8aucznvvkwu73j7nm53rk9a4hnjdqcspec5tm0guey5aeqan66pa",
 }
 
 
@@ -147,6 +150,27 @@ def test_the_deployment_checklist_is_clean_under_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deployment_checklist_fails_without_a_backup_key():
+    """A server without BACKUP_AGE_RECIPIENT has no backups (the command refuses to write a
+    plain one): `check --deploy` fails and says what to set."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        env={
+            **{k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV},
+            **CONFIGURED,
+            "BACKUP_AGE_RECIPIENT": "",
+            "DJANGO_SETTINGS_MODULE": "allure.settings.production",
+        },
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "allure.E001" in result.stderr
+    assert "BACKUP_AGE_RECIPIENT is not set" in result.stderr
 
 
 def gunicorn(workers: int, **env) -> subprocess.Popen:

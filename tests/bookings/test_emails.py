@@ -72,7 +72,8 @@ def test_the_worker_sends_the_acknowledgement_with_the_manage_link(booked, mailo
     [ack] = by_recipient(mailoutbox, "avery@example.com")
     assert booked.reference in ack.subject
     assert "Dear Avery" in ack.body
-    assert f"http://testserver/consultation/manage/{booked.pk}.{booked.reference}:" in ack.body
+    signed = f"{booked.pk}.{booked.reference}.{booked.manage_link_version}:"
+    assert f"http://testserver/consultation/manage/{signed}" in ack.body
     token = ack.body.split("/consultation/manage/")[1].split("/")[0]
     assert links.consultation_from_token(token) == booked
     html, mimetype = ack.alternatives[0]

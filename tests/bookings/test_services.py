@@ -67,9 +67,21 @@ def test_a_time_outside_availability_is_refused(make_request, free_slots):
 
 def test_the_same_form_submitted_twice_makes_one_request(make_request, free_slots):
     token = uuid.uuid4()
-    first = make_request(slot=free_slots[0], submission_token=token)
-    again = make_request(slot=free_slots[0], submission_token=token)
+    same = {"submission_token": token, "email": "avery@example.com", "phone": "+16015550142"}
+    first = make_request(slot=free_slots[0], **same)
+    again = make_request(slot=free_slots[0], **same)
     assert again.pk == first.pk
+    assert ConsultationRequest.objects.count() == 1
+
+
+def test_a_known_token_with_another_email_is_refused_not_answered_with_its_request(
+    make_request, free_slots
+):
+    """Issue 28: the first request (and so its reference) goes back only to the same form."""
+    token = uuid.uuid4()
+    make_request(slot=free_slots[0], submission_token=token, email="avery@example.com")
+    with pytest.raises((ValidationError, services.SlotTakenError)):
+        make_request(slot=free_slots[1], submission_token=token, email="someone@example.com")
     assert ConsultationRequest.objects.count() == 1
 
 

@@ -2,7 +2,7 @@
 gunicorn with production settings, over TLS with a certificate the test makes: the redirect
 to HTTPS, the headers, what is never served, the client's real address reaching the rate
 limit when the client forges X-Forwarded-For, and a request over the size limit answered by
-the site's own page."""
+the site's own page, and an access log without the secrets of links."""
 
 import http.client
 import os
@@ -11,6 +11,7 @@ import shutil
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -63,8 +64,9 @@ def wait_for_port(port: int, seconds: float = 20) -> None:
 
 
 class Front:
-    def __init__(self, http_port, https_port, certificate, media):
+    def __init__(self, http_port, https_port, certificate, media, env=None, access_log=None):
         self.http_port, self.https_port, self.media = http_port, https_port, media
+        self.env, self.access_log = env, access_log  # the app's environment, nginx's log
         self.tls = ssl.create_default_context(cafile=str(certificate))  # verified, not skipped
 
     def request(self, method, path, body=None, headers=None, tls=True):
@@ -111,6 +113,7 @@ def front():
                 "/srv/allure/media/": f"{media}/",
                 "/srv/allure/var/acme": str(scratch / "acme"),
                 "/etc/ssl/allure/": f"{certificates}/",
+                "/var/log/nginx/": f"{scratch}/",
             },
         )
         (scratch / "allure.conf").write_text(conf)
@@ -131,7 +134,14 @@ def front():
         server = subprocess.Popen([*nginx, "-g", "daemon off;"])
         try:
             wait_for_port(https_port)
-            yield Front(http_port, https_port, certificates / "fullchain.pem", media)
+            yield Front(
+                http_port,
+                https_port,
+                certificates / "fullchain.pem",
+                media,
+                env=env,
+                access_log=scratch / "allure.access.log",
+            )
         finally:
             server.terminate()
             server.wait(timeout=20)
@@ -265,3 +275,64 @@ def test_the_photo_upload_alone_takes_six_phone_photos_in_one_post(front):
     )
     assert head.startswith("HTTP/1.1 413")
     assert "That was too large to send" in body
+
+
+# A request the app makes for the test, and the patient's manage link to it (signed with this
+# server's SECRET_KEY, as the emails are).
+MAKE_REQUEST = """
+import uuid
+from bookings import links, services
+from procedures.models import ProcedurePage
+consultation, _ = services.consultation_request_create(
+    full_name="Lee Log", email="lee.log@example.com", phone="601-555-0177",
+    contact_method="phone", procedures=[ProcedurePage.objects.live().first()],
+    slot_start=None, message="", consent=True, submission_token=uuid.uuid4(),
+)
+print("TOKEN", links.manage_token(consultation))
+"""
+
+
+def test_the_access_log_keeps_the_visit_but_not_the_secret_in_a_link(front):
+    made = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", MAKE_REQUEST],
+        cwd=ROOT,
+        env=front.env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    token = made.stdout.split("TOKEN ", 1)[1].split()[0]
+    secrets_visited = {
+        token: f"/consultation/manage/{token}/?done=rescheduled",
+        # Waitlist and calendar links: their secrets need not be valid to be kept out.
+        "offer-secret-4f1c9a": "/consultation/waitlist/offer/offer-secret-4f1c9a/",
+        "leave-secret-77b2e0": "/consultation/waitlist/leave/leave-secret-77b2e0/",
+        "feed-secret-c0ffee": "/calendar/feed-secret-c0ffee.ics",
+        "feed-secret-5eed": "/calendar/feed-secret-5eed.ics?refresh=1",
+        # The same link, oddly encoded: the app routes it, so the log must hide it too.
+        "encoded-secret-9d": "/consultation/%6Danage/encoded-secret-9d/",
+    }
+    before = front.access_log.read_text() if front.access_log.exists() else ""
+    answers = {path: front.request("GET", path)[0].status for path in secrets_visited.values()}
+    assert answers[f"/consultation/manage/{token}/?done=rescheduled"] == 200  # a real visit
+    front.request("GET", f"/consultation/manage/{token}/", tls=False)  # the http:// redirect
+
+    logged = front.access_log.read_text()[len(before) :]
+    for secret in secrets_visited:
+        assert secret not in logged
+    lines = logged.splitlines()
+    # Every visit is still there, with its status and query string, the secret replaced.
+    assert (
+        sum(
+            '"GET /consultation/manage/[secret]/?done=rescheduled HTTP/1.1" 200' in line
+            for line in lines
+        )
+        == 1
+    )
+    assert sum("/consultation/waitlist/offer/[secret]/" in line for line in lines) == 1
+    assert sum("/consultation/waitlist/leave/[secret]/" in line for line in lines) == 1
+    assert sum('"GET /calendar/[secret].ics HTTP/1.1"' in line for line in lines) == 1
+    assert sum('"GET /calendar/[secret].ics?refresh=1 HTTP/1.1"' in line for line in lines) == 1
+    assert sum('"GET /consultation/manage/[secret]/ HTTP/1.1" 301' in line for line in lines) == 1
+    assert len(lines) == len(secrets_visited) + 1

@@ -162,6 +162,7 @@ def test_a_lost_site_is_restored_from_its_backup(drill_site, fault_report):
     lose_everything(env)
     restored = manage(env, "restore", str(archive))
     assert "Restored the backup made" in restored.stdout
+    assert "everyone, staff included, must sign in again" in restored.stdout
 
     assert fingerprint(env) == before
 

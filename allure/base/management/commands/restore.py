@@ -37,3 +37,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         call_command("anonymise_consultations", verbosity=0)
         self.stdout.write(f"Restored the backup made {manifest['created']}.")
+        # Backups never hold sessions (allure/base/backups.py): nobody is signed in any more.
+        self.stdout.write(
+            "Sign-ins are not kept in backups: everyone, staff included, must sign in again."
+        )

@@ -29,7 +29,6 @@ from .forms import (
     ConfirmTimeForm,
     ConsultationFilterForm,
     NoteForm,
-    slot_value,
 )
 from .models import (
     ConsultationRequest,
@@ -40,6 +39,7 @@ from .models import (
     WaitlistStatus,
 )
 from .models import ConsultationStatus as S
+from .slots import Slot
 
 MANAGE_PERMISSION = "bookings.manage_consultations"
 EXPORT_PERMISSION = "bookings.export_consultations"
@@ -183,7 +183,7 @@ def patient_photo(request, name):
 
 def _detail_context(consultation, **forms):
     slots = availability.times_for(consultation, for_staff=True) if consultation.is_open else []
-    initial_slot = slot_value(consultation.slot_start) if consultation.slot_start else None
+    initial_slot = Slot(consultation.slot_start).encode() if consultation.slot_start else None
     transitions = [
         (status, S(status).label)
         for status in S.values
@@ -249,7 +249,7 @@ def consultation_time(request, pk):
         return _back(pk)
     try:
         services.consultation_request_confirm_time(
-            consultation=consultation, start=form.chosen_slot, user=request.user
+            consultation=consultation, start=form.cleaned_data["slot"].start, user=request.user
         )
     except services.SlotTakenError:
         _error(
@@ -546,7 +546,8 @@ def waitlist_offer(request, pk):
         _error(request, "Choose one of the free times.")
         return redirect("bookings_admin:waitlist_detail", pk=pk)
     try:
-        waitlist.waitlist_offer_time(entry=entry, start=form.chosen_slot, user=request.user)
+        start = form.cleaned_data["slot"].start
+        waitlist.waitlist_offer_time(entry=entry, start=start, user=request.user)
     except services.SlotTakenError:
         _error(request, "That time is not free any more: another request holds it.")
     except ValidationError as error:
@@ -554,7 +555,7 @@ def waitlist_offer(request, pk):
     else:
         messages.success(
             request,
-            f"Offered {clinic_time.format_slot(form.chosen_slot)}; the patient gets an email "
+            f"Offered {clinic_time.format_slot(start)}; the patient gets an email "
             "with a link to book it.",
         )
     return redirect("bookings_admin:waitlist_detail", pk=pk)

@@ -30,6 +30,8 @@ from .models import (
 )
 
 FRAGMENT = "booking-catalogue"
+# How forms and addresses say "whoever does the treatment and is free first".
+FIRST_AVAILABLE = "any"
 
 
 @dataclass(frozen=True)

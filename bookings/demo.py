@@ -20,6 +20,7 @@ from .models import (
     ProviderHours,
 )
 from .models import ConsultationStatus as S
+from .slots import Slot
 
 # category: (name, minutes, buffer after)
 # name, minutes, buffer, by video and taking photos first (the face group's first
@@ -128,17 +129,18 @@ def load(*, doctor=None) -> None:
             )
             start = free[index] if len(free) > index else None
         consultation, _ = services.consultation_request_create(
-            full_name=name,
-            email=email,
-            phone=phone,
-            contact_method=method,
-            procedures=[procedure],
-            slot_start=start,
-            message="",
-            consent=True,
-            submission_token=token,
-            # So `make run` shows reminder texts (in var/sms/) beside the emails.
-            text_reminders=method == "text" or status == S.SCHEDULED,
+            patient_request=services.PatientRequest(
+                full_name=name,
+                email=email,
+                phone=phone,
+                contact_method=method,
+                procedures=(procedure,),
+                slot=Slot(start),
+                consent=True,
+                submission_token=token,
+                # So `make run` shows reminder texts (in var/sms/) beside the emails.
+                text_reminders=method == "text" or status == S.SCHEDULED,
+            )
         )
         if status == S.CONTACTED:
             services.consultation_request_transition(consultation=consultation, to_status=status)

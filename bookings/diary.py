@@ -17,9 +17,9 @@ from allure.base.clinic_time import format_day, format_time, local_day
 from procedures.models import ProcedureCategory, ProcedurePage
 
 from . import availability
-from .catalogue import catalogue
-from .forms import FIRST_AVAILABLE, slot_value
+from .catalogue import FIRST_AVAILABLE, catalogue
 from .models import ConsultationType, Provider
+from .slots import Slot
 
 
 @dataclass(frozen=True)
@@ -206,7 +206,7 @@ def booking_diary(
         for date in (week + dt.timedelta(days=n) for n in range(7))
     ]
     diary.times = [
-        Time(value=slot_value(free.start), label=format_time(free.start), provider=free.provider)
+        Time(value=Slot(free.start).encode(), label=format_time(free.start), provider=free.provider)
         for free in by_day.get(diary.day, [])
     ]
     if week > _monday(today):

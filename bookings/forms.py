@@ -2,6 +2,7 @@
 
 import datetime as dt
 import time
+import uuid
 from dataclasses import dataclass
 
 from crispy_forms.helper import FormHelper
@@ -10,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
@@ -19,14 +21,21 @@ from allure.base.models import Weekday
 from procedures.models import ProcedurePage
 
 from . import availability
-from .catalogue import catalogue
+from .catalogue import FIRST_AVAILABLE, catalogue
 from .models import ConsultationStatus, ContactMethod, Provider, validate_plain_name
 from .phones import normalise_phone
+from .services import PatientRequest, SlotUnavailableError
+from .slots import Slot
 
-CALL_ME = "call"
-FIRST_AVAILABLE = "any"
 STARTED_SALT = "bookings.form-started"
 MAX_FORM_AGE_SECONDS = 24 * 3600
+
+
+def _uuid_or_none(raw) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError:
+        return None
 
 
 def started_token(at: float | None = None) -> str:
@@ -34,22 +43,17 @@ def started_token(at: float | None = None) -> str:
     return signing.dumps({"t": at if at is not None else time.time()}, salt=STARTED_SALT)
 
 
-def slot_value(start: dt.datetime) -> str:
-    """A time as the forms post it: UTC, ISO 8601."""
-    return start.astimezone(dt.UTC).isoformat()
-
-
 def day_grouped_choices(slots: list[dt.datetime]) -> list:
     """Radio choices grouped by local day."""
     return [
-        (format_day(day), [(slot_value(s), format_time(s)) for s in day_slots])
+        (format_day(day), [(Slot(s).encode(), format_time(s)) for s in day_slots])
         for day, day_slots in availability.slots_by_day(slots)
     ]
 
 
 def slot_choices(slots: list[dt.datetime]) -> list:
     """The free times grouped by local day, after the "call me" choice."""
-    return [(CALL_ME, "Please call me to arrange a time"), *day_grouped_choices(slots)]
+    return [(Slot().encode(), "Please call me to arrange a time"), *day_grouped_choices(slots)]
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,7 @@ class ErrorSummaryMixin:
 
 
 class SlotField(forms.Field):
-    """Parses the chosen time: an aware datetime, or None for "call me" (when allowed).
+    """Parses the chosen time into a `Slot` (a time, or "call me" when allowed).
 
     The choices only draw the radio buttons. Whether the time can be held is decided once,
     by the service (`availability.check_time`), not here."""
@@ -148,22 +152,16 @@ class SlotField(forms.Field):
     def choices(self, value):
         self.widget.choices = list(value)
 
-    def to_python(self, value):
+    def to_python(self, value) -> Slot | None:
         if value in self.empty_values:
-            return ""
-        if self.call_me and value == CALL_ME:
-            return CALL_ME
+            return None
         try:
-            moment = dt.datetime.fromisoformat(str(value))
+            slot = Slot.decode(value)
         except ValueError:
-            moment = None
-        if moment is None or moment.tzinfo is None:
+            slot = None
+        if slot is None or (slot.is_call_me and not self.call_me):
             raise forms.ValidationError(self.error_messages["invalid_choice"], "invalid_choice")
-        return moment
-
-    def validate(self, value):
-        if value == "" and self.required:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return slot
 
     def has_changed(self, initial, data):
         return str(initial or "") != str(data or "")
@@ -183,10 +181,6 @@ class ProcedureField(forms.Field):
         if procedure is None:
             raise forms.ValidationError(self.error_messages["invalid_choice"], "invalid_choice")
         return procedure
-
-
-def parse_slot(value) -> dt.datetime | None:
-    return None if value in (CALL_ME, "") else value
 
 
 class PatientContactForm(ErrorSummaryMixin, forms.Form):
@@ -223,6 +217,15 @@ class PatientContactForm(ErrorSummaryMixin, forms.Form):
     started = forms.CharField(widget=forms.HiddenInput)
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
 
+    def __init__(self, data=None, *args, **kwargs):
+        # Our own hidden token, mangled (by an extension, a bot): a fresh one, so the form
+        # can still be sent; `posted_token` is what came, when it was a token at all.
+        self.posted_token = _uuid_or_none(data.get("submission_token")) if data else None
+        if data is not None and self.posted_token is None:
+            data = data.copy()
+            data["submission_token"] = str(uuid.uuid4())
+        super().__init__(data, *args, **kwargs)
+
     def clean_phone(self):
         return normalise_phone(self.cleaned_data["phone"])
 
@@ -257,6 +260,22 @@ class PatientContactForm(ErrorSummaryMixin, forms.Form):
             "This form has expired. Please check your details and send it again.",
             code="stale_form",
         )
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """The service's refusal, beside the field it concerns."""
+        if isinstance(error, SlotUnavailableError):
+            self.add_error("slot", error.messages)
+        elif hasattr(error, "error_dict"):
+            for field, errors in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, error)
+
+    def renew_expired_start(self) -> None:
+        """Shown again after "this form has expired": a fresh timestamp, so sending works."""
+        if self.has_error("started", "stale_form"):
+            self.data = self.data.copy()
+            self.data["started"] = started_token()
 
 
 class ConsultationRequestForm(PatientContactForm):
@@ -325,6 +344,36 @@ class ConsultationRequestForm(PatientContactForm):
     # Drawn by templates/bookings/form/ (one include per section, one per field type),
     # which set the autocomplete and inputmode hints there.
 
+    @classmethod
+    def blank(cls, *, procedure, provider_value: str) -> "ConsultationRequestForm":
+        """A new form for the choices made so far (from the address)."""
+        return cls(
+            initial={
+                "procedure": procedure.slug if procedure else None,
+                "provider": provider_value,
+                "slot": None,
+                "started": started_token(),
+                "submission_token": uuid.uuid4(),
+            }
+        )
+
+    def patient_request(self) -> PatientRequest:
+        """The valid form as the one value the booking service takes."""
+        data = self.cleaned_data
+        return PatientRequest(
+            full_name=data["full_name"],
+            email=data["email"],
+            phone=data["phone"],
+            contact_method=data["contact_method"],
+            procedures=(data["procedure"],),
+            provider=data["provider"],
+            slot=data["slot"],
+            message=data["message"],
+            consent=data["consent"],
+            text_reminders=data["text_reminders"],
+            submission_token=data["submission_token"],
+        )
+
     def clean_provider(self) -> Provider | None:
         """None for "first available"; whether they do the procedure is the service's call."""
         value = self.cleaned_data["provider"]
@@ -337,10 +386,6 @@ class ConsultationRequestForm(PatientContactForm):
                 code="unknown_provider",
             )
         return provider
-
-    @property
-    def chosen_slot(self) -> dt.datetime | None:
-        return parse_slot(self.cleaned_data["slot"])
 
     @cached_property
     def drawn(self) -> dict[str, DrawnField]:
@@ -361,10 +406,6 @@ class RescheduleForm(ErrorSummaryMixin, forms.Form):
     def __init__(self, *args, slots=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slot"].choices = slot_choices(slots)
-
-    @property
-    def chosen_slot(self):
-        return parse_slot(self.cleaned_data["slot"])
 
 
 class PhotosInput(forms.ClearableFileInput):
@@ -471,10 +512,6 @@ class ConfirmTimeForm(forms.Form):
     def __init__(self, *args, slots=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slot"].choices = day_grouped_choices(slots)
-
-    @property
-    def chosen_slot(self):
-        return self.cleaned_data["slot"]
 
 
 # --- Waitlist -----------------------------------------------------------------------------

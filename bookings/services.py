@@ -5,6 +5,7 @@ import datetime as dt
 import secrets
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -36,6 +37,7 @@ from .models import (
 )
 from .models import ConsultationStatus as S
 from .phones import normalise_phone
+from .slots import Slot
 from .tasks import (
     offer_freed_time,
     send_consultation_email,
@@ -135,12 +137,30 @@ def _save_holding_slot(
 OVERLAP_RULE = "one_open_request_per_provider_time"
 
 
+@dataclass(frozen=True)
+class PatientRequest:
+    """What a patient asks for, handed whole from the booking form (or a waitlist claim) to
+    `consultation_request_create`. The form has checked its shape; the service checks the
+    clinic's rules; the database has the last word on the time."""
+
+    full_name: str
+    email: str
+    phone: str
+    contact_method: str
+    procedures: tuple[ProcedurePage, ...]
+    slot: Slot
+    consent: bool
+    submission_token: uuid.UUID
+    provider: Provider | None = None  # None: the first who does it and is free then
+    message: str = ""
+    text_reminders: bool = False
+
+
 def consultation_request_create(
-    *, submission_token: uuid.UUID, now: dt.datetime | None = None, **details
+    *, patient_request: PatientRequest, now: dt.datetime | None = None
 ) -> tuple[ConsultationRequest, bool]:
-    """Create a patient's request holding slot_start (None: "call me") with `provider`
-    (None: the first provider who does the procedures and is free then); `details` are
-    `_new_request`'s (the patient's, the time, the procedures).
+    """Create the request, holding its slot (unless "call me") with its provider or the
+    first available one.
 
     Returns (request, created). The same submission_token twice, with the same email,
     returns the first request: a double-clicked submit makes one request. A known token with
@@ -149,47 +169,45 @@ def consultation_request_create(
     another request holds the time.
     """
     try:
-        request = _new_request(
-            submission_token=submission_token, now=now or timezone.now(), **details
-        )
-        return request, True
+        return _new_request(patient_request, now=now or timezone.now()), True
     except (ValidationError, SlotTakenError):
         # The same form sent again fails here, never earlier: its first request holds the
         # time, counts among the contact's open requests and has the token the database
         # keeps unique. So the first request is looked for only then (the booking page
         # looks before it even checks the form: a reload ends there).
-        existing = ConsultationRequest.objects.filter(
-            submission_token=submission_token, email__iexact=details.get("email", "")
-        ).first()
+        existing = resent_request(
+            submission_token=patient_request.submission_token, email=patient_request.email
+        )
         if existing:
             return existing, False
         raise
 
 
-def _new_request(
-    *,
-    full_name: str,
-    email: str,
-    phone: str,
-    contact_method: str,
-    procedures: Iterable[ProcedurePage],
-    slot_start: dt.datetime | None,
-    provider: Provider | None = None,
-    message: str = "",
-    consent: bool,
-    submission_token: uuid.UUID,
-    text_reminders: bool = False,
-    now: dt.datetime,
-) -> ConsultationRequest:
-    if not consent:
+def resent_request(*, submission_token, email: str) -> ConsultationRequest | None:
+    """The request a form already made, when it is sent again: the same token and the same
+    email. A token alone (copied from someone's page) finds nothing (issue 28)."""
+    if not email.strip():
+        return None
+    return (
+        ConsultationRequest.objects.filter(
+            submission_token=submission_token, email__iexact=email.strip()
+        )
+        .order_by()
+        .first()
+    )
+
+
+def _new_request(patient_request: PatientRequest, *, now: dt.datetime) -> ConsultationRequest:
+    if not patient_request.consent:
         raise ValidationError({"consent": "We need your consent to contact you."})
     rules = catalogue().rules
-    procedures = list(procedures)
+    procedures = list(patient_request.procedures)
     if not procedures:
         raise ValidationError({"procedures": "Choose at least one procedure."})
     consultation_type = availability.consultation_type_for(procedures)
     length = availability.length_of(consultation_type, rules)
     eligible = availability.providers_for(procedures)
+    provider = patient_request.provider
     if provider is not None:
         eligible = [p for p in eligible if p.pk == provider.pk]
         if not eligible:
@@ -199,40 +217,43 @@ def _new_request(
                     "procedure. Please choose someone else, or the first available."
                 }
             )
+    # Whoever calls (the form has already done it for patients): stored as E.164, so the
+    # limit per contact below compares like with like.
     try:
-        phone = normalise_phone(phone)
+        phone = normalise_phone(patient_request.phone)
     except ValidationError as error:
         raise ValidationError({"phone": error.messages}) from error
-    email = email.strip()
-    if slot_start is not None and eligible:
+    email = patient_request.email.strip()
+    start = patient_request.slot.start
+    if start is not None and eligible:
         # The times held that day and the patient's open requests: one round trip.
         held, open_requests = availability.held_and_open_requests(
-            slot_start, providers=eligible, length=length, email=email, phone=phone
+            start, providers=eligible, length=length, email=email, phone=phone
         )
         provider = availability.check_time(
-            slot_start, providers=eligible, length=length, now=now, rules=rules, held=held
+            start, providers=eligible, length=length, now=now, rules=rules, held=held
         )
     else:  # "call me", or a time nobody eligible can hold (which check_time refuses)
-        if slot_start is not None:
-            availability.check_time(slot_start, providers=[], length=length, now=now, rules=rules)
+        if start is not None:
+            availability.check_time(start, providers=[], length=length, now=now, rules=rules)
         open_requests = _open_requests_for(email=email, phone=phone)
     _check_open_requests(open_requests)
 
     consultation = ConsultationRequest(
-        full_name=full_name.strip(),
+        full_name=patient_request.full_name.strip(),
         email=email,
         phone=phone,
-        contact_method=contact_method,
-        message=message.strip(),
+        contact_method=patient_request.contact_method,
+        message=patient_request.message.strip(),
         provider=provider,
         consultation_type=consultation_type,
-        preferred_start=slot_start,
-        slot_start=slot_start,
-        slot_end=slot_start + length.held if slot_start else None,
+        preferred_start=start,
+        slot_start=start,
+        slot_end=start + length.held if start else None,
         consent_given_at=now,
-        text_reminders_agreed_at=now if text_reminders else None,
+        text_reminders_agreed_at=now if patient_request.text_reminders else None,
         privacy_notice_version=rules.privacy_notice_version,
-        submission_token=submission_token,
+        submission_token=patient_request.submission_token,
     )
     # The unique constraints are checked by the database below, where races are decided;
     # so are the provider and consultation type, both just read (the catalogue) and both

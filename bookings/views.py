@@ -29,17 +29,14 @@ from allure.base.security import inert_file_response
 
 from . import availability, links, patient_photos, selectors, services, waitlist
 from .calendar import feed as calendar_feed
-from .catalogue import catalogue
+from .catalogue import FIRST_AVAILABLE, catalogue
 from .diary import booking_diary
 from .forms import (
-    CALL_ME,
-    FIRST_AVAILABLE,
     ConsultationRequestForm,
     PatientPhotosForm,
     RescheduleForm,
     WaitlistForm,
     slot_choices,
-    slot_value,
     started_token,
 )
 from .models import (
@@ -49,6 +46,7 @@ from .models import (
     WaitlistEntry,
     WaitlistOffer,
 )
+from .slots import Slot
 
 SLUG = re.compile(r"[-\w]{1,255}")
 PHOTOS_CLOSED_MESSAGE = (
@@ -74,122 +72,72 @@ def over_rate_limit(request: HttpRequest) -> bool:
     return count > limit
 
 
-def _uuid_or_none(raw) -> uuid.UUID | None:
-    """A form's hidden submission token, or None when it is missing or mangled."""
-    try:
-        return uuid.UUID(str(raw))
-    except ValueError:
-        return None
-
-
-def _reference_for_token(raw: str | None, email: str | None) -> str | None:
-    """The reference of the request this form already made, if any (its reference only:
-    a whole request is thirty columns to read on every booking). Only for the same form: the
-    same token and the same email. A token alone (copied from someone's page, or one that
-    used to be predictable) answers nothing, so references cannot be listed with tokens,
-    over the rate limit or not (issue 28)."""
-    token = _uuid_or_none(raw)
-    if token is None or not (email or "").strip():
-        return None
-    found = ConsultationRequest.objects.filter(
-        submission_token=token, email__iexact=email.strip()
-    ).order_by()  # the token is unique
-    return next(iter(found.values_list("reference", flat=True)[:1]), None)
-
-
 def consultation_request(request: HttpRequest) -> HttpResponse:
     """The booking page. GET: the choices so far come from the address (see diary.py).
-    POST: the service decides; on any problem the same page comes back with every choice
-    and detail kept."""
-    status = 200
+    POST: the form parses, the service decides; on any problem the same page comes back with
+    every choice and detail kept."""
     if request.method == "POST":
-        data = request.POST
-        if _uuid_or_none(data.get("submission_token")) is None:  # our own field, mangled
-            data = data.copy()
-            data["submission_token"] = str(uuid.uuid4())
-        form = ConsultationRequestForm(data)
-        limited = over_rate_limit(request)
-        if limited or not form.is_valid():
-            # The same form posted again (a double click, a reload) ends at its request even
-            # if it has expired since or the limit is reached. A form that passes is looked
-            # for by the service, only when the booking fails (a resend always fails there):
-            # a new booking reads nothing for it.
-            earlier = _reference_for_token(
-                request.POST.get("submission_token"), request.POST.get("email")
+        return _send_consultation_request(request)
+    diary = booking_diary(
+        procedure_slug=_slug(request.GET.get("procedure")),
+        provider_value=request.GET.get("provider"),
+        day_value=request.GET.get("day"),
+        week_value=request.GET.get("week"),
+    )
+    form = ConsultationRequestForm.blank(
+        procedure=diary.procedure, provider_value=diary.provider_value
+    )
+    return _booking_page(request, form, diary)
+
+
+def _send_consultation_request(request: HttpRequest) -> HttpResponse:
+    form = ConsultationRequestForm(request.POST)
+    limited = over_rate_limit(request)
+    if (limited or not form.is_valid()) and form.posted_token:
+        # The same form sent again (a double click, a reload) ends at its request even if
+        # it has expired since or the limit is reached. A valid form is looked for by the
+        # service, only when its booking fails: a new booking reads nothing for it.
+        earlier = services.resent_request(
+            submission_token=form.posted_token, email=request.POST.get("email", "")
+        )
+        if earlier:
+            return redirect("bookings:received", reference=earlier.reference)
+    status = 200
+    if limited:
+        form.add_error(None, RATE_LIMITED_MESSAGE)
+        status = 429
+    elif form.is_valid():
+        try:
+            consultation, _ = services.consultation_request_create(
+                patient_request=form.patient_request()
             )
-            if earlier:
-                return redirect("bookings:received", reference=earlier)
-        if limited:
-            form.is_valid()
-            form.add_error(None, RATE_LIMITED_MESSAGE)
-            status = 429
-        elif form.is_valid():
-            try:
-                consultation, _ = services.consultation_request_create(
-                    full_name=form.cleaned_data["full_name"],
-                    email=form.cleaned_data["email"],
-                    phone=form.cleaned_data["phone"],
-                    contact_method=form.cleaned_data["contact_method"],
-                    procedures=[form.cleaned_data["procedure"]],
-                    provider=form.cleaned_data["provider"],
-                    slot_start=form.chosen_slot,
-                    message=form.cleaned_data["message"],
-                    consent=form.cleaned_data["consent"],
-                    text_reminders=form.cleaned_data["text_reminders"],
-                    submission_token=form.cleaned_data["submission_token"],
-                )
-            except services.SlotTakenError:
-                form.add_error("slot", services.SlotTakenError.message)
-                status = 409
-            except ValidationError as error:
-                _add_service_errors(form, error)
-            else:
-                return redirect("bookings:received", reference=consultation.reference)
-        if form.has_error("started", "stale_form"):
-            # A fresh timestamp, so sending again works.
-            form.data = data = data.copy()
-            data["started"] = started_token()
-        chosen = form.cleaned_data.get("slot") if hasattr(form, "cleaned_data") else None
-        # The page is drawn once, after the write was decided: availability is computed
-        # by the service for the write and here for the page, never twice for either.
-        diary = booking_diary(
-            procedure_slug=data.get("procedure"),
-            provider_value=data.get("provider"),
-            chosen_start=chosen if isinstance(chosen, dt.datetime) else None,
-        )
-    else:
-        diary = booking_diary(
-            procedure_slug=_slug(request.GET.get("procedure")),
-            provider_value=request.GET.get("provider"),
-            day_value=request.GET.get("day"),
-            week_value=request.GET.get("week"),
-        )
-        form = ConsultationRequestForm(
-            initial={
-                "procedure": diary.procedure.slug if diary.procedure else None,
-                "provider": diary.provider_value,
-                "slot": None,
-                "started": started_token(),
-                "submission_token": uuid.uuid4(),
-            },
-        )
+        except services.SlotTakenError:
+            form.add_error("slot", services.SlotTakenError.message)
+            status = 409
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            return redirect("bookings:received", reference=consultation.reference)
+    form.renew_expired_start()
+    slot = form.cleaned_data.get("slot")
+    # Drawn once, after the write was decided: the free times are computed by the service
+    # for the write and here for the page, never twice for either.
+    diary = booking_diary(
+        procedure_slug=form.data.get("procedure"),
+        provider_value=form.data.get("provider"),
+        chosen_start=slot.start if slot else None,
+    )
+    return _booking_page(request, form, diary, status=status)
+
+
+def _booking_page(request, form, diary, *, status=200) -> HttpResponse:
+    chosen = str(form["slot"].value() or "")
     return render(
         request,
         "bookings/consultation_request.html",
-        {"form": form, "diary": diary, "chosen_slot": str(form["slot"].value() or "")},
+        {"form": form, "diary": diary, "chosen_slot": chosen, "call_me": Slot().encode()},
         status=status,
     )
-
-
-def _add_service_errors(form: ConsultationRequestForm, error: ValidationError) -> None:
-    if isinstance(error, services.SlotUnavailableError):
-        form.add_error("slot", error.messages)
-    elif hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            target = "slot" if field == "slot_start" else field
-            form.add_error(target if target in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _slug(value: str | None) -> str | None:
@@ -243,7 +191,7 @@ def _manage_page(
     can_reschedule = consultation.status in (ConsultationStatus.NEW, ConsultationStatus.CONTACTED)
     slots = availability.times_for(consultation, for_staff=False) if can_reschedule else []
     if reschedule_form is None and can_reschedule:
-        current = slot_value(consultation.slot_start) if consultation.slot_start else CALL_ME
+        current = Slot(consultation.slot_start).encode()
         reschedule_form = RescheduleForm(initial={"slot": current}, slots=slots)
     photos = list(consultation.photos.all())
     if photo_form is None and consultation.takes_photos:
@@ -308,7 +256,7 @@ def consultation_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     if form.is_valid():
         try:
             services.consultation_request_reschedule(
-                consultation=consultation, start=form.chosen_slot
+                consultation=consultation, start=form.cleaned_data["slot"].start
             )
         except services.SlotTakenError:
             form.add_error("slot", services.SlotTakenError.message)
@@ -419,15 +367,12 @@ def waitlist_join(request: HttpRequest) -> HttpResponse:
     """No time suits: join the waitlist. The same abuse rules as the booking form."""
     status = 200
     if request.method == "POST":
-        earlier = WaitlistEntry.objects.filter(
-            submission_token=_uuid_or_none(request.POST.get("submission_token"))
-        ).first()
-        if earlier:  # a double click or a reload
-            return redirect("bookings:waitlist_joined")
-        data = request.POST.copy()
-        if _uuid_or_none(data.get("submission_token")) is None:
-            data["submission_token"] = str(uuid.uuid4())
-        form = _waitlist_form(data)
+        form = _waitlist_form(request.POST)
+        if (
+            form.posted_token
+            and WaitlistEntry.objects.filter(submission_token=form.posted_token).exists()
+        ):
+            return redirect("bookings:waitlist_joined")  # a double click or a reload
         if over_rate_limit(request):
             form.is_valid()
             form.add_error(None, RATE_LIMITED_MESSAGE)
@@ -449,15 +394,10 @@ def waitlist_join(request: HttpRequest) -> HttpResponse:
                     submission_token=form.cleaned_data["submission_token"],
                 )
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, error)
+                form.add_service_errors(error)
             else:
                 return redirect("bookings:waitlist_joined")
-        if form.has_error("started", "stale_form"):
-            form.data["started"] = started_token()
+        form.renew_expired_start()
         if form.errors and status == 200:
             status = 400
     else:

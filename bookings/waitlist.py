@@ -32,6 +32,7 @@ from .models import (
     WaitlistStatus,
 )
 from .phones import normalise_phone
+from .slots import Slot
 from .tasks import send_waitlist_email
 
 # One email address or phone number can wait for this many things at once: enough for two
@@ -251,20 +252,22 @@ def waitlist_offer_claim(
             raise OfferExpired
         try:
             consultation, _ = services.consultation_request_create(
-                full_name=entry.full_name,
-                email=entry.email,
-                phone=entry.phone,
-                contact_method=ContactMethod.PHONE,
-                procedures=[entry.procedure],
-                provider=offer.provider,
-                slot_start=offer.slot_start,
-                message="Booked from a waitlist offer.",
-                consent=True,  # given on the waitlist form, for this very contact
-                # Random, never derived from the offer (issue 28: a token anyone can compute
-                # was a key to the booking form's "already sent" answer). A second click
-                # needs no shared token: it waits for the entry's lock above and finds the
-                # offer claimed.
-                submission_token=uuid.uuid4(),
+                patient_request=services.PatientRequest(
+                    full_name=entry.full_name,
+                    email=entry.email,
+                    phone=entry.phone,
+                    contact_method=ContactMethod.PHONE,
+                    procedures=(entry.procedure,),
+                    provider=offer.provider,
+                    slot=Slot(offer.slot_start),
+                    message="Booked from a waitlist offer.",
+                    consent=True,  # given on the waitlist form, for this very contact
+                    # Random, never derived from the offer (issue 28: a token anyone can
+                    # compute was a key to the booking form's "already sent" answer). A
+                    # second click needs no shared token: it waits for the entry's lock
+                    # above and finds the offer claimed.
+                    submission_token=uuid.uuid4(),
+                ),
                 now=now,
             )
         except (services.SlotTakenError, services.SlotUnavailableError):

@@ -9,8 +9,9 @@ from wagtail.models import Page
 from allure.base.models import OpeningHours
 from allure.site.models import HomePage
 from bookings import availability
-from bookings.forms import slot_value, started_token
+from bookings.forms import started_token
 from bookings.models import Provider
+from bookings.slots import Slot
 from procedures.models import ProcedureIndexPage, ProcedurePage
 from tests.staff import sign_in_with_second_factor
 
@@ -71,7 +72,7 @@ def form_data(pages, slot=None, **overrides):
     if slot is None:
         slot = "call"
     elif not isinstance(slot, str):
-        slot = slot_value(slot)
+        slot = Slot(slot).encode()
     data = {
         "full_name": "Avery Johnson",
         "email": "avery@example.com",
@@ -105,13 +106,15 @@ def make_request(procedures, clinic_hours):
             "phone": f"+1601555{n + 1000:04d}",  # one each: a number may hold two requests
             "contact_method": "phone",
             "procedures": [procedures["rhinoplasty"]],
-            "slot_start": slot,
+            "slot": Slot(slot),
             "message": "",
             "consent": True,
             "submission_token": uuid.uuid4(),
         }
         kwargs.update(overrides)
-        consultation, _ = services.consultation_request_create(**kwargs)
+        consultation, _ = services.consultation_request_create(
+            patient_request=services.PatientRequest(**kwargs)
+        )
         return consultation
 
     return make

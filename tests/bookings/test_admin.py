@@ -9,8 +9,8 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from bookings import services
-from bookings.forms import slot_value
 from bookings.models import ConsultationRequest, ConsultationStatus
+from bookings.slots import Slot
 from tests.clock import across_awkward_instants
 from tests.staff import sign_in_with_second_factor
 
@@ -154,7 +154,7 @@ def test_the_front_desk_calls_confirms_and_closes_a_request(
     desk_client.post(detail(consultation) + "status/", {"status": "contacted"})
     desk_client.post(detail(consultation) + "notes/", {"text": "Prefers afternoons."})
     desk_client.post(detail(consultation) + "assign/", {"assignee": front_desk_user.pk})
-    desk_client.post(detail(consultation) + "time/", {"slot": slot_value(free_slots[4])})
+    desk_client.post(detail(consultation) + "time/", {"slot": Slot(free_slots[4]).encode()})
     consultation.refresh_from_db()
     assert consultation.status == S.SCHEDULED
     assert consultation.appointment_start == free_slots[4]
@@ -189,7 +189,7 @@ def test_staff_cannot_confirm_a_time_another_request_holds(desk_client, make_req
     make_request(slot=free_slots[0])
     consultation = make_request(slot=free_slots[1])
     response = desk_client.post(
-        detail(consultation) + "time/", {"slot": slot_value(free_slots[0])}, follow=True
+        detail(consultation) + "time/", {"slot": Slot(free_slots[0]).encode()}, follow=True
     )
     consultation.refresh_from_db()
     assert consultation.slot_start == free_slots[1]

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from allure.base.clinic_time import local_day
 from allure.base.serving import GENERATION_KEY
-from bookings.forms import slot_value
 from bookings.models import ConsultationRequest, ConsultationType, Provider, ProviderHours
+from bookings.slots import Slot
 
 from .conftest import form_data
 
@@ -55,7 +55,7 @@ def test_the_week_strip_counts_free_times_and_links_the_next_week(client, nurse,
     for day, free in counted.items():
         assert free == sum(1 for s in free_slots if local_day(s) == day)
     assert [t.value for t in diary.times] == [
-        slot_value(s) for s in free_slots if local_day(s) == first_free
+        Slot(s).encode() for s in free_slots if local_day(s) == first_free
     ]
     assert diary.previous_week_url is None  # nothing before this week can be booked
     following = re.search(r"week=([\d-]+)", diary.next_week_url).group(1)

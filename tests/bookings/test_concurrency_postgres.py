@@ -12,6 +12,7 @@ from django.utils import timezone
 from allure.base.clinic_time import CLINIC_TZ, local_day
 from bookings import availability, services
 from bookings.models import ConsultationRequest, ConsultationType
+from bookings.slots import Slot
 
 from .conftest import form_data
 
@@ -26,14 +27,16 @@ def submit(results, barrier, procedures, slot, name, n, *tag):
     try:
         barrier.wait(timeout=30)
         consultation, created = services.consultation_request_create(
-            full_name=name,
-            email=f"{name}@example.com",
-            phone=f"+1601555{1000 + n:04d}",  # one each: a number may hold two requests
-            contact_method="phone",
-            procedures=procedures,
-            slot_start=slot,
-            consent=True,
-            submission_token=uuid.uuid4(),
+            patient_request=services.PatientRequest(
+                full_name=name,
+                email=f"{name}@example.com",
+                phone=f"+1601555{1000 + n:04d}",  # one each: a number may hold two requests
+                contact_method="phone",
+                procedures=procedures,
+                slot=Slot(slot),
+                consent=True,
+                submission_token=uuid.uuid4(),
+            )
         )
         results.append(("held" if slot else "call me", consultation.pk, *tag))
     except services.SlotTakenError as error:
@@ -183,14 +186,16 @@ def test_a_patient_and_the_front_desk_changing_one_request_at_once_are_serialise
     slots = availability.available_slots()
     for round_ in range(6):
         consultation, _ = services.consultation_request_create(
-            full_name=f"Patient {round_}",
-            email="p@example.com",
-            phone="+16015550142",
-            contact_method="phone",
-            procedures=[procedures["rhinoplasty"]],
-            slot_start=slots[2 * round_],
-            consent=True,
-            submission_token=uuid.uuid4(),
+            patient_request=services.PatientRequest(
+                full_name=f"Patient {round_}",
+                email="p@example.com",
+                phone="+16015550142",
+                contact_method="phone",
+                procedures=[procedures["rhinoplasty"]],
+                slot=Slot(slots[2 * round_]),
+                consent=True,
+                submission_token=uuid.uuid4(),
+            )
         )
         # Each side read the request (status new) before either acts.
         patients_copy = ConsultationRequest.objects.get(pk=consultation.pk)

@@ -6,8 +6,8 @@ import pytest
 from django.core import signing
 
 from bookings import links
-from bookings.forms import slot_value
 from bookings.models import ConsultationRequest, ConsultationStatus
+from bookings.slots import Slot
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def test_cancelling_takes_a_button_press_and_frees_the_time(client, make_request
 def test_the_patient_can_pick_another_time(client, make_request, free_slots):
     consultation = make_request(slot=free_slots[0])
     response = client.post(
-        manage_path(consultation) + "reschedule/", {"slot": slot_value(free_slots[5])}
+        manage_path(consultation) + "reschedule/", {"slot": Slot(free_slots[5]).encode()}
     )
     assert response.status_code == 302
     consultation.refresh_from_db()
@@ -64,7 +64,7 @@ def test_picking_a_held_time_is_refused_with_a_message(client, make_request, fre
     make_request(slot=free_slots[1])
     consultation = make_request(slot=free_slots[0])
     response = client.post(
-        manage_path(consultation) + "reschedule/", {"slot": slot_value(free_slots[1])}
+        manage_path(consultation) + "reschedule/", {"slot": Slot(free_slots[1]).encode()}
     )
     assert response.status_code == 400
     assert "just taken" in response.content.decode()
@@ -136,7 +136,7 @@ def test_a_reschedule_after_the_front_desk_declined_says_so_and_changes_nothing(
     services.consultation_request_transition(
         consultation=consultation, to_status=ConsultationStatus.DECLINED, user=front_desk_user
     )
-    response = client.post(page + "reschedule/", {"slot": slot_value(free_slots[3])})
+    response = client.post(page + "reschedule/", {"slot": Slot(free_slots[3]).encode()})
     assert response.status_code == 409
     assert "This request is closed" in response.content.decode()
     assert ConsultationRequest.objects.get().status == ConsultationStatus.DECLINED

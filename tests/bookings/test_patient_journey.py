@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from bookings.forms import slot_value
 from bookings.models import ConsultationRequest, ConsultationStatus
+from bookings.slots import Slot
 
 from .conftest import drain_queue, form_data
 
@@ -45,5 +45,6 @@ def test_a_patient_books_gets_the_emails_and_cancels_from_the_link(
 
     # The time is free again for the next patient.
     assert (
-        slot_value(free_slots[0]) in client.get("/consultation/?procedure=botox").content.decode()
+        Slot(free_slots[0]).encode()
+        in client.get("/consultation/?procedure=botox").content.decode()
     )

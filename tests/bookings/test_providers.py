@@ -20,6 +20,7 @@ from bookings.models import (
     ProviderClosure,
     ProviderHours,
 )
+from bookings.slots import Slot
 
 pytestmark = pytest.mark.django_db
 # Monday 7 December 2026, 8:00 in Jackson; the suite's clock is earlier.
@@ -66,15 +67,17 @@ PATIENTS = itertools.count()
 def book(diary, procedure, start, provider=None):
     n = next(PATIENTS)  # each a different person: a contact may hold two open requests
     consultation, _ = services.consultation_request_create(
-        full_name=f"Patient {n}",
-        email=f"p{n}@example.com",
-        phone=f"+1601555{2000 + n % 1000:04d}",
-        contact_method="phone",
-        procedures=[diary[procedure]],
-        slot_start=start,
-        provider=provider,
-        consent=True,
-        submission_token=uuid.uuid4(),
+        patient_request=services.PatientRequest(
+            full_name=f"Patient {n}",
+            email=f"p{n}@example.com",
+            phone=f"+1601555{2000 + n % 1000:04d}",
+            contact_method="phone",
+            procedures=[diary[procedure]],
+            slot=Slot(start),
+            provider=provider,
+            consent=True,
+            submission_token=uuid.uuid4(),
+        )
     )
     return consultation
 

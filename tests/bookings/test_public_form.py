@@ -2,14 +2,16 @@
 
 import re
 import time
+import uuid
 
 import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from bookings.forms import ConsultationRequestForm, slot_value, started_token
+from bookings.forms import ConsultationRequestForm, started_token
 from bookings.models import ConsultationRequest
 from bookings.phones import normalise_phone
+from bookings.slots import Slot
 from tests.clock import across_awkward_instants
 
 from .conftest import form_data
@@ -29,7 +31,7 @@ def test_the_form_offers_live_procedures_then_the_first_free_days_times(
     assert "Rhinoplasty" in html and "Botox" in html
     assert "Secret draft" not in html
     assert "please call me to arrange a time" in html
-    assert slot_value(free_slots[0]) in html  # the first free day is open
+    assert Slot(free_slots[0]).encode() in html  # the first free day is open
     assert 'aria-current="date"' in html
     assert "don’t send medical history" in html or "don't send medical history" in html
     assert 'href="/privacy/"' in html
@@ -149,7 +151,7 @@ def test_errors_keep_what_was_typed_and_are_summarised_and_linked(client, proced
     assert 'value="Avery Johnson"' in html
     assert 'value="avery@"' in html
     assert "Afternoons are best." in html
-    assert f'value="{slot_value(free_slots[2])}" checked' in html
+    assert f'value="{Slot(free_slots[2]).encode()}" checked' in html
 
 
 def test_a_time_taken_since_the_form_was_shown_gets_a_clear_message(
@@ -288,10 +290,14 @@ def test_a_stale_form_gets_a_fresh_timestamp_so_sending_again_works(client, proc
     assert form.data["started"] != "forged"
 
 
-def test_form_class_rejects_a_missing_submission_token(procedures, free_slots):
-    data = form_data(procedures, submission_token=None)
-    form = ConsultationRequestForm(data)
-    assert "submission_token" in form.errors
+@pytest.mark.parametrize("token", [None, "not-a-token", "\x00"])
+def test_a_missing_or_mangled_submission_token_is_replaced_so_the_form_can_be_sent(
+    procedures, free_slots, token
+):
+    form = ConsultationRequestForm(form_data(procedures, submission_token=token))
+    assert form.posted_token is None  # nothing to look an earlier request up by
+    assert form.is_valid(), form.errors
+    assert isinstance(form.cleaned_data["submission_token"], uuid.UUID)
 
 
 def test_text_reminders_are_asked_for_apart_unticked_and_their_consent_time_is_stored(

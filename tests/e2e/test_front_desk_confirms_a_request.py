@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from bookings import availability, selectors, services
 from bookings.models import ConsultationRequest, ConsultationStatus
+from bookings.slots import Slot
 from procedures.models import ProcedurePage
 from tests.e2e.conftest import screenshot
 
@@ -31,14 +32,16 @@ def front_desk_user(demo_site):
 @pytest.fixture
 def new_request(demo_site):
     consultation, _ = services.consultation_request_create(
-        full_name="Lee Harmon",
-        email=PATIENT_EMAIL,
-        phone="601-555-0123",
-        contact_method="phone",
-        procedures=[skin := ProcedurePage.objects.get(slug="skin-resurfacing")],
-        slot_start=availability.available_slots(procedures=[skin])[0],
-        consent=True,
-        submission_token=uuid.uuid4(),
+        patient_request=services.PatientRequest(
+            full_name="Lee Harmon",
+            email=PATIENT_EMAIL,
+            phone="601-555-0123",
+            contact_method="phone",
+            procedures=(skin := ProcedurePage.objects.get(slug="skin-resurfacing"),),
+            slot=Slot(availability.available_slots(procedures=(skin,))[0]),
+            consent=True,
+            submission_token=uuid.uuid4(),
+        )
     )
     return consultation
 

@@ -17,6 +17,7 @@ from allure.base import clinic_time
 from allure.base.models import Closure
 from bookings import availability, services
 from bookings.models import ConsultationRequest
+from bookings.slots import Slot
 from procedures.models import ProcedurePage
 from tests.e2e.conftest import PHONE, axe_violations, screenshot
 from tests.e2e.test_front_desk_confirms_a_request import log_in
@@ -49,14 +50,16 @@ def next_week_request(demo_site):
         if clinic_time.local_day(s) == next_week()
     )
     consultation, _ = services.consultation_request_create(
-        full_name="Robin Hale",
-        email="robin@example.com",
-        phone="601-555-0177",
-        contact_method="text",
-        procedures=[skin],
-        slot_start=start,
-        consent=True,
-        submission_token=uuid.uuid4(),
+        patient_request=services.PatientRequest(
+            full_name="Robin Hale",
+            email="robin@example.com",
+            phone="601-555-0177",
+            contact_method="text",
+            procedures=(skin,),
+            slot=Slot(start),
+            consent=True,
+            submission_token=uuid.uuid4(),
+        )
     )
     return consultation
 

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from allure.base.clinic_time import local_day
 from bookings import availability, services, waitlist
 from bookings.models import ConsultationRequest, WaitlistEntry, WaitlistStatus
+from bookings.slots import Slot
 from procedures.models import ProcedurePage
 from tests.e2e.conftest import axe_violations, screenshot
 
@@ -76,14 +77,16 @@ def test_a_waitlisted_patient_claims_a_freed_time_and_the_next_one_finds_it_take
         if local_day(s) <= entry.until
     )
     holder, _ = services.consultation_request_create(
-        full_name="Sam Holder",
-        email="sam@example.com",
-        phone="+16015550179",
-        contact_method="phone",
-        procedures=[procedure],
-        slot_start=start,
-        consent=True,
-        submission_token=uuid.uuid4(),
+        patient_request=services.PatientRequest(
+            full_name="Sam Holder",
+            email="sam@example.com",
+            phone="+16015550179",
+            contact_method="phone",
+            procedures=(procedure,),
+            slot=Slot(start),
+            consent=True,
+            submission_token=uuid.uuid4(),
+        )
     )
     run_worker().clear()
     services.consultation_request_cancel(consultation=holder)

@@ -32,6 +32,7 @@ from django.core.files.images import ImageFile
 from PIL import Image as Picture
 from wagtail.images.models import Image
 from bookings import services
+from bookings.slots import Slot
 from procedures.gallery import ConsentRecord, ResultPair
 from procedures.models import ProcedurePage
 
@@ -44,11 +45,11 @@ def photo(title, colour):
     return image
 
 peel = ProcedurePage.objects.get(slug="chemical-peel")
-services.consultation_request_create(
+services.consultation_request_create(patient_request=services.PatientRequest(
     full_name="Dana Drill", email="dana.drill@example.com", phone="601-555-0142",
-    contact_method="phone", procedures=[peel], slot_start=None, message="Evenings best.",
+    contact_method="phone", procedures=(peel,), slot=Slot(None), message="Evenings best.",
     consent=True, submission_token=uuid.uuid4(),
-)
+))
 consent = ConsentRecord(booking_reference="AL-DRILL", allows_website=True,
                         given_on=dt.date(2026, 11, 2))
 consent.scanned_form.save("AL-DRILL.pdf", ContentFile(b"%PDF-1.4 drill scan"), save=False)

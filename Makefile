@@ -47,8 +47,8 @@ test: lint check pytest
 clean:
 	rm -rf $(VENV) db.sqlite3 media var
 
-# The database, MEDIA_ROOT and PRIVATE_MEDIA_ROOT into one dated archive in BACKUP_DIR (README,
-# Backups); `make restore ARCHIVE=var/backups/allure-….tar.gz` puts them back into an empty site.
+# The database, MEDIA_ROOT and PRIVATE_MEDIA_ROOT into one dated archive in BACKUP_DIR
+# (docs/operations.md, Backups); `make restore ARCHIVE=var/backups/allure-….tar.gz` puts them back into an empty site.
 backup: venv
 	$(PY) manage.py backup
 

@@ -1,4 +1,5 @@
-"""Read by gunicorn when it starts in this folder (as the README's production command does).
+"""Read by gunicorn when it starts in this folder (as the production command in
+docs/operations.md does).
 
 Several worker processes share nothing in memory: without Redis (REDIS_URL) each one would
 keep its own page cache, rate limits and lockouts, so a patient could post ten times per
@@ -14,5 +15,5 @@ def on_starting(server):
     if production and server.cfg.workers > 1 and not os.environ.get("REDIS_URL") and not local_run:
         raise SystemExit(
             f"{server.cfg.workers} gunicorn workers need a shared cache: set REDIS_URL "
-            "(see README, Production)."
+            "(see docs/operations.md, Production)."
         )

@@ -39,7 +39,7 @@ urlpatterns = [
 if settings.DEBUG or settings.SERVE_MEDIA:
     # Uploaded images from this process: for development and a single-machine install.
     # Behind a web server or object storage, leave SERVE_MEDIA off and serve /media/ there
-    # (never /media/documents/: see README, "Production").
+    # (never /media/documents/: see docs/operations.md, "Production").
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media)]
 
 urlpatterns += [path("", include(wagtail_urls))]

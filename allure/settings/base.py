@@ -1,6 +1,7 @@
 """Settings shared by every environment. Secure by default: dev and test relax explicitly.
 
-Everything that differs between machines comes from environment variables (see README).
+Everything that differs between machines comes from environment variables
+(docs/operations.md, Configuration).
 """
 
 import datetime as dt
@@ -190,8 +191,8 @@ SERVE_MEDIA = os.environ.get("SERVE_MEDIA", "false").lower() == "true"
 # by a view that checks who asks. On several app servers, a disk they share.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
 # Backups (`make backup`, allure/base/backups.py): where they go, how many days they are kept
-# (patient data: see README, Backups), and age keys when they are encrypted: the public key
-# to encrypt with here; the private key's file is given only to a restore.
+# (patient data: see docs/operations.md, Backups), and age keys when they are encrypted: the
+# public key to encrypt with here; the private key's file is given only to a restore.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
 BACKUP_KEEP_DAYS = int(os.environ.get("BACKUP_KEEP_DAYS", "35"))
 BACKUP_AGE_RECIPIENT = os.environ.get("BACKUP_AGE_RECIPIENT", "")

@@ -23,7 +23,7 @@ LOCAL_RUN = os.environ.get("ALLURE_LOCAL_RUN", "").lower() == "true"
 
 
 def refuse(message: str) -> None:
-    raise ImproperlyConfigured(f"{message} (see README, Production).")
+    raise ImproperlyConfigured(f"{message} (see docs/operations.md, Production).")
 
 
 for _name in ("SECRET_KEY", "ALLOWED_HOSTS"):

@@ -174,7 +174,7 @@ def test_the_deployment_checklist_fails_without_a_backup_key():
 
 
 def gunicorn(workers: int, **env) -> subprocess.Popen:
-    """gunicorn started as the README's production section says, on a free port."""
+    """gunicorn started as docs/operations.md's production section says, on a free port."""
     return subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "allure.wsgi", "--workers", str(workers)]
         + ["--bind", "127.0.0.1:0"],

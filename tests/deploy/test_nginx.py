@@ -265,3 +265,38 @@ def test_the_photo_upload_alone_takes_six_phone_photos_in_one_post(front):
     )
     assert head.startswith("HTTP/1.1 413")
     assert "That was too large to send" in body
+
+
+def start_upload(front, path: str, size: int):
+    """A photo upload under way: headers sent, the body only begun (a phone on a slow line)."""
+    raw = socket.create_connection(("127.0.0.1", front.https_port), timeout=30)
+    tls = front.tls.wrap_socket(raw, server_hostname=HOST)
+    tls.sendall(
+        (
+            f"POST {path} HTTP/1.1\r\n"
+            f"Host: {HOST}\r\nContent-Type: application/octet-stream\r\n"
+            f"Content-Length: {size}\r\nConnection: close\r\n\r\n"
+        ).encode()
+        + b"\0" * 1024
+    )
+    return tls
+
+
+def test_only_two_photo_uploads_at_once_reach_the_site_a_third_is_asked_to_wait(front):
+    """Each upload being decoded can add a few hundred MB to a worker (issue 28): nginx lets
+    two through at a time for the whole site, whatever the number of workers."""
+    path = "/consultation/manage/made-up/photos/"
+    under_way = [start_upload(front, path, 5 * 1024 * 1024) for _ in range(2)]
+    try:
+        deadline = time.monotonic() + 10
+        while True:  # until nginx has read both uploads' headers
+            head, body = post_announcing(front, path, 1024, send_body=True)
+            if head.startswith("HTTP/1.1 429") or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert head.startswith("HTTP/1.1 429"), head
+        assert "Retry-After: 60" in head
+        assert "wait a minute and send your photos again" in body
+    finally:
+        for tls in under_way:
+            tls.close()

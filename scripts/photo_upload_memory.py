@@ -1,0 +1,123 @@
+"""Peak memory of turning one patient photo into the stored JPEG (issue 28), before and after.
+
+Each measurement runs in a fresh process: the peak resident size (`VmHWM) once Django is
+set up and the upload's bytes are read, then again after `as_clean_jpeg`; the difference is
+what one upload adds to a gunicorn worker at most. "before" is the function as it was at a
+given commit (default f2a2ce5, before issue 28), "after" the one in this tree.
+
+    .venv/bin/python scripts/photo_upload_memory.py            # all photos, before and after
+    .venv/bin/python scripts/photo_upload_memory.py --before-commit <sha>
+
+The photos are the largest the upload accepts: a 7000×7000 JPEG (49 MP, under the 50 MP cap,
+under 10 MB), a 50 MP PNG and a 50 MP HEIC."""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PHOTOS = {"jpeg-7000x7000": (7000, 7000, "JPEG"), "png-50mp": (8660, 5770, "PNG")}
+PHOTOS["heic-50mp"] = (8660, 5770, "HEIF")
+
+
+def make_photo(kind: str, path: Path) -> None:
+    from PIL import Image
+
+    width, height, fmt = PHOTOS[kind]
+    # A smooth gradient with a little texture: compresses like a photo, not like a blank.
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    noise = Image.effect_noise((width, height), 24).convert("RGB")
+    image = Image.blend(image, noise, 0.25)
+    if fmt == "HEIF":
+        import pillow_heif
+
+        pillow_heif.from_pillow(image).save(str(path), quality=80)
+    else:
+        image.save(path, fmt, **({"quality": 85} if fmt == "JPEG" else {}))
+
+
+def peak_mb() -> float:
+    """This process's peak resident size so far (VmHWM, Linux). Not `ru_maxrss`: Linux keeps
+    that across fork and exec, so a child would report its parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM: Linux only")
+
+
+def old_function(commit: str):
+    """`as_clean_jpeg` as it stood at `commit`, run with the same imports."""
+    source = subprocess.run(
+        ["git", "show", f"{commit}:bookings/patient_photos.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    body = re.search(r"^def as_clean_jpeg.*?(?=^def |\Z)", source, re.S | re.M).group(0)
+    from bookings import patient_photos
+
+    namespace = dict(vars(patient_photos))
+    exec(body, namespace)  # noqa: S102 - our own file from git, for the comparison only
+    return namespace["as_clean_jpeg"]
+
+
+def child(path: str, version: str, commit: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "allure.settings.test")
+    import django
+
+    django.setup()
+    from bookings import patient_photos
+
+    function = old_function(commit) if version == "before" else patient_photos.as_clean_jpeg
+    data = Path(path).read_bytes()
+    base = peak_mb()
+    out, size = function(data)
+    print(json.dumps({"base_mb": base, "peak_mb": peak_mb(), "out_size": size}))
+
+
+def measure(path: Path, version: str, commit: str) -> dict:
+    result = subprocess.run(
+        [sys.executable, __file__, "--child", str(path), version, commit],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--before-commit", default="f2a2ce5")
+    parser.add_argument("--photos", nargs="*", default=list(PHOTOS))
+    parser.add_argument("--folder", default=str(ROOT / "var" / "photo-memory"))
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    folder = Path(args.folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"{'photo':18} {'file MB':>8} {'version':8} {'added MB':>9} {'peak MB':>8}")
+    for kind in args.photos:
+        path = folder / f"{kind}.{PHOTOS[kind][2].lower()}"
+        if not path.exists():
+            make_photo(kind, path)
+        for version in ("before", "after"):
+            result = measure(path, version, args.before_commit)
+            added = result["peak_mb"] - result["base_mb"]
+            size_mb = path.stat().st_size / 1e6
+            print(
+                f"{kind:18} {size_mb:8.1f} {version:8} {added:9.0f} {result['peak_mb']:8.0f}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

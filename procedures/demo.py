@@ -769,6 +769,7 @@ def _gallery(index, by_slug):
 
         pair = ResultPair.objects.create(
             procedure=by_slug[slug],
+            patient_reference=reference,
             consent=consents[reference],
             before_image=photo("before", 0),
             after_image=photo("after", 1),

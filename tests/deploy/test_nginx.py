@@ -182,6 +182,8 @@ def test_a_photo_is_served_inert(front):
     assert response.status == 200
     assert response.getheader("Content-Security-Policy") == "default-src 'none'; sandbox"
     assert response.getheader("X-Content-Type-Options") == "nosniff"
+    # A gallery photo can be withdrawn (its consent ends): no shared cache keeps it a day.
+    assert response.getheader("Cache-Control") == "public, max-age=300"
     assert front.request("GET", "/media/images/page.html")[0].status == 404
 
 

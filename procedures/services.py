@@ -69,6 +69,13 @@ def _covered_photos(consent: ConsentRecord) -> set[int]:
     return _images_of(ResultPair.objects.filter(consent=consent).prefetch_related("angles"))
 
 
+def consent_photos_withdraw(*, consent: ConsentRecord) -> None:
+    """Withdraws every photo the consent covers (see `_withdraw_photos`): for a consent
+    recorded already ended (the demo's withdrawn patient), which no save ends here."""
+    with transaction.atomic():
+        _withdraw_photos(_covered_photos(consent))
+
+
 def _take_pairs_down(consent: ConsentRecord, *, user, reason: str) -> list[ResultPair]:
     pairs = list(
         ResultPair.objects.filter(consent=consent, is_published=True).prefetch_related("angles")

@@ -14,7 +14,7 @@ from wagtail.images.permissions import permission_policy
 
 from allure.base.image_collections import IMAGE_LIBRARY, WITHDRAWN_PHOTOS, image_collection
 from procedures import services
-from procedures.gallery import ResultPair, ResultPairAngle
+from procedures.gallery import ConsentRecord, ResultPair, ResultPairAngle
 from tests.base.test_shared_http_caches import (  # noqa: F401 (fixtures)
     committed,
     purge_port,
@@ -166,3 +166,13 @@ def test_uploaded_images_are_not_kept_a_day_by_shared_caches(client):
     assert response.status_code == 200
     assert response["Cache-Control"] == "public, max-age=300"
     assert settings.MEDIA_URL in image.file.url
+
+
+def test_the_demo_patient_who_withdrew_has_her_photos_withdrawn(demo):
+    ended = [c for c in ConsentRecord.objects.all() if not c.allows_website_on(TODAY)]
+    assert ended  # the demo has one
+    withdrawn = image_collection(WITHDRAWN_PHOTOS)
+    for consent in ended:
+        assert {image.collection for image in covered(consent)} == {withdrawn}
+    shown = ResultPair.objects.shown(TODAY).first()
+    assert Image.objects.get(pk=shown.before_image_id).collection != withdrawn

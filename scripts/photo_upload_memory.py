@@ -7,6 +7,13 @@ given commit (default f2a2ce5, before issue 28), "after" the one in this tree.
 
     .venv/bin/python scripts/photo_upload_memory.py            # all photos, before and after
     .venv/bin/python scripts/photo_upload_memory.py --before-commit <sha>
+    DATABASE_URL=postgres://allure:allure@127.0.0.1:5432/allure \
+        .venv/bin/python scripts/photo_upload_memory.py --gunicorn 4   # see below
+
+With `--gunicorn N`: gunicorn with production settings and 4 workers (as
+deploy/systemd/allure-web.service), N uploads of the 7000×7000 JPEG sent at the same moment
+straight to it (no nginx, so no limit_conn: every worker may decode at once, the worst
+case), and each worker's peak resident size (VmHWM) before and after.
 
 The photos are the largest the upload accepts: a 7000×7000 JPEG (49 MP, under the 50 MP cap,
 under 10 MB), a 50 MP PNG and a 50 MP HEIC."""
@@ -92,11 +99,115 @@ def measure(path: Path, version: str, commit: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+MAKE_REQUEST = """
+import uuid
+from bookings import links, services
+from bookings.models import ConsultationRequest, ConsultationType
+from procedures.models import ProcedurePage
+kind = ConsultationType.objects.filter(accepts_photos=True).first()
+made, _ = services.consultation_request_create(
+    full_name="Memory Test", email="memory@example.com", phone="+16015559999",
+    contact_method="phone", procedures=[ProcedurePage.objects.live().first()],
+    slot_start=None, message="", consent=True, submission_token=uuid.uuid4())
+ConsultationRequest.objects.filter(pk=made.pk).update(consultation_type=kind)
+print(links.manage_token(ConsultationRequest.objects.get(pk=made.pk)))
+"""
+
+
+def worker_peaks(server) -> dict[int, float]:
+    pid = server.process.pid
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    peaks = {}
+    for child_pid in children:
+        for line in Path(f"/proc/{child_pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peaks[int(child_pid)] = int(line.split()[1]) / 1024
+    return peaks
+
+
+def post_photo(url: str, photo: bytes) -> int:
+    import urllib.error
+    import urllib.request
+
+    boundary = "photo-memory-boundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="clinical_use"\r\n\r\non\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="photos"; '
+            f'filename="big.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'
+        ).encode()
+        + photo
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    request = urllib.request.Request(  # noqa: S310 (loopback)
+        url, data=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def through_gunicorn(uploads: int, folder: Path) -> None:
+    import threading
+
+    from scripts.prodserver import gunicorn, prepare, production_env, scratch_database
+
+    path = folder / "jpeg-7000x7000.jpeg"
+    if not path.exists():
+        make_photo("jpeg-7000x7000", path)
+    photo = path.read_bytes()
+    database = scratch_database("allure_photo_memory")
+    env = production_env(database)  # one secret key for the server and the link below
+    prepare(env)
+    with gunicorn(env, workers=4) as server:
+        token = (
+            subprocess.run(
+                [sys.executable, "manage.py", "shell", "-c", MAKE_REQUEST],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        url = f"{server.url}/consultation/manage/{token}/photos/"
+        for _ in range(8):  # every worker has served a page: its resting size
+            urllib_get(f"{server.url}/consultation/manage/{token}/")
+        before = worker_peaks(server)
+        statuses = []
+        threads = [
+            threading.Thread(target=lambda: statuses.append(post_photo(url, photo)))
+            for _ in range(uploads)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        after = worker_peaks(server)
+    print(f"{uploads} uploads of {path.name} ({len(photo) / 1e6:.1f} MB) at once: {statuses}")
+    print(f"{'worker':>8} {'peak before MB':>15} {'peak after MB':>14}")
+    for pid in sorted(after):
+        print(f"{pid:>8} {before.get(pid, 0):15.0f} {after[pid]:14.0f}")
+    print(f"all workers together, peak after: {sum(after.values()):.0f} MB")
+
+
+def urllib_get(url: str) -> None:
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 (loopback)
+        response.read()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--before-commit", default="f2a2ce5")
     parser.add_argument("--photos", nargs="*", default=list(PHOTOS))
+    parser.add_argument("--gunicorn", type=int, metavar="UPLOADS", help="see above")
     parser.add_argument("--folder", default=str(ROOT / "var" / "photo-memory"))
     args = parser.parse_args()
     if args.child:
@@ -104,6 +215,10 @@ def main() -> None:
         return
     folder = Path(args.folder)
     folder.mkdir(parents=True, exist_ok=True)
+    if args.gunicorn:
+        sys.path.insert(0, str(ROOT))
+        through_gunicorn(args.gunicorn, folder)
+        return
     print(f"{'photo':18} {'file MB':>8} {'version':8} {'added MB':>9} {'peak MB':>8}")
     for kind in args.photos:
         path = folder / f"{kind}.{PHOTOS[kind][2].lower()}"

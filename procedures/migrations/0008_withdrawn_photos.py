@@ -91,13 +91,16 @@ def backwards(apps, schema_editor):
         collection = Collection.objects.filter(depth=2, name=name).first()
         if collection is None:
             continue
-        Image.objects.filter(collection=collection).update(collection=root)
-        for grant in GroupCollectionPermission.objects.filter(collection=collection):
+        # By id: the reverse's historical models are not all from one state.
+        Image.objects.filter(collection_id=collection.pk).update(collection_id=root.pk)
+        for grant in GroupCollectionPermission.objects.filter(collection_id=collection.pk):
             GroupCollectionPermission.objects.get_or_create(
-                group=grant.group, collection=root, permission=grant.permission
+                group_id=grant.group_id, collection_id=root.pk, permission_id=grant.permission_id
             )
             grant.delete()
-        collection.delete()
+        # Not `.delete()`: its cascade collector trips on the mixed historical models. Anything
+        # else filed there since (a document) makes this fail loudly rather than vanish.
+        schema_editor.execute("DELETE FROM wagtailcore_collection WHERE id = %s", [collection.pk])
         root.numchild -= 1
         root.save(update_fields=["numchild"])
 

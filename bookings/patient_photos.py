@@ -33,7 +33,15 @@ class Upload:
 
 def as_clean_jpeg(data: bytes) -> tuple[bytes, tuple[int, int]]:
     """The photo upright, at most LONG_SIDE pixels long, as a JPEG with no metadata but its
-    colour profile. ValueError with the patient's reason when it cannot be."""
+    colour profile. ValueError with the patient's reason when it cannot be.
+
+    Memory is what limits a small server here, not CPU: a 7000×7000 JPEG decoded whole is
+    147 MB of pixels, and every full-size copy (turning it upright, converting it) another
+    147 MB. So a JPEG is decoded already scaled down by the JPEG decoder itself (`draft`:
+    1/2, 1/4 or 1/8, never below LONG_SIDE), and the photo is shrunk before it is turned or
+    converted, so only one full-size image ever exists. PNG and HEIC have no reduced decode:
+    they cost one full decode (at most MAX_PIXELS) and nothing more. Measured by
+    `scripts/photo_upload_memory.py`."""
     try:
         with Image.open(io.BytesIO(data)) as source:
             if source.format not in ACCEPTED_FORMATS:
@@ -41,8 +49,11 @@ def as_clean_jpeg(data: bytes) -> tuple[bytes, tuple[int, int]]:
             if source.width * source.height > MAX_PIXELS:
                 raise ValueError("has more than 50 megapixels")
             icc_profile = source.info.get("icc_profile")
+            if source.format in {"JPEG", "MPO"}:
+                source.draft("RGB", (LONG_SIDE, LONG_SIDE))
+            # In place; the long side fits whichever way round the photo is turned next.
+            source.thumbnail((LONG_SIDE, LONG_SIDE))
             image = ImageOps.exif_transpose(source).convert("RGB")
-            image.thumbnail((LONG_SIDE, LONG_SIDE))
             buffer = io.BytesIO()
             options = {"icc_profile": icc_profile} if icc_profile else {}
             image.save(buffer, "JPEG", quality=88, **options)  # no exif= : none written
@@ -52,35 +63,58 @@ def as_clean_jpeg(data: bytes) -> tuple[bytes, tuple[int, int]]:
 
 
 def patient_photos_add(*, consultation: ConsultationRequest, files) -> Upload:
-    """Store what can be stored of `files` (the patient ticked the clinical-use wording)."""
+    """Store what can be stored of `files` (the patient ticked the clinical-use wording).
+
+    The files are decoded first, outside any transaction (seconds of work that must hold no
+    lock); then the request's row is locked, the photos counted and the new ones stored in
+    one transaction. Two uploads to one request at once (two tabs, a double tap, a script)
+    take turns at the lock, and the second counts the first one's photos: together they never
+    pass MAX_PATIENT_PHOTOS."""
     upload = Upload()
+    # A first look, unlocked, only to skip decoding files that cannot fit; the count under
+    # the lock below decides.
     room = MAX_PATIENT_PHOTOS - consultation.photos.count()
-    now = timezone.now()
+    ready: list[tuple[str, bytes, tuple[int, int]]] = []
     for number, uploaded in enumerate(files, start=1):
         name = _display_name(uploaded, number)
-        if len(upload.saved) >= room:
-            upload.refused.append(
-                f"“{name}” was not sent: you can send up to {MAX_PATIENT_PHOTOS} photos. "
-                "Withdraw one to send another."
-            )
+        if len(ready) >= room:
+            upload.refused.append(_no_room(name))
             continue
         if uploaded.size > MAX_BYTES:
             upload.refused.append(f"“{name}” is larger than 10 MB: please send a smaller copy.")
             continue
         try:
-            data, (width, height) = as_clean_jpeg(uploaded.read())
+            data, size = as_clean_jpeg(uploaded.read())
         except ValueError as error:
             upload.refused.append(f"“{name}” {error}: please send a JPEG, PNG or HEIC photo.")
             continue
-        with transaction.atomic():
+        ready.append((name, data, size))
+    if not ready:
+        return upload
+    with transaction.atomic():
+        # The request's row, locked until this commits: a parallel upload waits here.
+        ConsultationRequest.objects.select_for_update().only("pk").get(pk=consultation.pk)
+        room = MAX_PATIENT_PHOTOS - consultation.photos.count()
+        now = timezone.now()
+        for name, data, (width, height) in ready:
+            if len(upload.saved) >= room:
+                upload.refused.append(_no_room(name))
+                continue
             photo = PatientPhoto(
                 consultation=consultation, width=width, height=height, consent_given_at=now
             )
             photo.file.save("photo.jpg", ContentFile(data), save=False)
             photo.save()
             log(consultation, "bookings.photo_sent", data={"photo": photo.pk})
-        upload.saved.append(photo)
+            upload.saved.append(photo)
     return upload
+
+
+def _no_room(name: str) -> str:
+    return (
+        f"“{name}” was not sent: you can send up to {MAX_PATIENT_PHOTOS} photos. "
+        "Withdraw one to send another."
+    )
 
 
 def patient_photo_withdraw(*, photo: PatientPhoto) -> None:

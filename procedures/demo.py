@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from allure.base import demo_images
 from allure.base.demo import narrative, publish
+from procedures import services
 from procedures.gallery import ConsentRecord, ConsentStatus, ResultPair, ResultPairAngle
 from procedures.models import (
     ProcedureCategory,
@@ -769,6 +770,7 @@ def _gallery(index, by_slug):
 
         pair = ResultPair.objects.create(
             procedure=by_slug[slug],
+            patient_reference=reference,
             consent=consents[reference],
             before_image=photo("before", 0),
             after_image=photo("after", 1),
@@ -790,3 +792,7 @@ def _gallery(index, by_slug):
                 before_image=photo("close-up before", 0, seed=seed + 1),
                 after_image=photo("close-up after", 1, seed=seed + 1),
             )
+    # The patient who withdrew: her photos are where any ended consent's go (issue 28).
+    for consent in consents.values():
+        if not consent.allows_website_on(timezone.localdate()):
+            services.consent_photos_withdraw(consent=consent)

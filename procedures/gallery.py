@@ -182,6 +182,11 @@ class ResultPair(ClusterableModel):
         related_name="result_pairs",
         help_text="The procedure the photos show; they appear on its page and in the gallery.",
     )
+    patient_reference = models.CharField(
+        max_length=20,
+        help_text="The patient's consultation reference, e.g. “AL-7K2QX”, as on their consent "
+        "record. Never their name.",
+    )
     consent = models.ForeignKey(
         ConsentRecord,
         on_delete=models.PROTECT,
@@ -248,6 +253,7 @@ class ResultPair(ClusterableModel):
 
     panels = [
         FieldPanel("procedure"),
+        FieldPanel("patient_reference"),
         FieldPanel("consent"),  # the widget is set in wagtail_hooks: a plain select
         MultiFieldPanel(
             [
@@ -309,7 +315,19 @@ class ResultPair(ClusterableModel):
         if mismatch:
             errors["after_image"] = mismatch
         consent = self.consent if self.consent_id else None
-        if self.is_published and consent is not None:
+        # One patient's consent cannot cover another's photos: revoking it would then
+        # withdraw the wrong photos and leave these up.
+        if (
+            consent is not None
+            and self.patient_reference
+            and same_reference(consent.booking_reference) != same_reference(self.patient_reference)
+        ):
+            errors["consent"] = (
+                f"This consent record is {consent.booking_reference}'s, not "
+                f"{self.patient_reference}'s. Choose the consent this patient signed, or "
+                "ask the front desk to record it."
+            )
+        if self.is_published and consent is not None and "consent" not in errors:
             if not consent.allows_website_on(localdate()):
                 errors["is_published"] = (
                     "This pair cannot be published: its consent record does not allow the "
@@ -322,6 +340,22 @@ class ResultPair(ClusterableModel):
                 )
         if errors:
             raise ValidationError(errors)
+
+
+def same_reference(reference: str) -> str:
+    """A booking reference as staff may type it (`al-7k2qx `) compared as printed."""
+    return reference.strip().upper()
+
+
+def photos_in_pairs() -> models.Q:
+    """Images used by any before-and-after pair (main view or extra angle): a patient's,
+    shown only under their consent, never for an editor to reuse on a page."""
+    return (
+        models.Q(pk__in=ResultPair.objects.values("before_image"))
+        | models.Q(pk__in=ResultPair.objects.values("after_image"))
+        | models.Q(pk__in=ResultPairAngle.objects.values("before_image"))
+        | models.Q(pk__in=ResultPairAngle.objects.values("after_image"))
+    )
 
 
 class PhotoView:

@@ -29,7 +29,7 @@ from procedures.admin_views import (
     PricesToCheckView,
     consent_form,
 )
-from procedures.gallery import ConsentRecord, ResultPair
+from procedures.gallery import ConsentRecord, ResultPair, photos_in_pairs
 from procedures.models import Testimonial
 
 
@@ -122,6 +122,15 @@ class GalleryViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(GalleryViewSetGroup)
+
+
+@hooks.register("construct_image_chooser_queryset")
+def no_patient_photos_in_the_chooser(images, request):
+    """The general image chooser (page bodies, heroes, portraits, rich text) never offers a
+    patient's photo from a before-and-after pair: it is shown under that patient's consent
+    only, and used anywhere else it would stay up when the consent ends. A pair keeps the
+    photos it has (the chooser is not asked for a chosen one); a new pair uploads its own."""
+    return images.exclude(photos_in_pairs())
 
 
 @hooks.register("before_delete_snippet")

@@ -13,6 +13,8 @@ from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFilter
 from wagtail.images.models import Image
 
+from allure.base import image_collections
+
 PALETTES = {
     "rose": ((246, 232, 226), (206, 160, 146), (122, 74, 58)),
     "sand": ((250, 244, 236), (222, 196, 166), (150, 112, 82)),
@@ -137,7 +139,9 @@ def demo_image(title: str, description: str, make) -> Image:
     """Finds the image by title, or draws and stores it: safe to call on every run."""
     image = Image.objects.filter(title=title).first()
     if image is None:
-        image = Image(title=title, description=description)
+        # In the editors' library: the root collection is no editor's (image_collections).
+        library = image_collections.image_collection(image_collections.IMAGE_LIBRARY)
+        image = Image(title=title, description=description, collection=library)
         image.file = ImageFile(io.BytesIO(make()), name=f"{slugify(title)}.jpg")
         image.save()
     return image

@@ -25,6 +25,10 @@ from wagtail.log_actions import log
 UPLOADED_FILE_POLICY = "default-src 'none'; sandbox"
 # Wagtail's document view (/documents/<id>/<filename>); its password form is not a file.
 DOCUMENT_FILE = re.compile(r"^/documents/\d+/")
+# How long anyone may keep an uploaded image (deploy/nginx/allure.conf says the same): a
+# patient's gallery photo is withdrawn when their consent ends, and its address must stop
+# answering from caches within minutes, not a day (issue 28).
+MEDIA_CACHE_CONTROL = "public, max-age=300"
 # Wagtail's Document model stores uploads here (its `upload_to`).
 DOCUMENTS_FOLDER = "documents"
 PERMISSIONS_POLICY = (
@@ -92,7 +96,9 @@ def serve_media(request, path: str):
     normalised = posixpath.normpath(path).lstrip("/")
     if normalised.split("/", 1)[0] in (DOCUMENTS_FOLDER, "..", ""):
         raise Http404("Not an image.")
-    return serve(request, normalised, document_root=settings.MEDIA_ROOT)
+    response = serve(request, normalised, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = MEDIA_CACHE_CONTROL
+    return response
 
 
 def _record_lockout(sender, request, username, ip_address, **kwargs):

@@ -186,6 +186,16 @@ def purge_shared_caches() -> None:
     purge_urls_from_cache(urls)
 
 
+def purge_addresses_after_commit(paths) -> None:
+    """Purge these site addresses (e.g. `/media/images/x.width-720.jpg`) from the caches in
+    front once the transaction commits, by the same task as pages. For files that must stop
+    answering at once (a withdrawn patient photo), which `purge_shared_caches` does not
+    know: it purges pages only."""
+    urls = [f"{settings.SITE_URL}{path}" if path.startswith("/") else path for path in paths]
+    if urls and getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        transaction.on_commit(lambda: purge_urls_from_cache(urls))
+
+
 def connect_invalidation() -> None:
     """Called once at start-up (the base app's `ready`)."""
     for signal, name in (

@@ -25,11 +25,13 @@ from django.conf import settings
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.log_actions import log
+from wagtail.models import BaseViewRestriction
 
 RECOVERY_DEVICE = "Recovery codes"
 APP_DEVICE = "Authenticator app"
@@ -101,6 +103,29 @@ class SecondStepMiddleware:
                 query = urlencode({"next": request.get_full_path()})
                 return redirect(f"{reverse(step)}?{query}")
         return self.get_response(request)
+
+
+# Restrictions that let in signed-in people (all of them, or some groups): what they guard is
+# staff-only, so a password alone must not open it. A shared password is not a sign-in.
+SIGNED_IN_RESTRICTIONS = {BaseViewRestriction.LOGIN, BaseViewRestriction.GROUPS}
+
+
+def second_step_for_restricted_content(request, restrictions):
+    """A redirect to the second step (then back here) for a signed-in person who has not
+    passed it and asks for a document or page restricted to signed-in people; else None.
+    Asked of everyone, editors without an app too (they are sent to set one up): the
+    restriction, not the person's role, says the content is private. Called from Wagtail's
+    `before_serve_document` and `before_serve_page` hooks (allure/base/wagtail_hooks.py).
+    Someone not signed in gets None: Wagtail's own check sends them to sign in first."""
+    user = request.user
+    if not user.is_authenticated or user.is_verified():
+        return None
+    if not any(r.restriction_type in SIGNED_IN_RESTRICTIONS for r in restrictions):
+        return None
+    step = "two_factor_verify" if has_second_factor(user) else "two_factor_setup"
+    response = redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+    add_never_cache_headers(response)
+    return response
 
 
 def _url_name(path: str) -> str | None:

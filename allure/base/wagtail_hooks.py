@@ -5,6 +5,7 @@ from axes.models import AccessAttempt
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from allure.base import two_factor
 from allure.base.models import Closure, OpeningHours
 
 
@@ -102,3 +103,18 @@ def register_two_factor_log_actions(actions):
         "Two-factor reset",
         "Two-factor sign-in reset by an administrator",
     )
+
+
+@hooks.register("before_serve_document")
+def second_step_for_restricted_documents(document, request):
+    """A document in a collection restricted to signed-in people (issue 28): the second
+    step too, not a password alone, as for the admin."""
+    return two_factor.second_step_for_restricted_content(
+        request, document.collection.get_view_restrictions()
+    )
+
+
+@hooks.register("before_serve_page")
+def second_step_for_restricted_pages(page, request, serve_args, serve_kwargs):
+    """A page marked "Private, accessible to logged-in users" (or to some groups)."""
+    return two_factor.second_step_for_restricted_content(request, page.get_view_restrictions())

@@ -11,6 +11,8 @@ from PIL import Image as PILImage
 from wagtail.images.models import Image
 from wagtail.utils.file import hash_filelike
 
+from allure.base.image_collections import IMAGE_LIBRARY, image_collection
+
 pytestmark = pytest.mark.django_db
 
 GPS = ExifTags.IFD.GPSInfo
@@ -57,7 +59,13 @@ def assert_no_metadata(data: bytes):
 def test_an_upload_through_the_admin_is_stored_without_gps_or_camera(admin_client):
     upload = SimpleUploadedFile("holiday.jpg", phone_photo(), content_type="image/jpeg")
     response = admin_client.post(
-        reverse("wagtailimages:add"), {"title": "Patient photo", "file": upload}
+        reverse("wagtailimages:add"),
+        {
+            "title": "Patient photo",
+            "file": upload,
+            # What the form's collection menu sends (several collections since issue 28).
+            "collection": image_collection(IMAGE_LIBRARY).pk,
+        },
     )
     assert response.status_code == 302
     image = Image.objects.get(title="Patient photo")

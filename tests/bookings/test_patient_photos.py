@@ -326,3 +326,17 @@ def test_a_closed_requests_page_shows_no_photo_but_lets_the_patient_delete_them(
     assert not any(path.exists() for path in paths)
     assert consultation.photos.count() == 0
     assert "Your photos are deleted." in client.get(response["Location"]).content.decode()
+
+
+def test_a_large_sideways_phone_jpeg_is_stored_upright_and_at_most_3000_pixels_long():
+    """Decoded scaled down and shrunk before it is turned (issue 28): still upright, still
+    the full 3000 pixels a provider needs."""
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the phone was held sideways; viewers turn it 90°
+    buffer = io.BytesIO()
+    Image.new("RGB", (6400, 3200), (200, 150, 130)).save(buffer, "JPEG", exif=exif)
+    data, size = patient_photos.as_clean_jpeg(buffer.getvalue())
+    assert size == (1500, 3000)  # upright: portrait, as the patient saw it
+    with Image.open(io.BytesIO(data)) as stored:
+        assert stored.size == (1500, 3000)
+        assert not stored.getexif()

@@ -192,6 +192,8 @@ def test_a_photo_is_served_inert(front):
     assert response.status == 200
     assert response.getheader("Content-Security-Policy") == "default-src 'none'; sandbox"
     assert response.getheader("X-Content-Type-Options") == "nosniff"
+    # A gallery photo can be withdrawn (its consent ends): no shared cache keeps it a day.
+    assert response.getheader("Cache-Control") == "public, max-age=300"
     assert front.request("GET", "/media/images/page.html")[0].status == 404
 
 
@@ -282,12 +284,13 @@ def test_the_photo_upload_alone_takes_six_phone_photos_in_one_post(front):
 MAKE_REQUEST = """
 import uuid
 from bookings import links, services
+from bookings.slots import Slot
 from procedures.models import ProcedurePage
-consultation, _ = services.consultation_request_create(
+consultation, _ = services.consultation_request_create(patient_request=services.PatientRequest(
     full_name="Lee Log", email="lee.log@example.com", phone="601-555-0177",
-    contact_method="phone", procedures=[ProcedurePage.objects.live().first()],
-    slot_start=None, message="", consent=True, submission_token=uuid.uuid4(),
-)
+    contact_method="phone", procedures=(ProcedurePage.objects.live().first(),),
+    slot=Slot(), message="", consent=True, submission_token=uuid.uuid4(),
+))
 print("TOKEN", links.manage_token(consultation))
 """
 
@@ -336,3 +339,38 @@ def test_the_access_log_keeps_the_visit_but_not_the_secret_in_a_link(front):
     assert sum('"GET /calendar/[secret].ics?refresh=1 HTTP/1.1"' in line for line in lines) == 1
     assert sum('"GET /consultation/manage/[secret]/ HTTP/1.1" 301' in line for line in lines) == 1
     assert len(lines) == len(secrets_visited) + 1
+
+
+def start_upload(front, path: str, size: int):
+    """A photo upload under way: headers sent, the body only begun (a phone on a slow line)."""
+    raw = socket.create_connection(("127.0.0.1", front.https_port), timeout=30)
+    tls = front.tls.wrap_socket(raw, server_hostname=HOST)
+    tls.sendall(
+        (
+            f"POST {path} HTTP/1.1\r\n"
+            f"Host: {HOST}\r\nContent-Type: application/octet-stream\r\n"
+            f"Content-Length: {size}\r\nConnection: close\r\n\r\n"
+        ).encode()
+        + b"\0" * 1024
+    )
+    return tls
+
+
+def test_only_two_photo_uploads_at_once_reach_the_site_a_third_is_asked_to_wait(front):
+    """Each upload being decoded can add a few hundred MB to a worker (issue 28): nginx lets
+    two through at a time for the whole site, whatever the number of workers."""
+    path = "/consultation/manage/made-up/photos/"
+    under_way = [start_upload(front, path, 5 * 1024 * 1024) for _ in range(2)]
+    try:
+        deadline = time.monotonic() + 10
+        while True:  # until nginx has read both uploads' headers
+            head, body = post_announcing(front, path, 1024, send_body=True)
+            if head.startswith("HTTP/1.1 429") or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert head.startswith("HTTP/1.1 429"), head
+        assert "Retry-After: 60" in head
+        assert "wait a minute and send your photos again" in body
+    finally:
+        for tls in under_way:
+            tls.close()

@@ -73,6 +73,7 @@ def make_pair(db):
             "is_published": True,
             **fields,
         }
+        fields.setdefault("patient_reference", consent.booking_reference)
         return ResultPair.objects.create(
             procedure=procedure,
             consent=consent,

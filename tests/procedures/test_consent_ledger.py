@@ -94,6 +94,7 @@ def test_the_model_says_why_a_pair_cannot_be_published(
 ):
     pair = make_pair(consent=make_consent(), is_published=False)
     pair.consent = make_consent("AL-OTHER", **consent_fields)
+    pair.patient_reference = "AL-OTHER"  # the same patient's other consent
     pair.is_published = True
     with pytest.raises(ValidationError) as refused:
         pair.full_clean()

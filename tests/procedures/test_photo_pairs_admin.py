@@ -25,6 +25,7 @@ def pair_form(procedure, consent, before, after, **changes):
     return nested_form_data(
         {
             "procedure": procedure.pk,
+            "patient_reference": consent.booking_reference,
             "consent": consent.pk,
             "before_image": before.pk,
             "after_image": after.pk,

@@ -185,6 +185,30 @@ def _consultation_or_error_page(request: HttpRequest, token: str):
         )
 
 
+def manage_link_view(*, method: str):
+    """A view reached through a patient's manage link, whose signed token in the address is
+    the key: looked up once here (a replaced, expired or mangled link gets its page), and
+    the view is called with the request it belongs to. Every such page is private.
+
+    POSTs are exempt from Django's CSRF check: the token is what authorises them (a forged
+    cross-site post would need it), and the check cannot work here anyway: the manage pages
+    send `Referrer-Policy: no-referrer`, so browsers post from them with `Origin: null`."""
+
+    def decorate(view):
+        @wraps(view)
+        def with_consultation(request, token, *args, **kwargs):
+            consultation, problem = _consultation_or_error_page(request, token)
+            if problem:
+                return problem
+            return view(request, token, consultation, *args, **kwargs)
+
+        allowed = require_POST if method == "POST" else require_GET
+        served = private_page(allowed(with_consultation))
+        return csrf_exempt(served) if method == "POST" else served
+
+    return decorate
+
+
 def _manage_page(
     request, token, consultation, *, reschedule_form=None, photo_form=None, status=200, **extra
 ):
@@ -217,25 +241,17 @@ def _manage_page(
     )
 
 
-@private_page
-@require_GET
-def consultation_manage(request: HttpRequest, token: str) -> HttpResponse:
-    consultation, problem = _consultation_or_error_page(request, token)
-    if problem:
-        return problem
+@manage_link_view(method="GET")
+def consultation_manage(
+    request: HttpRequest, token: str, consultation: ConsultationRequest
+) -> HttpResponse:
     return _manage_page(request, token, consultation, done=request.GET.get("done"))
 
 
-# The signed token in the address is what authorises these posts: a forged cross-site post
-# would need it. Django's CSRF check cannot work here anyway: the manage pages send
-# `Referrer-Policy: no-referrer`, so browsers post from them with `Origin: null`.
-@csrf_exempt
-@private_page
-@require_POST
-def consultation_cancel(request: HttpRequest, token: str) -> HttpResponse:
-    consultation, problem = _consultation_or_error_page(request, token)
-    if problem:
-        return problem
+@manage_link_view(method="POST")
+def consultation_cancel(
+    request: HttpRequest, token: str, consultation: ConsultationRequest
+) -> HttpResponse:
     if consultation.is_open:
         try:
             services.consultation_request_cancel(consultation=consultation)
@@ -245,13 +261,10 @@ def consultation_cancel(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(reverse("bookings:manage", args=[token]) + "?done=cancelled")
 
 
-@csrf_exempt  # as consultation_cancel
-@private_page
-@require_POST
-def consultation_reschedule(request: HttpRequest, token: str) -> HttpResponse:
-    consultation, problem = _consultation_or_error_page(request, token)
-    if problem:
-        return problem
+@manage_link_view(method="POST")
+def consultation_reschedule(
+    request: HttpRequest, token: str, consultation: ConsultationRequest
+) -> HttpResponse:
     form = RescheduleForm(request.POST)
     if form.is_valid():
         try:
@@ -275,13 +288,10 @@ def consultation_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     return _manage_page(request, token, consultation, reschedule_form=form, status=400)
 
 
-@csrf_exempt  # as consultation_cancel
-@private_page
-@require_POST
-def consultation_photos(request: HttpRequest, token: str) -> HttpResponse:
-    consultation, problem = _consultation_or_error_page(request, token)
-    if problem:
-        return problem
+@manage_link_view(method="POST")
+def consultation_photos(
+    request: HttpRequest, token: str, consultation: ConsultationRequest
+) -> HttpResponse:
     if not consultation.takes_photos:
         return _manage_page(request, token, consultation, problem=PHOTOS_CLOSED_MESSAGE, status=409)
     if over_rate_limit(request):
@@ -306,27 +316,21 @@ def consultation_photos(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(reverse("bookings:manage", args=[token]) + "?done=photos")
 
 
-@csrf_exempt  # as consultation_cancel
-@private_page
-@require_POST
-def consultation_photo_withdraw(request: HttpRequest, token: str, pk: int) -> HttpResponse:
-    consultation, problem = _consultation_or_error_page(request, token)
-    if problem:
-        return problem
+@manage_link_view(method="POST")
+def consultation_photo_withdraw(
+    request: HttpRequest, token: str, consultation: ConsultationRequest, pk: int
+) -> HttpResponse:
     photo = get_object_or_404(consultation.photos, pk=pk)
     patient_photos.patient_photo_withdraw(photo=photo)
     return redirect(reverse("bookings:manage", args=[token]) + "?done=photo-withdrawn")
 
 
-@csrf_exempt  # as consultation_cancel
-@private_page
-@require_POST
-def consultation_photos_withdraw_all(request: HttpRequest, token: str) -> HttpResponse:
+@manage_link_view(method="POST")
+def consultation_photos_withdraw_all(
+    request: HttpRequest, token: str, consultation: ConsultationRequest
+) -> HttpResponse:
     """For a closed request, whose page shows no photos (its link may sit in a shared inbox):
     the patient can still delete every photo they sent."""
-    consultation, problem = _consultation_or_error_page(request, token)
-    if problem:
-        return problem
     patient_photos.patient_photos_withdraw_all(consultation=consultation)
     return redirect(reverse("bookings:manage", args=[token]) + "?done=photos-withdrawn")
 
@@ -474,7 +478,7 @@ def waitlist_offer(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@csrf_exempt  # as consultation_cancel: the signed token in the address authorises the post
+@csrf_exempt  # as manage_link_view: the signed token in the address authorises the post
 @private_page
 @require_POST
 def waitlist_claim(request: HttpRequest, token: str) -> HttpResponse:
@@ -497,7 +501,7 @@ def waitlist_claim(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("bookings:received", reference=consultation.reference)
 
 
-@csrf_exempt  # as consultation_cancel
+@csrf_exempt  # as manage_link_view
 @private_page
 def waitlist_leave(request: HttpRequest, token: str) -> HttpResponse:
     """GET: what the patient is waiting for and a button; POST: off the list."""

@@ -583,7 +583,27 @@ class ProcedurePage(SeoMixin, Page):
         return context
 
 
-class TreatmentPlannerPage(SeoMixin, Page):
+class OneUnderTheProcedures(SeoMixin, Page):
+    """A page the site has one of, under the procedure index, introduced by its `intro`
+    sentence (the treatment planner, the results gallery): linked from other pages through
+    `live_url`."""
+
+    parent_page_types = ["procedures.ProcedureIndexPage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        abstract = True
+
+    def description_fallback(self):
+        return self.intro
+
+    @classmethod
+    def live_url(cls) -> str | None:
+        return live_url_of_the_only(cls)
+
+
+class TreatmentPlannerPage(OneUnderTheProcedures):
     """ "Which treatment suits me?": a GET form whose answers rank the live procedures.
     The answers live only in the address; nothing is stored or logged."""
 
@@ -599,18 +619,6 @@ class TreatmentPlannerPage(SeoMixin, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("consultation_note")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
-
-    parent_page_types = ["procedures.ProcedureIndexPage"]
-    subpage_types = []
-    max_count = 1
-
-    def description_fallback(self):
-        return self.intro
-
-    @classmethod
-    def live_url(cls) -> str | None:
-        """Where the planner is, for the links on home and the procedure index."""
-        return live_url_of_the_only(cls)
 
     def candidates(self):
         procedures = ProcedurePage.objects.live().prefetch_related("conditions", "recovery_stages")
@@ -663,7 +671,7 @@ def with_photos(pairs) -> list[ResultPair]:
     )
 
 
-class ResultsGalleryPage(SeoMixin, Page):
+class ResultsGalleryPage(OneUnderTheProcedures):
     """Every consented before-and-after pair, filterable by procedure."""
 
     intro = models.TextField(
@@ -672,18 +680,6 @@ class ResultsGalleryPage(SeoMixin, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
-
-    parent_page_types = ["procedures.ProcedureIndexPage"]
-    subpage_types = []
-    max_count = 1
-
-    def description_fallback(self):
-        return self.intro
-
-    @classmethod
-    def live_url(cls) -> str | None:
-        """Where the gallery is, for the link under each procedure's photos."""
-        return live_url_of_the_only(cls)
 
     def procedures_with_pairs(self):
         ids = procedures_with_shown_pairs()

@@ -9,8 +9,9 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from wagtail.images import get_image_model
 from wagtail.images.models import Image, Rendition
-from wagtail.images.permissions import permission_policy
+from wagtail.permissions import policy_registry
 
 from allure.base.image_collections import IMAGE_LIBRARY, WITHDRAWN_PHOTOS, image_collection
 from procedures import services
@@ -26,6 +27,12 @@ from tests.procedures.conftest import photo
 from tests.procedures.test_photo_pairs_admin import ADD, pair_form
 
 pytestmark = pytest.mark.django_db
+
+
+def permission_policy():
+    return policy_registry.get_by_type(get_image_model())
+
+
 TODAY = PINNED_NOW.date()
 CHOOSER = "/admin/images/chooser/"
 
@@ -73,7 +80,8 @@ def test_revoking_withdraws_every_photo_the_consent_covers_published_or_not(
     addresses = [image.file.url for image in images] + [r.url for r in renditions]
     assert all(media_status(client, url) == 200 for url in addresses)
     assert all(
-        permission_policy.user_has_permission_for_instance(editor_user, "change", i) for i in images
+        permission_policy().user_has_permission_for_instance(editor_user, "change", i)
+        for i in images
     )
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -84,7 +92,7 @@ def test_revoking_withdraws_every_photo_the_consent_covers_published_or_not(
         assert image.collection == withdrawn
         assert image.file.storage.exists(image.file.name)  # kept for the clinic's records
         for permission in ("choose", "change", "add"):
-            assert not permission_policy.user_has_permission_for_instance(
+            assert not permission_policy().user_has_permission_for_instance(
                 editor_user, permission, image
             )
     assert not Rendition.objects.filter(image__in=images).exists()

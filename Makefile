@@ -38,9 +38,10 @@ check: venv
 # and services it starts, so two halve the time; TEST_PROCESSES=0 runs in one process.
 # `--dist load` hands out tests in pytest-django's order, which puts the tests that really
 # commit (and empty the tables after them) last in each process; `loadfile` would not.
+# --durations: the slowest tests are named at the end of every run, where time goes is seen.
 TEST_PROCESSES ?= 2
 pytest: venv
-	DJANGO_SETTINGS_MODULE=allure.settings.test $(PY) -m pytest -n $(TEST_PROCESSES) --dist load $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=allure.settings.test $(PY) -m pytest -n $(TEST_PROCESSES) --dist load --durations=15 $(PYTEST_ARGS)
 
 test: lint check pytest
 

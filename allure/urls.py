@@ -6,8 +6,8 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from allure.base.counts import beacon
-from allure.base.health import request_too_large
-from allure.base.security import serve_media
+from allure.base.web.health import request_too_large
+from allure.base.web.security import serve_media
 from allure.site import views
 from bookings.views import provider_calendar_feed, sms_inbound
 

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wagtail.admin.ui.components import Component
 from wagtail.log_actions import registry as log_registry
 
-from allure.base import clinic_time
-from allure.base.security import inert_file_response
+from allure.base.clinic import clinic_time
+from allure.base.web.security import inert_file_response
 
 from . import availability, patient_photos, selectors, services, waitlist
 from . import calendar as staff_calendar

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import DateTimeField, IntegerField, Q, Value
 from django.utils import timezone
 
-from allure.base.clinic_time import CLINIC_TZ, day_range, local_day
+from allure.base.clinic.clinic_time import CLINIC_TZ, day_range, local_day
 
 from .catalogue import catalogue
 from .models import (

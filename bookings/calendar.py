@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 
-from allure.base import clinic_time
+from allure.base.clinic import clinic_time
 from allure.base.models import Closure
 from procedures.models import ProcedureCategory
 

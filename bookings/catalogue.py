@@ -18,7 +18,7 @@ from django.db.models import Prefetch
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from allure.base.models import Closure, OpeningHours
-from allure.base.serving import clear_page_cache, kept_until_content_changes
+from allure.base.web.serving import clear_page_cache, kept_until_content_changes
 from procedures.models import ProcedurePage
 
 from .models import (

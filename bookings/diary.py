@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils import timezone
 
-from allure.base.clinic_time import format_day, format_time, local_day
+from allure.base.clinic.clinic_time import format_day, format_time, local_day
 from procedures.models import ProcedureCategory, ProcedurePage
 
 from . import availability

@@ -12,7 +12,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from allure.base import clinic_time
+from allure.base.clinic import clinic_time
 from allure.base.models import ClinicSettings
 
 from .links import leave_url, manage_url, offer_url

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 
-from allure.base.clinic_time import format_day, format_time
+from allure.base.clinic.clinic_time import format_day, format_time
 from allure.base.models import Weekday
 from procedures.models import ProcedurePage
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 
-from allure.base.clinic_time import CLINIC_TZ, local_day
+from allure.base.clinic.clinic_time import CLINIC_TZ, local_day
 
 from . import availability
 from .catalogue import catalogue

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from allure.base.clinic_time import day_range, local_day
+from allure.base.clinic.clinic_time import day_range, local_day
 
 from .models import (
     OPEN_STATUSES,

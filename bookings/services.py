@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from wagtail.log_actions import log
 
 from allure.base import counts
-from allure.base.clinic_time import day_range, local_day
+from allure.base.clinic.clinic_time import day_range, local_day
 from allure.base.models import ClinicSettings, Metric
 from procedures.models import ProcedurePage
 

@@ -13,7 +13,8 @@ import smtplib
 from django.tasks import task
 from django.utils import timezone
 
-from allure.base import clinic_time, sms
+from allure.base.clinic import clinic_time
+from allure.base.operations import sms
 
 from . import emails, offers, texts
 from .models import (

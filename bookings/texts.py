@@ -6,7 +6,7 @@ the reference, never the procedure or the provider.
 
 import datetime as dt
 
-from allure.base import clinic_time
+from allure.base.clinic import clinic_time
 from allure.base.models import ClinicSettings
 
 from .models import ReminderStage, TextReminder

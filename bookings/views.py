@@ -22,10 +22,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from allure.base import clinic_time, sms
-from allure.base.client_address import client_key
+from allure.base.clinic import clinic_time
 from allure.base.models import OpeningHours
-from allure.base.security import inert_file_response
+from allure.base.operations import sms
+from allure.base.web.client_address import client_key
+from allure.base.web.security import inert_file_response
 
 from . import availability, links, patient_photos, selectors, services, waitlist
 from .calendar import feed as calendar_feed

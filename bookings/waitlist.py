@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from allure.base.clinic_time import local_day
+from allure.base.clinic.clinic_time import local_day
 from allure.base.models import ClinicSettings
 from procedures.models import ProcedurePage
 

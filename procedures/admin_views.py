@@ -7,7 +7,7 @@ from django.utils.timezone import localdate
 from wagtail.admin.views.reports import PageReportView
 from wagtail.log_actions import log
 
-from allure.base.security import inert_file_response
+from allure.base.web.security import inert_file_response
 from procedures.gallery import ConsentRecord
 from procedures.models import ProcedurePage
 

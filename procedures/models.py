@@ -22,7 +22,7 @@ from wagtail.search import index
 from allure.base import structured_data
 from allure.base.blocks import NarrativeBlock
 from allure.base.pages import SeoMixin, image_field
-from allure.base.serving import (
+from allure.base.web.serving import (
     cached_until_content_changes,
     live_url_of_the_only,
     public_only,

@@ -1,7 +1,7 @@
 """Writes to the consent ledger. The admin's consent form and `manage.py expire_consents`
 both end a consent here, so one rule holds everywhere: the pairs leave the site first
 (saving them clears the page cache and purges the caches in front, see
-`allure.base.serving`), then the consent changes, then every photo the consent covers
+`allure.base.web.serving`), then the consent changes, then every photo the consent covers
 (published or not) leaves the editors' library: its resized copies go, the original moves to
 a name nobody can guess in a collection no editor can choose from, and their addresses are
 purged from the caches in front.
@@ -17,7 +17,7 @@ from wagtail.images import get_image_model
 from wagtail.log_actions import log
 
 from allure.base.image_collections import WITHDRAWN_PHOTOS, image_collection
-from allure.base.serving import purge_addresses_after_commit
+from allure.base.web.serving import purge_addresses_after_commit
 from procedures.gallery import ConsentRecord, ConsentStatus, ResultPair
 
 

@@ -167,7 +167,7 @@ def twilio(settings):
     Twilio backend."""
     stub = TwilioStub()
     stub.thread.start()
-    settings.SMS_BACKEND = "allure.base.sms.TwilioBackend"
+    settings.SMS_BACKEND = "allure.base.operations.sms.TwilioBackend"
     settings.TWILIO_ACCOUNT_SID = ACCOUNT_SID
     settings.TWILIO_AUTH_TOKEN = AUTH_TOKEN
     settings.TWILIO_FROM_NUMBER = FROM_NUMBER

@@ -47,7 +47,7 @@ KNOWN_DEBT = {
     # The admin's looser policy: Django 6.0's CSP middleware reads it from the response, and
     # its documented `csp_override` decorator sets the same attribute; there is no
     # middleware-level API to give a whole URL prefix (Wagtail's admin) its own policy.
-    ("allure/base/security.py", "._csp_config"),
+    ("allure/base/web/security.py", "._csp_config"),
 }
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from allure.base import sms
+from allure.base.operations import sms
 
 ODD = [
     *["", "%00", "\x00", "'\"<script>", "a" * 5000, "💉🙂", "../../etc/passwd", "%ff%fe", "-1"],

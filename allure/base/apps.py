@@ -13,14 +13,10 @@ class BaseConfig(AppConfig):
         from django.db.models.signals import post_save, pre_save
         from wagtail.images import get_image_model
 
-        from allure.base import (
-            checks,  # noqa: F401 (importing registers the deploy checks)
-            outage,
-            photos,
-            security,
-            serving,
-        )
+        from allure.base import outage, photos
         from allure.base.models import ClinicSettings
+        from allure.base.operations import checks  # noqa: F401 (registers the deploy checks)
+        from allure.base.web import security, serving
 
         serving.connect_invalidation()
         security.connect_lockout_audit()

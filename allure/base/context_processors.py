@@ -1,7 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
-from allure.base import serving
 from allure.base.models import ClinicSettings
+from allure.base.web import serving
 
 
 def clinic(request):

@@ -18,7 +18,7 @@ with an atomic upsert; the first count after a flush plans the next one (`plan_f
 `manage.py flush_counts` does the same from cron. Without a shared cache (`make run` without
 REDIS_URL: each process has its own memory, which the worker cannot read) each count is
 written straight to the table instead. While Redis is unreachable the cache answers from
-each process's memory (allure/base/cache_backend.py), which the worker never reads: counting
+each process's memory (allure/base/web/cache_backend.py), which the worker never reads: counting
 pauses until Redis is back (`record` and `flush` skip it meanwhile), and no page ever fails
 because of it.
 """
@@ -40,7 +40,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
 from allure.base.models import DailyCount, Metric
-from allure.base.serving import cached_until_content_changes
+from allure.base.web.serving import cached_until_content_changes
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ FLUSH_PLANNED_KEY = "counts:flush-planned"
 
 def _cache_is_shared() -> bool:
     """False while Redis is unreachable: the cache then answers from this process's memory,
-    which the worker never reads (allure/base/cache_backend.py)."""
+    which the worker never reads (allure/base/web/cache_backend.py)."""
     return not getattr(cache, "is_unreachable", lambda: False)()
 
 

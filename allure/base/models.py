@@ -19,7 +19,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Orderable
 
-from allure.base.serving import cached_until_content_changes
+from allure.base.web.serving import cached_until_content_changes
 
 
 @register_setting(icon="site")

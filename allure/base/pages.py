@@ -4,7 +4,7 @@ description with a fallback, a share image, structured data, and the image field
 from django.db import models
 
 from allure.base import structured_data
-from allure.base.serving import ServedPageMixin
+from allure.base.web.serving import ServedPageMixin
 
 
 class SeoMixin(ServedPageMixin):

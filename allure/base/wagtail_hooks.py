@@ -5,8 +5,8 @@ from axes.models import AccessAttempt
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from allure.base import two_factor
 from allure.base.models import Closure, OpeningHours
+from allure.base.signin import two_factor
 
 
 class OpeningHoursViewSet(ModelViewSet):
@@ -72,7 +72,7 @@ def register_lockout_log_action(actions):
 def register_two_factor_urls():
     from django.urls import path
 
-    from allure.base import two_factor_views as views
+    from allure.base.signin import two_factor_views as views
 
     return [
         path("two-factor/", views.account, name="two_factor_account"),

@@ -65,13 +65,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # /healthz and /readyz for probes and monitors, answered before anything else runs.
-    "allure.base.health.HealthMiddleware",
+    "allure.base.web.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outermost of ours: its headers reach cached pages and uploaded files alike.
-    "allure.base.security.SecurityHeadersMiddleware",
+    "allure.base.web.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside sessions/CSRF/CSP: a cached page already carries the headers they added.
-    "allure.base.serving.AnonymousPageCacheMiddleware",
+    "allure.base.web.serving.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -79,11 +79,11 @@ MIDDLEWARE = [
     # Two-factor sign-in: django-otp marks the verified session; ours sends a signed-in
     # person who still owes the second step from every admin page to it.
     "django_otp.middleware.OTPMiddleware",
-    "allure.base.two_factor.SecondStepMiddleware",
+    "allure.base.signin.two_factor.SecondStepMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "allure.base.security.AdminContentSecurityPolicyMiddleware",
+    "allure.base.web.security.AdminContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes requires: answers a locked-out sign-in with its page.
     "axes.middleware.AxesMiddleware",
@@ -107,11 +107,11 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The same idea of the client's address as the booking form's rate limit (trusted proxies).
-AXES_CLIENT_IP_CALLABLE = "allure.base.client_address.client_ip"
+AXES_CLIENT_IP_CALLABLE = "allure.base.web.client_address.client_ip"
 AXES_LOCKOUT_TEMPLATE = "axes/locked_out.html"
 AXES_ENABLE_ADMIN = False  # lockouts are listed in the Wagtail admin instead
 
-# Two-factor sign-in (allure/base/two_factor.py): asked of superusers and of anyone holding
+# Two-factor sign-in (allure/base/signin/two_factor.py): asked of superusers and of anyone holding
 # one of these permissions (the Front desk group holds both), and of editors who turn it on.
 TWO_FACTOR_REQUIRED_PERMISSIONS = [
     "bookings.manage_consultations",
@@ -156,7 +156,7 @@ if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             # Django's RedisCache, falling back to process memory while Redis is down.
-            "BACKEND": "allure.base.cache_backend.FallbackRedisCache",
+            "BACKEND": "allure.base.web.cache_backend.FallbackRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "OPTIONS": {
                 # A Redis that is away must cost milliseconds, not a hung request.
@@ -190,9 +190,10 @@ SERVE_MEDIA = os.environ.get("SERVE_MEDIA", "false").lower() == "true"
 # Files no web server may hand out (scanned consent forms): outside MEDIA_ROOT, served only
 # by a view that checks who asks. On several app servers, a disk they share.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
-# Backups (`make backup`, allure/base/backups.py): where they go, how many days they are kept
-# (patient data: see docs/operations.md, Backups), and age keys when they are encrypted: the
-# public key to encrypt with here; the private key's file is given only to a restore.
+# Backups (`make backup`, allure/base/operations/backups.py): where they go, how many days
+# they are kept (patient data: see docs/operations.md, Backups), and age keys when they are
+# encrypted: the public key to encrypt with here; the private key's file is given only to a
+# restore.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
 BACKUP_KEEP_DAYS = int(os.environ.get("BACKUP_KEEP_DAYS", "35"))
 BACKUP_AGE_RECIPIENT = os.environ.get("BACKUP_AGE_RECIPIENT", "")
@@ -245,8 +246,8 @@ else:
     }
 # Text messages (appointment reminders), chosen like an email backend: files under var/sms
 # by default (nothing leaves the box), Twilio's REST API with
-# SMS_BACKEND=allure.base.sms.TwilioBackend and the three TWILIO_* secrets below.
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "allure.base.sms.FileBackend")
+# SMS_BACKEND=allure.base.operations.sms.TwilioBackend and the three TWILIO_* secrets below.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "allure.base.operations.sms.FileBackend")
 SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", BASE_DIR / "var" / "sms"))
 TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
@@ -317,7 +318,7 @@ BOOKING_MIN_FILL_SECONDS = 3
 BOOKING_RATE_LIMIT = (10, 3600)  # at most 10 form posts an hour from one address
 # Behind proxies: the META key of the header they add the client address to (e.g.
 # HTTP_X_FORWARDED_FOR), and how many of them add to it. The client is the right-most entry
-# no trusted proxy wrote (allure/base/client_address.py); anything to its left is whatever
+# no trusted proxy wrote (allure/base/web/client_address.py); anything to its left is whatever
 # the client sent. Production refuses one without the other.
 BOOKING_CLIENT_IP_HEADER = os.environ.get("BOOKING_CLIENT_IP_HEADER") or None
 BOOKING_TRUSTED_PROXIES = int(os.environ.get("BOOKING_TRUSTED_PROXIES", "0"))
@@ -357,7 +358,7 @@ LOGGING = {
     },
     # Django logs the path of every 4xx/5xx (and the dev server every request): links'
     # secrets are written as "[secret]".
-    "filters": {"link_secrets": {"()": "allure.base.log_redaction.HideLinkSecrets"}},
+    "filters": {"link_secrets": {"()": "allure.base.web.log_redaction.HideLinkSecrets"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["link_secrets"]},
         "django.server": {

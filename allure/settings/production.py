@@ -36,7 +36,7 @@ if not LOCAL_RUN:
         refuse("SITE_URL must be an https:// address: it is the link in every patient email")
 # Texts through Twilio need all three secrets; without them every reminder text would fail
 # in the worker, days after a patient agreed to them.
-if SMS_BACKEND == "allure.base.sms.TwilioBackend":
+if SMS_BACKEND == "allure.base.operations.sms.TwilioBackend":
     for _name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER"):
         if not os.environ.get(_name, "").strip():
             refuse(f"{_name} must be set when SMS_BACKEND is the Twilio backend")
@@ -55,8 +55,8 @@ if BOOKING_CLIENT_IP_HEADER and not BOOKING_TRUSTED_PROXIES:
     )
 
 # Backups are encrypted on a server (issue 28): the backup command refuses to run without
-# BACKUP_AGE_RECIPIENT and `check --deploy` says so (allure/base/checks.py). The site itself
-# still starts: a missing backup key must not take the booking form down.
+# BACKUP_AGE_RECIPIENT and `check --deploy` says so (allure/base/operations/checks.py). The
+# site itself still starts: a missing backup key must not take the booking form down.
 BACKUP_ENCRYPTION_REQUIRED = not LOCAL_RUN
 
 DEBUG = False

@@ -20,7 +20,7 @@ STORAGES = {
 }
 SITE_URL = "http://testserver"
 SMS_FILE_PATH = BASE_DIR / "var" / "test-sms"  # tests that read it point it at tmp_path
-SMS_BACKEND = "allure.base.sms.FileBackend"
+SMS_BACKEND = "allure.base.operations.sms.FileBackend"
 WAGTAILADMIN_BASE_URL = SITE_URL
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Off by default so tests see fresh pages; tests/allure/test_page_cache.py turns it on.

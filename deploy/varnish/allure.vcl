@@ -12,7 +12,7 @@ backend app {
     .host = "127.0.0.1";
     .port = "8000";
     .probe = {
-        .url = "/healthz";  # liveness only: see allure/base/health.py
+        .url = "/healthz";  # liveness only: see allure/base/web/health.py
         .interval = 1s;
         .timeout = 2s;
         .window = 3;

@@ -18,7 +18,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
 
-from allure.base.backups import make_backup
+from allure.base.operations.backups import make_backup
 
 # The dump tools read committed rows, from their own connections.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

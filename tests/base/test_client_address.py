@@ -4,7 +4,7 @@ address they did not write; never a header anyone can set; IPv6 by /64; keys has
 import pytest
 from django.test import RequestFactory
 
-from allure.base.client_address import client_bucket, client_ip, client_key
+from allure.base.web.client_address import client_bucket, client_ip, client_key
 
 
 def request(remote="203.0.113.9", **headers):

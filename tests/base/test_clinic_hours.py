@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from allure.base.clinic_hours import clinic_status, weekly_hours
+from allure.base.clinic.clinic_hours import clinic_status, weekly_hours
 from allure.base.models import Closure, OpeningHours
 from tests.clock import AWKWARD_INSTANTS
 

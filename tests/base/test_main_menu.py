@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Site
 
-from allure.base import serving
+from allure.base.web import serving
 
 pytestmark = pytest.mark.django_db
 

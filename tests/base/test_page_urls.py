@@ -8,8 +8,8 @@ from django.test import RequestFactory
 from django.urls import clear_script_prefix, set_script_prefix
 from wagtail.models import Page, Site
 
-from allure.base import serving
 from allure.base.pages import SeoMixin
+from allure.base.web import serving
 
 pytestmark = pytest.mark.django_db
 

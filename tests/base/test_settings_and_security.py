@@ -65,7 +65,7 @@ def test_production_settings_refuse_to_start_without_secrets(env, missing):
 
 
 TWILIO = {
-    "SMS_BACKEND": "allure.base.sms.TwilioBackend",
+    "SMS_BACKEND": "allure.base.operations.sms.TwilioBackend",
     "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
     "TWILIO_AUTH_TOKEN": "t" * 32,
     "TWILIO_FROM_NUMBER": "+16015550100",

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction
 
 from allure.base.models import ClinicSettings, Closure, FooterLink, OpeningHours
-from allure.base.serving import (
+from allure.base.web.serving import (
     GENERATION_KEY,
     AnonymousPageCacheMiddleware,
     cached_until_content_changes,

@@ -74,7 +74,7 @@ def test_a_stranger_cannot_lock_a_staff_member_out_from_another_address(desk):
 
 def test_behind_the_proxy_the_lockout_counts_the_forwarded_address(desk, settings):
     """In production nginx appends the client to X-Forwarded-For and REMOTE_ADDR is nginx
-    itself: the lockout must count the client (allure/base/client_address.py), or one guesser
+    itself: the lockout must count the client (allure/base/web/client_address.py), or one guesser
     would lock every visitor out, and a locked-out guesser must stay locked."""
     settings.BOOKING_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
     settings.BOOKING_TRUSTED_PROXIES = 1

@@ -3,12 +3,12 @@ Twilio's HTTP API (a real server on a real socket: only Twilio itself is stood i
 
 import pytest
 
-from allure.base import sms
+from allure.base.operations import sms
 from tests.twilio_stub import FROM_NUMBER
 
 
 def test_the_file_backend_writes_one_file_per_message(settings, tmp_path):
-    settings.SMS_BACKEND = "allure.base.sms.FileBackend"
+    settings.SMS_BACKEND = "allure.base.operations.sms.FileBackend"
     settings.SMS_FILE_PATH = tmp_path / "sms"
     first = sms.send_text(to="+16015550142", body="Hello")
     second = sms.send_text(to="+16015550143", body="Hello again")

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from allure.base.clinic_time import format_slot, local_day
+from allure.base.clinic.clinic_time import format_slot, local_day
 from allure.base.models import Closure, OpeningHours
 from bookings.availability import (
     available_slots,

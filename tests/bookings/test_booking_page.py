@@ -9,8 +9,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from allure.base.clinic_time import local_day
-from allure.base.serving import GENERATION_KEY
+from allure.base.clinic.clinic_time import local_day
+from allure.base.web.serving import GENERATION_KEY
 from bookings.models import ConsultationRequest, ConsultationType, Provider, ProviderHours
 from bookings.slots import Slot
 

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from allure.base import clinic_time
+from allure.base.clinic import clinic_time
 from allure.base.models import Closure
 from bookings import availability, services
 from bookings.models import ConsultationStatus, Provider, ProviderClosure, ProviderHours

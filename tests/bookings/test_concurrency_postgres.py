@@ -9,7 +9,7 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from allure.base.clinic_time import CLINIC_TZ, local_day
+from allure.base.clinic.clinic_time import CLINIC_TZ, local_day
 from bookings import availability, services
 from bookings.models import ConsultationRequest, ConsultationType
 from bookings.slots import Slot

@@ -1,7 +1,7 @@
 import pytest
 
 from allure.base import demo as clinic_demo
-from allure.base.clinic_time import CLINIC_TZ
+from allure.base.clinic.clinic_time import CLINIC_TZ
 from allure.base.models import Closure, OpeningHours
 from bookings import demo
 from bookings.models import BookingRules, ConsultationRequest, ConsultationStatus

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from wagtail.models import ModelLogEntry
 
-from allure.base import clinic_time
+from allure.base.clinic import clinic_time
 from bookings import emails, links, patient_photos, services
 from bookings.models import ConsultationStatus, ConsultationType, PatientPhoto
 from tests.staff import sign_in_with_second_factor

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from allure.base.clinic_time import CLINIC_TZ
+from allure.base.clinic.clinic_time import CLINIC_TZ
 from bookings import availability, services
 from bookings.models import (
     BookingRules,

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from allure.base import sms
+from allure.base.operations import sms
 from bookings import services, tasks
 from bookings.models import (
     ConsultationRequest,
@@ -42,7 +42,7 @@ FRIDAY_10 = at(WED + dt.timedelta(days=2), 10)
 
 @pytest.fixture
 def sms_files(settings, tmp_path):
-    settings.SMS_BACKEND = "allure.base.sms.FileBackend"
+    settings.SMS_BACKEND = "allure.base.operations.sms.FileBackend"
     settings.SMS_FILE_PATH = tmp_path / "sms"
 
     def read() -> list[str]:

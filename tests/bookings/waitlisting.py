@@ -6,7 +6,7 @@ import uuid
 
 from django.utils import timezone
 
-from allure.base.clinic_time import CLINIC_TZ, local_day
+from allure.base.clinic.clinic_time import CLINIC_TZ, local_day
 from bookings import waitlist
 
 

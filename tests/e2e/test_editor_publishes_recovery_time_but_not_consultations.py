@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from playwright.sync_api import expect
 
-from allure.base import serving
+from allure.base.web import serving
 from procedures.models import ProcedurePage
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_front_desk_confirms_a_request import log_in

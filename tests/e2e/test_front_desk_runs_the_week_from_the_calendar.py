@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from allure.base import clinic_time
+from allure.base.clinic import clinic_time
 from allure.base.models import Closure
 from bookings import availability, services
 from bookings.models import ConsultationRequest

@@ -7,7 +7,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from allure.base.clinic_time import local_day
+from allure.base.clinic.clinic_time import local_day
 from bookings import availability, services, waitlist
 from bookings.models import ConsultationRequest, WaitlistEntry, WaitlistStatus
 from bookings.slots import Slot

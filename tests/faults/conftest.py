@@ -31,7 +31,7 @@ def redis_cache(redis_server, settings):
     """The production cache backend on the test's own Redis, retried at once when down."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "allure.base.cache_backend.FallbackRedisCache",
+            "BACKEND": "allure.base.web.cache_backend.FallbackRedisCache",
             "LOCATION": redis_server.url,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "RETRY_SECONDS": 0},
         }

@@ -10,15 +10,15 @@ import redis
 from django.core.cache import cache
 from django.test import Client, RequestFactory, override_settings
 
-from allure.base import two_factor
-from allure.base.client_address import client_key
+from allure.base.signin import two_factor
+from allure.base.web.client_address import client_key
 from bookings import availability
 from bookings.models import ConsultationRequest
 from procedures.models import ProcedurePage
 from tests.bookings.conftest import form_data
 
 pytestmark = pytest.mark.django_db
-WARNINGS = "allure.base.cache_backend"
+WARNINGS = "allure.base.web.cache_backend"
 
 
 PATIENTS = itertools.count(1)

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from allure.base import serving
+from allure.base.web import serving
 from procedures import models
 from procedures.gallery import ResultPair, ResultPairAngle
 from procedures.models import ProcedureFAQ, ProcedurePage, RelatedProcedure

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from allure.base.serving import clear_page_cache
+from allure.base.web.serving import clear_page_cache
 
 pytestmark = pytest.mark.django_db
 

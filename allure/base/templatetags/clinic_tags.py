@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
-from allure.base import serving
-from allure.base.clinic_hours import clinic_status, weekly_hours
+from allure.base.clinic.clinic_hours import clinic_status, weekly_hours
 from allure.base.models import Closure, OpeningHours
+from allure.base.web import serving
 
 register = template.Library()
 

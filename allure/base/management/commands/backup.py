@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from allure.base.backups import BackupError, make_backup
+from allure.base.operations.backups import BackupError, make_backup
 
 NO_RECIPIENT = (
     "Refusing to write an unencrypted backup: set BACKUP_AGE_RECIPIENT to the age public key "

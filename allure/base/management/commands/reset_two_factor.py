@@ -4,7 +4,7 @@ hand over in person. They set up the new phone at their next sign-in."""
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from allure.base import two_factor
+from allure.base.signin import two_factor
 
 
 class Command(BaseCommand):

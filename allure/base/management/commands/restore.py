@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from allure.base.backups import BackupError, restore_backup
+from allure.base.operations.backups import BackupError, restore_backup
 
 
 class Command(BaseCommand):
@@ -37,7 +37,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         call_command("anonymise_consultations", verbosity=0)
         self.stdout.write(f"Restored the backup made {manifest['created']}.")
-        # Backups never hold sessions (allure/base/backups.py): nobody is signed in any more.
+        # Backups never hold sessions (allure/base/operations/backups.py): nobody is signed in
+        # any more.
         self.stdout.write(
             "Sign-ins are not kept in backups: everyone, staff included, must sign in again."
         )

@@ -7,7 +7,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from allure.base import two_factor
+from allure.base.signin import two_factor
 
 NEWCOMER_RECOVERY_CODES = 5
 

@@ -1,5 +1,5 @@
 """The second sign-in step, setting up an authenticator app, and recovery codes. Thin views:
-the rules and writes are in allure.base.two_factor."""
+the rules and writes are in allure.base.signin.two_factor."""
 
 from urllib.parse import urlencode
 
@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from allure.base import two_factor
+from allure.base.signin import two_factor
 
 # Codes just made are shown on the next page, once, then dropped from the session.
 FRESH_CODES = "allure_fresh_recovery_codes"

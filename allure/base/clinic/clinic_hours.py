@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from allure.base.clinic_time import CLINIC_TZ, format_time
+from allure.base.clinic.clinic_time import CLINIC_TZ, format_time
 from allure.base.models import Weekday
 
 LOOKAHEAD_DAYS = 31  # long enough to see past any realistic holiday closure

@@ -1,7 +1,7 @@
 """Backups a restore can rely on: the database, the uploaded photos (MEDIA_ROOT) and the
 private files such as scanned consent forms (PRIVATE_MEDIA_ROOT), in one dated archive with
 its SHA-256 beside it, encrypted with age when a recipient is given (production requires one:
-see the `backup` command and allure/base/checks.py).
+see the `backup` command and allure/base/operations/checks.py).
 
 Sessions are never archived (`django_session` is dumped empty): a session already past the
 second factor is as good as a staff member's password and key, and a backup travels to other

@@ -67,7 +67,7 @@ def _queue_stalled() -> bool:
 
 
 def _cache_answers() -> bool:
-    """The fallback cache (allure/base/cache_backend.py) never raises: it answers from this
+    """The fallback cache (allure/base/web/cache_backend.py) never raises: it answers from this
     process's memory while Redis is away, and says so."""
     cache.get(CACHE_PROBE_KEY)
     return not getattr(cache, "is_unreachable", lambda: False)()

@@ -1,0 +1,2 @@
+"""Running the clinic's server: backups and restore, the deploy checks, the text-message
+backends."""

@@ -492,7 +492,7 @@ def waitlist_index(request):
     show = request.GET.get("status", WaitlistStatus.WAITING)
     if show not in WaitlistStatus.values and show != "all":
         show = WaitlistStatus.WAITING
-    entries = WaitlistEntry.objects.select_related("procedure", "provider").order_by(
+    entries = WaitlistEntry.objects.select_related("procedure", "provider__clinician").order_by(
         "created_at", "pk"
     )
     if show != "all":
@@ -519,7 +519,7 @@ def _waitlist_detail(request, entry, offer_form=None, status=200):
             "entry": entry,
             "offers": [
                 (offer, clinic_time.format_slot(offer.slot_start))
-                for offer in entry.offers.select_related("provider", "consultation")
+                for offer in entry.offers.select_related("provider__clinician", "consultation")
             ],
             "offer_form": offer_form or ConfirmTimeForm(slots=slots),
             "has_slots": bool(slots),
@@ -532,7 +532,9 @@ def _waitlist_detail(request, entry, offer_form=None, status=200):
 @front_desk_only
 @require_GET
 def waitlist_detail(request, pk):
-    entry = get_object_or_404(WaitlistEntry.objects.select_related("procedure", "provider"), pk=pk)
+    entry = get_object_or_404(
+        WaitlistEntry.objects.select_related("procedure", "provider__clinician"), pk=pk
+    )
     waitlist.waitlist_entry_record_view(entry=entry, user=request.user)
     return _waitlist_detail(request, entry)
 

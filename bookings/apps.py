@@ -7,6 +7,11 @@ class BookingsConfig(AppConfig):
 
     def ready(self):
         # Imported here: the catalogue uses models, which exist only once apps load.
-        from . import catalogue
+        from django.db.models.signals import post_save
+
+        from procedures.clinicians import Clinician
+
+        from . import catalogue, models
 
         catalogue.connect_invalidation()
+        post_save.connect(models.open_diary, sender=Clinician, dispatch_uid="bookings-open-diary")

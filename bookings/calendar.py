@@ -124,10 +124,10 @@ class CalendarDay:
 def calendar_providers(
     only: Provider | None = None, *, first_day: dt.date, days: int
 ) -> list[Provider]:
-    """Every active provider, and any inactive one who still has requests holding a time
+    """Every bookable clinician's diary, and any other who still has requests holding a time
     in those days (their bookings stay when they stop taking new ones); or just `only`.
     With their hours and days away."""
-    providers = Provider.objects.prefetch_related(
+    providers = Provider.objects.select_related("clinician").prefetch_related(
         Prefetch("hours", queryset=ProviderHours.objects.all()),
         Prefetch("closures", queryset=ProviderClosure.objects.all()),
     )
@@ -139,8 +139,8 @@ def calendar_providers(
         busy = ConsultationRequest.objects.filter(
             status__in=OPEN_STATUSES, slot_start__lt=end, slot_end__gt=start
         ).values("provider_id")
-        providers = providers.filter(Q(active=True) | Q(pk__in=busy))
-    return list(providers.order_by("sort_order", "name"))
+        providers = providers.filter(Q(clinician__bookable=True) | Q(pk__in=busy))
+    return list(providers.order_by("clinician__sort_order", "clinician__name"))
 
 
 def _runs(starts: list[dt.datetime], step: dt.timedelta) -> list[Period]:

@@ -1,5 +1,5 @@
 """What the booking page and the availability rule read on every request and staff change
-rarely: the live procedures, the active providers with their hours, days away and
+rarely: the live procedures, the bookable clinicians' diaries with their hours, days away and
 procedures, the consultation types, the booking rules, and the clinic's own hours and
 closures. One shared fragment, rebuilt after any change to these rows, and kept in each
 process for its generation (`kept_until_content_changes`): a page reads it several times,
@@ -19,6 +19,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from allure.base.models import Closure, OpeningHours
 from allure.base.web.serving import clear_page_cache, kept_until_content_changes
+from procedures.clinicians import Clinician
 from procedures.models import ProcedurePage
 
 from .models import (
@@ -38,7 +39,7 @@ FIRST_AVAILABLE = "any"
 class Catalogue:
     # Live procedures by title, with only what the page and the rules read.
     procedures: list[ProcedurePage]
-    # Active providers in "first available" order, each with its hours and closures
+    # Bookable clinicians' diaries in "first available" order, each with its hours and closures
     # prefetched and `procedure_ids`: the pages (live or not) they consult on.
     providers: list[Provider]
     types: dict[str, ConsultationType]  # by procedure category
@@ -53,20 +54,21 @@ class Catalogue:
 
 def _build() -> Catalogue:
     providers = list(
-        Provider.objects.filter(active=True)
+        Provider.objects.filter(clinician__bookable=True)
+        .select_related("clinician__photo", "clinician__profile_page")
         .prefetch_related(
             Prefetch("hours", queryset=ProviderHours.objects.all()),
             Prefetch("closures", queryset=ProviderClosure.objects.all()),
         )
-        .order_by("sort_order", "name")
+        .order_by("clinician__sort_order", "clinician__name")
     )
     links: dict[int, set[int]] = {}
-    for provider_id, page_id in Provider.procedures.through.objects.filter(
-        provider__active=True
-    ).values_list("provider_id", "procedurepage_id"):
-        links.setdefault(provider_id, set()).add(page_id)
+    for clinician_id, page_id in Clinician.procedures.through.objects.filter(
+        clinician__bookable=True
+    ).values_list("clinician_id", "procedurepage_id"):
+        links.setdefault(clinician_id, set()).add(page_id)
     for provider in providers:
-        provider.procedure_ids = frozenset(links.get(provider.pk, ()))
+        provider.procedure_ids = frozenset(links.get(provider.clinician_id, ()))
     clinic_hours: dict[int, list[tuple[dt.time, dt.time]]] = {}
     for hours in OpeningHours.cached():
         clinic_hours.setdefault(hours.weekday, []).append((hours.opens, hours.closes))
@@ -95,7 +97,7 @@ def _provider_procedures_changed(sender, action, **kwargs) -> None:
         clear_page_cache()
 
 
-# Procedure pages are content already: publishing, unpublishing or moving one clears it.
+# Procedure pages and clinicians are content already: a change to one clears it.
 WATCHED = (BookingRules, ConsultationType, Provider, ProviderHours, ProviderClosure)
 
 
@@ -107,6 +109,6 @@ def connect_invalidation() -> None:
             )
     m2m_changed.connect(
         _provider_procedures_changed,
-        sender=Provider.procedures.through,
+        sender=Clinician.procedures.through,
         dispatch_uid="booking-catalogue-provider-procedures",
     )

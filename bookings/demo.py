@@ -31,35 +31,20 @@ CONSULTATION_TYPES = {
     ProcedureCategory.SKIN: ("Skin consultation", 30, 10, False),
     ProcedureCategory.INJECTABLES: ("Injectables consultation", 20, 10, False),
 }
-# name, title, procedures by slug ("category:x" for a whole group), weekly hours
-# (weekday, starts, ends; none: whenever the clinic is open).
-PROVIDERS = [
-    (
-        "Dr. Walker",
-        "M.D., board-certified plastic surgeon",
-        ["category:face", "category:body", "skin-resurfacing"],
-        [],
-    ),
-    (
-        "Jessica Moore",
-        "R.N., nurse injector",
-        ["category:injectables"],
-        [(day, dt.time(9), dt.time(17)) for day in (Weekday.TUESDAY, Weekday.WEDNESDAY)]
-        + [(Weekday.THURSDAY, dt.time(12), dt.time(17)), (Weekday.FRIDAY, dt.time(8), dt.time(13))],
-    ),
-    (
-        "Maya Reed",
-        "Licensed aesthetician",
-        ["chemical-peel", "bbl-photofacial"],
-        [(day, dt.time(8), dt.time(15)) for day in (Weekday.MONDAY, Weekday.WEDNESDAY)]
-        + [(Weekday.THURSDAY, dt.time(8), dt.time(12))],
-    ),
-]
+# Each clinician's weekly hours, by name (weekday, starts, ends; none: whenever the clinic
+# is open). The clinicians themselves are `procedures.demo`'s.
+HOURS = {
+    "Jessica Moore": [
+        (day, dt.time(9), dt.time(17)) for day in (Weekday.TUESDAY, Weekday.WEDNESDAY)
+    ]
+    + [(Weekday.THURSDAY, dt.time(12), dt.time(17)), (Weekday.FRIDAY, dt.time(8), dt.time(13))],
+    "Maya Reed": [(day, dt.time(8), dt.time(15)) for day in (Weekday.MONDAY, Weekday.WEDNESDAY)]
+    + [(Weekday.THURSDAY, dt.time(8), dt.time(12))],
+}
 
 
-def load_providers(*, doctor=None) -> None:
-    """Consultation types per procedure group and the three providers; `doctor` is Dr.
-    Walker's profile page (its photo and address go on her provider entry)."""
+def load_providers() -> None:
+    """Consultation types per procedure group, and the clinicians' hours in their diaries."""
     for category, (name, minutes, buffer, virtual) in CONSULTATION_TYPES.items():
         ConsultationType.objects.get_or_create(
             category=category,
@@ -71,19 +56,11 @@ def load_providers(*, doctor=None) -> None:
                 "accepts_photos": virtual,
             },
         )
-    live = list(ProcedurePage.objects.live())
-    for order, (name, title, wanted, hours) in enumerate(PROVIDERS):
-        if Provider.objects.filter(name=name).exists():
-            continue
-        provider = Provider(name=name, title=title, sort_order=order)
-        if name == "Dr. Walker" and doctor is not None:
-            provider.bio_page = doctor
-            provider.photo = getattr(doctor, "photo", None)
-        provider.procedures = [
-            page for page in live if page.slug in wanted or f"category:{page.category}" in wanted
-        ]
-        provider.hours = [ProviderHours(weekday=d, starts=s, ends=e) for d, s, e in hours]
-        provider.save()
+    for name, hours in HOURS.items():
+        provider = Provider.objects.filter(clinician__name=name).first()
+        if provider and not provider.hours.exists():
+            provider.hours = [ProviderHours(weekday=d, starts=s, ends=e) for d, s, e in hours]
+            provider.save()
 
 
 DEMO_NAMESPACE = uuid.UUID("6f3c0a52-1f0e-4a4b-9d8e-0c7b2b7e4d11")
@@ -105,9 +82,9 @@ DEMO_PROCEDURES = [
 
 
 @transaction.atomic
-def load(*, doctor=None) -> None:
+def load() -> None:
     BookingRules.load()  # creates the defaults on first use
-    load_providers(doctor=doctor)
+    load_providers()
     by_slug = {page.slug: page for page in ProcedurePage.objects.live()}
     if not by_slug:
         return

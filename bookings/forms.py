@@ -638,7 +638,7 @@ class WaitlistForm(PatientContactForm):
         value = self.cleaned_data["provider"]
         if value in ("", FIRST_AVAILABLE):
             return None
-        return Provider.objects.filter(active=True, pk=value).first()
+        return Provider.objects.filter(clinician__bookable=True, pk=value).first()
 
 
 class CalendarForm(forms.Form):
@@ -653,7 +653,9 @@ class CalendarForm(forms.Form):
         error_messages={"invalid": "Enter a date like 2026-11-18; showing today instead."},
     )
     provider = forms.ModelChoiceField(
-        queryset=Provider.objects.order_by("-active", "sort_order", "name"),
+        queryset=Provider.objects.select_related("clinician").order_by(
+            "-clinician__bookable", "clinician__sort_order", "clinician__name"
+        ),
         required=False,
         empty_label="All providers",
         error_messages={

@@ -83,7 +83,7 @@ def offer_from_token(token: str) -> WaitlistOffer:
     if not (pk.isdigit() and entry_id.isdigit()):
         raise LinkInvalid
     offer = (
-        WaitlistOffer.objects.select_related("entry", "entry__procedure", "provider")
+        WaitlistOffer.objects.select_related("entry", "entry__procedure", "provider__clinician")
         .filter(pk=pk, entry_id=entry_id)
         .first()
     )

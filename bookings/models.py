@@ -5,14 +5,13 @@ import re
 import secrets
 import uuid
 
-from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -169,36 +168,13 @@ class ConsultationType(models.Model):
 
 
 class Provider(ClusterableModel):
-    """Someone patients book a consultation with: the surgeon, a nurse injector, an
-    aesthetician. Works within the clinic's hours, narrowed by their own."""
+    """A clinician's diary: when patients can book them. Works within the clinic's hours,
+    narrowed by their own weekly hours and days away. Who they are (name, letters, role,
+    photo, the procedures they do, whether patients can book them) is their `Clinician`;
+    each clinician has one diary, made when the clinician is first saved."""
 
-    name = models.CharField(max_length=100, help_text="As patients know them, e.g. “Dr. Walker”.")
-    title = models.CharField(
-        max_length=160,
-        help_text="Title and credentials, e.g. “M.D., board-certified plastic surgeon”.",
-    )
-    photo = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    bio_page = models.ForeignKey(
-        "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Optional: a page about them, linked from the booking page.",
-    )
-    procedures = ParentalManyToManyField(
-        "procedures.ProcedurePage",
-        related_name="providers",
-        blank=True,
-        help_text="The procedures they hold consultations for.",
-    )
-    active = models.BooleanField(
-        default=True, help_text="Untick to stop offering their times (their bookings stay)."
-    )
-    sort_order = models.PositiveSmallIntegerField(
-        default=0, help_text="Lower first in lists; “first available” tries them in this order."
+    clinician = models.OneToOneField(
+        "procedures.Clinician", on_delete=models.PROTECT, related_name="diary"
     )
     # The secret in the address of their private calendar feed (/calendar/<token>.ics),
     # shown to the front desk on the provider's calendar page; empty: no feed. 256 random
@@ -208,12 +184,7 @@ class Provider(ClusterableModel):
     )
 
     panels = [
-        MultiFieldPanel(
-            [FieldPanel("name"), FieldPanel("title"), FieldPanel("photo"), FieldPanel("bio_page")],
-            heading="Who",
-        ),
-        FieldPanel("procedures", widget=forms.CheckboxSelectMultiple),
-        MultiFieldPanel([FieldPanel("active"), FieldPanel("sort_order")], heading="Booking"),
+        FieldPanel("clinician"),
         InlinePanel(
             "hours",
             heading="Weekly hours",
@@ -224,10 +195,40 @@ class Provider(ClusterableModel):
     ]
 
     class Meta:
-        ordering = ["sort_order", "name"]
+        ordering = ["clinician__sort_order", "clinician__name"]
+        verbose_name = "diary"
+        verbose_name_plural = "diaries"
 
     def __str__(self):
-        return self.name
+        return self.clinician.name
+
+    # What the booking pages, emails and calendars say of them, read from the clinician.
+    @property
+    def name(self) -> str:
+        return self.clinician.name
+
+    @property
+    def title(self) -> str:
+        return self.clinician.letters_and_role
+
+    @property
+    def photo(self):
+        return self.clinician.photo
+
+    @property
+    def profile_page(self):
+        return self.clinician.profile_page
+
+    @property
+    def active(self) -> bool:
+        return self.clinician.bookable
+
+
+def open_diary(sender, instance, created, raw=False, **kwargs) -> None:
+    """Every clinician gets a diary when first saved, so the front desk finds one to give
+    hours to (connected in `apps.py`; fixtures (`raw`) bring their own)."""
+    if created and not raw:
+        Provider.objects.get_or_create(clinician=instance)
 
 
 class ProviderHours(Orderable):

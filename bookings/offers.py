@@ -42,7 +42,7 @@ def matching_entries(provider: Provider, start: dt.datetime):
             status=WaitlistStatus.WAITING,
             until__gte=local_day(start),
             procedure__live=True,
-            procedure__providers=provider,
+            procedure__clinicians__diary=provider,
         )
         .filter(Q(provider__isnull=True) | Q(provider=provider))
         .filter(~Exists(already_offered))

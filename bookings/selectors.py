@@ -32,7 +32,7 @@ def consultation_requests_filtered(
 ) -> QuerySet[ConsultationRequest]:
     """Un-called (new) requests first, then newest first."""
     requests = ConsultationRequest.objects.select_related(
-        "assigned_to", "provider"
+        "assigned_to", "provider__clinician"
     ).prefetch_related("procedures")
     if status == "open":
         requests = requests.filter(status__in=OPEN_STATUSES)

@@ -12,13 +12,13 @@ from .models import ConsultationType, Provider
 
 
 class ProviderViewSet(SnippetViewSet):
+    """Each clinician's working hours and days away; who they are is in Clinicians."""
+
     model = Provider
-    icon = "user"
-    menu_label = "Providers"
-    list_display = ["name", "title", "active", "sort_order"]
-    list_filter = ["active"]
-    search_fields = ["name", "title"]
-    ordering = ["sort_order", "name"]
+    icon = "date"
+    menu_label = "Diaries"
+    list_display = ["clinician", "title", "active"]
+    ordering = ["clinician__sort_order", "clinician__name"]
 
 
 class ConsultationTypeViewSet(SnippetViewSet):

@@ -2,7 +2,8 @@
 
 Skin resurfacing carries every fact of the clinic's current page (shared/seed); the others
 are realistic outlines an editor would refine with Dr. Walker. `load` builds them under the
-page and with the doctor that the top-floor loader hands over.
+page and with the doctor that the top-floor loader hands over; `clinicians` makes the
+clinic's three clinicians first.
 """
 
 import datetime as dt
@@ -14,6 +15,7 @@ from django.utils import timezone
 from allure.base import demo_images
 from allure.base.demo import narrative, publish
 from procedures import services
+from procedures.clinicians import Clinician
 from procedures.gallery import ConsentRecord, ConsentStatus, ResultPair, ResultPairAngle
 from procedures.models import (
     ProcedureCategory,
@@ -565,9 +567,56 @@ TESTIMONIALS = [
 ]
 
 
+# name, letters, role, the procedures they perform by slug ("category:x" for a whole group).
+CLINICIANS = [
+    (
+        "Dr. Walker",
+        "M.D.",
+        "Board-certified plastic surgeon",
+        "Founder of Allure Plastics, Dr. Walker combines surgery, lasers and injectables to "
+        "refresh faces without changing who they belong to.",
+        ["category:face", "category:body", "skin-resurfacing"],
+    ),
+    (
+        "Jessica Moore",
+        "R.N.",
+        "Nurse injector",
+        "A registered nurse who plans fillers and wrinkle relaxers with a light hand.",
+        ["category:injectables"],
+    ),
+    (
+        "Maya Reed",
+        "",
+        "Licensed aesthetician",
+        "Looks after peels and light treatments, and the skin care around them.",
+        ["chemical-peel", "bbl-photofacial"],
+    ),
+]
+DOCTOR = CLINICIANS[0][0]
+
+
+def clinicians() -> dict[str, Clinician]:
+    """The clinic's three clinicians, by name (their procedures come with `load`)."""
+    by_name = {}
+    for order, (name, letters, role, bio, _) in enumerate(CLINICIANS):
+        clinician = Clinician.objects.filter(name=name).first()
+        if clinician is None:
+            clinician = Clinician(name=name, letters=letters, role=role, bio=bio, sort_order=order)
+            if name == DOCTOR:
+                clinician.photo = demo_images.demo_image(
+                    "Dr. Walker portrait",
+                    "Illustrated portrait of Dr. Walker (placeholder drawing)",
+                    demo_images.portrait,
+                )
+            clinician.save()
+        by_name[name] = clinician
+    return by_name
+
+
 def load(*, home, doctor) -> dict[str, ProcedurePage]:
-    """The procedure index under `home`, every procedure (performed by `doctor`) with its
-    related procedures, and the testimonials. Returns the procedures by slug."""
+    """The procedure index under `home`, every procedure (with `doctor`'s take and medical
+    review) with its related procedures, who performs each, and the testimonials. Returns
+    the procedures by slug."""
     index = publish(
         home,
         ProcedureIndexPage(
@@ -581,6 +630,7 @@ def load(*, home, doctor) -> dict[str, ProcedurePage]:
         ),
     )
     by_slug = _procedures(index, doctor)
+    _performed_by(by_slug)
     _testimonials(by_slug)
     publish(
         index,
@@ -631,6 +681,18 @@ def _procedures(index, doctor) -> dict[str, ProcedurePage]:
                     page=page, procedure=by_slug[other], sort_order=order
                 )
     return by_slug
+
+
+def _performed_by(by_slug) -> None:
+    for name, *_, wanted in CLINICIANS:
+        clinician = Clinician.objects.get(name=name)
+        if not clinician.procedures.exists():
+            clinician.procedures = [
+                page
+                for page in by_slug.values()
+                if page.slug in wanted or f"category:{page.category}" in wanted
+            ]
+            clinician.save()
 
 
 def _testimonials(by_slug):

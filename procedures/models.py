@@ -27,6 +27,7 @@ from allure.base.web.serving import (
     live_url_of_the_only,
     public_only,
 )
+from procedures.clinicians import Clinician
 from procedures.forms import GalleryFilterForm, PlannerForm
 from procedures.gallery import ResultPair, ResultPairAngle
 from procedures.planner import Concern, recommend
@@ -248,19 +249,19 @@ class ProcedurePage(SeoMixin, Page):
     )
 
     doctor = models.ForeignKey(
-        "allure.DoctorPage",
+        Clinician,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="procedures",
-        help_text="The doctor who performs this procedure; their take links to their profile.",
+        related_name="+",
+        help_text="Whose take it is; it links to their profile page.",
     )
     doctors_take = StreamField(
         NarrativeBlock(), blank=True, help_text="The doctor's own view, in their voice."
     )
 
     medical_reviewer = models.ForeignKey(
-        "allure.DoctorPage",
+        Clinician,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -412,11 +413,11 @@ class ProcedurePage(SeoMixin, Page):
             errors["medical_reviewer"] = "Choose who did the medical review."
         if reviewed_on and reviewed_on > localdate():
             errors["last_reviewed_on"] = "The review date cannot be in the future."
-        if reviewer and not reviewer.post_nominals:
+        if reviewer and not reviewer.letters:
             # Mississippi asks advertising to name the responsible physician with "M.D.".
             errors["medical_reviewer"] = (
-                f"Add {reviewer.title}'s letters (e.g. “M.D.”) "
-                "on their profile first: the review line names them with it."
+                f"Add {reviewer.name}'s letters (e.g. “M.D.”) in Clinicians "
+                "first: the review line names them with it."
             )
         low, high, set_on = self.price_from, self.price_to, self.price_set_on
         if high is not None and low is None:
@@ -576,6 +577,23 @@ class ProcedurePage(SeoMixin, Page):
                 .prefetch_related("procedure__recovery_stages"),  # the cards' downtime
             ),
         )
+        # Whose take and who reviewed it (usually one clinician), with their profile pages
+        # for the links: one query, handed to both foreign keys (once: the head asks first).
+        keys = [k for k in ("doctor", "medical_reviewer") if getattr(self, f"{k}_id")]
+        if all(self._meta.get_field(key).is_cached(self) for key in keys):
+            return
+        wanted = {getattr(self, f"{key}_id") for key in keys}
+        people = Clinician.objects.select_related("profile_page").in_bulk(wanted)
+        if self.doctor_id in people:
+            self.doctor = people[self.doctor_id]
+        if self.medical_reviewer_id in people:
+            self.medical_reviewer = people[self.medical_reviewer_id]
+
+    def performed_by(self) -> list[Clinician]:
+        """The clinicians who perform it, named beside the booking call."""
+        if self.pk is None:  # a page being previewed before its first save
+            return []
+        return list(self.clinicians.order_by("sort_order", "name"))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

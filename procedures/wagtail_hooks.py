@@ -29,6 +29,7 @@ from procedures.admin_views import (
     PricesToCheckView,
     consent_form,
 )
+from procedures.clinicians import Clinician
 from procedures.gallery import ConsentRecord, ResultPair, photos_in_pairs
 from procedures.models import Testimonial
 
@@ -51,6 +52,24 @@ class TestimonialViewSet(SnippetViewSet):
 
 
 register_snippet(TestimonialViewSet)
+
+
+class ClinicianViewSet(SnippetViewSet):
+    """The one place a clinician's name, letters, role, photo and procedures are kept; the
+    front desk keeps their working hours under Providers › Diaries."""
+
+    model = Clinician
+    icon = "user"
+    menu_label = "Clinicians"
+    add_to_admin_menu = True
+    menu_order = 190
+    list_display = ["name", "letters", "role", "bookable"]
+    list_filter = ["bookable"]
+    search_fields = ["name", "role"]
+    ordering = ["sort_order", "name"]
+
+
+register_snippet(ClinicianViewSet)
 
 
 class SavedThroughTheService:

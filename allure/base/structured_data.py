@@ -77,14 +77,15 @@ def breadcrumbs(page, request) -> dict:
     }
 
 
-def physician(doctor, request) -> dict:
+def physician(profile_page, clinician, request) -> dict:
+    """A clinician on their profile page (`clinician` None: a page no clinician names yet)."""
     clinic_settings = ClinicSettings.load(request_or_site=request)
     return {
         "@context": SCHEMA,
         "@type": "Physician",
-        "name": doctor.title,
-        "description": doctor.summary,
-        "url": doctor.get_full_url(request),
+        "name": clinician.name if clinician else profile_page.title,
+        "description": clinician.bio if clinician else "",
+        "url": profile_page.get_full_url(request),
         "medicalSpecialty": "PlasticSurgery",
         "telephone": clinic_settings.phone,
         "address": postal_address(clinic_settings),
@@ -143,16 +144,15 @@ def priced_service(procedure, request) -> dict:
 def medical_web_page(page, reviewer, reviewed_on, request) -> dict:
     """The page itself, with who checked its medical facts and when (`reviewedBy` and
     `lastReviewed` belong to the web page in schema.org, not to the procedure)."""
+    reviewed_by = {"@type": "Physician", "name": reviewer.name_with_letters}
+    if reviewer.profile_page:
+        reviewed_by["url"] = reviewer.profile_page.get_full_url(request)
     return {
         "@context": SCHEMA,
         "@type": "MedicalWebPage",
         "name": page.title,
         "url": page.get_full_url(request),
-        "reviewedBy": {
-            "@type": "Physician",
-            "name": reviewer.name_with_letters,
-            "url": reviewer.get_full_url(request),
-        },
+        "reviewedBy": reviewed_by,
         "lastReviewed": reviewed_on.isoformat(),
     }
 

@@ -62,24 +62,14 @@ def home() -> HomePage:
     return home
 
 
-def doctor(home) -> DoctorPage:
-    return publish(
+def doctor(home, clinician) -> DoctorPage:
+    """`clinician`'s profile page, named as their profile."""
+    page = publish(
         home,
         DoctorPage(
-            title="Dr. Walker",
+            title=clinician.name,
             slug="dr-walker",
             show_in_menus=True,
-            post_nominals="M.D.",
-            job_title="Plastic surgeon · Founder of Allure Plastics",
-            summary=(
-                "Dr. Walker combines surgery, lasers and injectables to refresh faces "
-                "without changing who they belong to."
-            ),
-            photo=demo_images.demo_image(
-                "Dr. Walker portrait",
-                "Illustrated portrait of Dr. Walker (placeholder drawing)",
-                demo_images.portrait,
-            ),
             credentials=[
                 DoctorCredential(text=text)
                 for text in (
@@ -99,6 +89,10 @@ def doctor(home) -> DoctorPage:
             ),
         ),
     )
+    if clinician.profile_page_id is None:
+        clinician.profile_page = page
+        clinician.save(update_fields=["profile_page"])
+    return page
 
 
 def feature(home, doctor, by_slug) -> None:

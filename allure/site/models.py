@@ -5,9 +5,10 @@ below the top floor (settings, URLs, the demo loader). Clinic facts come from `a
 """
 
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.timezone import localdate
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -16,6 +17,7 @@ from allure.base import structured_data
 from allure.base.blocks import NarrativeBlock
 from allure.base.models import Closure, OpeningHours
 from allure.base.pages import SeoMixin, image_field
+from procedures.clinicians import Clinician
 from procedures.models import Testimonial, TreatmentPlannerPage
 
 
@@ -67,7 +69,7 @@ class HomePage(SeoMixin, Page):
         "allure.StandardPage",
     ]
 
-    serve_select_related = ("hero_image", "doctor__photo")
+    serve_select_related = ("hero_image", "doctor")
 
     def description_fallback(self):
         return self.hero_text or self.hero_heading
@@ -151,71 +153,55 @@ class ContactPage(SeoMixin, Page):
 
 
 class DoctorPage(SeoMixin, Page):
-    """A doctor's profile: photo, credentials, philosophy and the procedures they perform."""
+    """A clinician's profile: who they are (their `Clinician`: photo, letters, role, bio,
+    the procedures they perform), their credentials and their philosophy."""
 
-    job_title = models.CharField(
-        max_length=120, help_text="How the doctor is introduced, e.g. “Plastic surgeon”."
-    )
-    post_nominals = models.CharField(
-        max_length=40,
-        blank=True,
-        help_text="Letters after the name, e.g. “M.D.”: shown wherever the doctor is named as "
-        "a page's medical reviewer, as Mississippi's advertising rules ask.",
-    )
-    photo = image_field("A portrait of the doctor.")
-    summary = models.CharField(
-        max_length=300, help_text="One or two sentences used on the home page and in listings."
-    )
     philosophy = StreamField(NarrativeBlock(), help_text="The doctor's approach, in their voice.")
 
     content_panels = [
         *Page.content_panels,
-        MultiFieldPanel(
-            [
-                FieldPanel("post_nominals"),
-                FieldPanel("job_title"),
-                FieldPanel("photo"),
-                FieldPanel("summary"),
-            ],
-            heading="Introduction",
+        HelpPanel(
+            content="The name, letters, role, photo, short bio and procedures shown here are "
+            "the clinician's, kept in Snippets › Clinicians (their “profile page” is this "
+            "page), so they are changed in one place for every page, email and calendar.",
+            heading="Who this page shows",
         ),
         InlinePanel("credentials", heading="Credentials", label="Credential"),
         FieldPanel("philosophy"),
     ]
-    search_fields = [
-        *Page.search_fields,
-        index.SearchField("summary"),
-        index.SearchField("philosophy"),
-    ]
+    search_fields = [*Page.search_fields, index.SearchField("philosophy")]
 
     parent_page_types = ["allure.HomePage"]
     subpage_types = []
-    serve_select_related = ("photo",)
+
+    @cached_property
+    def clinician(self) -> Clinician | None:
+        """The clinician who names this page as their profile (one, in practice)."""
+        if self.pk is None:  # a profile being previewed before its first save
+            return None
+        return Clinician.objects.filter(profile_page=self).select_related("photo").first()
 
     def description_fallback(self):
-        return self.summary
-
-    @property
-    def name_with_letters(self) -> str:
-        return f"{self.title}, {self.post_nominals}" if self.post_nominals else self.title
+        return self.clinician.bio if self.clinician else ""
 
     @property
     def share_image(self):
-        return self.photo
+        return self.clinician.photo if self.clinician else None
 
     def structured_data(self, request):
         return [
-            structured_data.physician(self, request),
+            structured_data.physician(self, self.clinician, request),
             structured_data.breadcrumbs(self, request),
         ]
 
     def procedures_performed(self):
-        if self.pk is None:  # a profile being previewed before its first save
+        if self.clinician is None:
             return []
-        return self.procedures.live().order_by("title")
+        return self.clinician.procedures.live().order_by("title")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        context["clinician"] = self.clinician
         context["procedures"] = self.procedures_performed()
         return context
 

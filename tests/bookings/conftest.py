@@ -10,9 +10,9 @@ from allure.base.models import OpeningHours
 from allure.site.models import HomePage
 from bookings import availability
 from bookings.forms import started_token
-from bookings.models import Provider
 from bookings.slots import Slot
 from procedures.models import ProcedureIndexPage, ProcedurePage
+from tests.clinicians import add_diary, add_procedures
 from tests.staff import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ PROCEDURE_FACTS = {"duration_min_minutes": 30, "results_first_visible": "Within 
 @pytest.fixture
 def walker(db):
     """One provider working whenever the clinic is open; `procedures` are all hers."""
-    return Provider.objects.create(name="Dr. Walker", title="M.D., plastic surgeon")
+    return add_diary("Dr. Walker", "M.D., plastic surgeon")
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def procedures(walker):
     rhinoplasty = procedure("Rhinoplasty", "rhinoplasty", "face", "Nose reshaping.")
     botox = procedure("Botox", "botox", "injectables", "Wrinkle relaxer.")
     draft = procedure("Secret draft", "secret-draft", "body", "Draft.", live=False)
-    walker.procedures.add(rhinoplasty, botox, draft)
+    add_procedures(walker, rhinoplasty, botox, draft)
     walker.save()
     return {"rhinoplasty": rhinoplasty, "botox": botox, "draft": draft}
 

@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 
 from allure.base.clinic.clinic_time import local_day
 from allure.base.web.serving import GENERATION_KEY
-from bookings.models import ConsultationRequest, ConsultationType, Provider, ProviderHours
+from bookings.models import ConsultationRequest, ConsultationType, ProviderHours
 from bookings.slots import Slot
+from tests.clinicians import add_diary, add_procedures, set_bookable
 
 from .conftest import form_data
 
@@ -21,8 +22,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def nurse(procedures, clinic_hours):
-    nurse = Provider.objects.create(name="Nurse Moore", title="R.N., nurse injector", sort_order=5)
-    nurse.procedures.add(procedures["botox"])
+    nurse = add_diary("Nurse Moore", "R.N., nurse injector", sort_order=5)
+    add_procedures(nurse, procedures["botox"])
     nurse.save()
     return nurse
 
@@ -86,8 +87,8 @@ def test_each_time_says_who_only_when_the_first_available_could_be_either(client
 
 
 def test_names_and_treatments_are_escaped_in_the_diary(client, procedures, nurse):
-    nurse.name = "Nurse <b>Moore</b> & Co"
-    nurse.save()
+    nurse.clinician.name = "Nurse <b>Moore</b> & Co"
+    nurse.clinician.save()
     html = diary_for(client, procedure="botox")[0].content.decode()
     assert "Nurse &lt;b&gt;Moore&lt;/b&gt; &amp; Co" in html
     assert "<b>Moore" not in html
@@ -101,8 +102,8 @@ def test_the_kept_treatment_and_provider_lists_show_a_change_at_once_and_the_cho
     first = diary_for(client, procedure="botox", provider=str(nurse.pk))[0].content.decode()
     assert re.search(rf'id="booking-provider-{nurse.pk}" value="{nurse.pk}" checked', first)
     assert re.search(r'<option value="botox" selected>', first)
-    nurse.name = "Nurse Moore-Hill"
-    nurse.save()
+    nurse.clinician.name = "Nurse Moore-Hill"
+    nurse.clinician.save()
     procedures["rhinoplasty"].title = "Nose reshaping"
     procedures["rhinoplasty"].save_revision().publish()
     html = diary_for(client, procedure="botox")[0].content.decode()
@@ -153,8 +154,8 @@ def test_the_booking_page_costs_the_same_queries_however_full_the_diary(
 
     before = queries()
     for n in range(3):
-        extra = Provider.objects.create(name=f"Extra {n}", title="R.N.")
-        extra.procedures.add(procedures["botox"])
+        extra = add_diary(f"Extra {n}", "R.N.")
+        add_procedures(extra, procedures["botox"])
         extra.hours.add(ProviderHours(weekday=n, starts=dt.time(9), ends=dt.time(12)))
         extra.save()
     for slot in free_slots[:6]:
@@ -216,13 +217,12 @@ def test_a_staff_change_to_providers_or_types_shows_on_the_next_visit(
     _, diary = diary_for(client, procedure="botox")
     assert [p.name for p in diary.providers] == ["Dr. Walker", "Nurse Moore"]
 
-    nurse.procedures.add(procedures["rhinoplasty"])
+    add_procedures(nurse, procedures["rhinoplasty"])
     nurse.save()
     _, diary = diary_for(client, procedure="rhinoplasty")
     assert "Nurse Moore" in [p.name for p in diary.providers]
 
-    nurse.active = False
-    nurse.save()
+    set_bookable(nurse, False)
     _, diary = diary_for(client, procedure="botox")
     assert [p.name for p in diary.providers] == ["Dr. Walker"]
 

@@ -17,7 +17,8 @@ from wagtail.models import ModelLogEntry
 from allure.base.clinic import clinic_time
 from allure.base.models import Closure
 from bookings import availability, services
-from bookings.models import ConsultationStatus, Provider, ProviderClosure, ProviderHours
+from bookings.models import ConsultationStatus, ProviderClosure, ProviderHours
+from tests.clinicians import add_diary, set_bookable
 from tests.clock import CLINIC_ZONE, PINNED_NOW, across_awkward_instants
 from tests.staff import sign_in_with_second_factor
 
@@ -168,7 +169,7 @@ def test_no_free_time_is_shown_in_the_past(desk_client, diary):
 
 def test_closures_and_days_away_are_shown_with_no_free_time(desk_client, diary, walker):
     Closure.objects.create(starts_on=FRIDAY, ends_on=FRIDAY, reason="Staff training")
-    reed = Provider.objects.create(name="Maya Reed", title="Aesthetician", sort_order=1)
+    reed = add_diary("Maya Reed", "Aesthetician", sort_order=1)
     for weekday in (0, 3):  # Monday and Thursday mornings
         ProviderHours.objects.create(
             provider=reed, weekday=weekday, starts=dt.time(8), ends=dt.time(12)
@@ -196,7 +197,7 @@ def test_closures_and_days_away_are_shown_with_no_free_time(desk_client, diary, 
 
 
 def test_one_provider_only(desk_client, diary, walker):
-    other = Provider.objects.create(name="Jessica Moore", title="R.N.", sort_order=1)
+    other = add_diary("Jessica Moore", "R.N.", sort_order=1)
     page = html(desk_client.get(WEEK, {"date": TODAY.isoformat(), "provider": other.pk}))
     assert "<h4>Jessica Moore</h4>" in page
     assert "<h4>Dr. Walker</h4>" not in page
@@ -477,7 +478,7 @@ def test_the_reset_is_a_post_with_csrf(walker, front_desk_user):
 
 
 def test_each_provider_has_their_own_feed(desk_client, walker, diary):
-    moore = Provider.objects.create(name="Jessica Moore", title="R.N.", sort_order=1)
+    moore = add_diary("Jessica Moore", "R.N.", sort_order=1)
     walker_path = make_feed(desk_client, walker)
     moore_path = make_feed(desk_client, moore)
     assert walker_path != moore_path
@@ -489,11 +490,10 @@ def test_each_provider_has_their_own_feed(desk_client, walker, diary):
 def test_an_inactive_providers_bookings_stay_on_the_calendar(desk_client, diary, walker):
     """Untick "active" and they take no new bookings; those they hold still show, until the
     week they have none."""
-    idle = Provider.objects.create(name="Nurse Idle", title="R.N.", active=False, sort_order=5)
+    idle = add_diary("Nurse Idle", "R.N.", bookable=False, sort_order=5)
     page = html(desk_client.get(WEEK, {"date": TODAY.isoformat()}))
     assert "<h4>Nurse Idle</h4>" not in page
-    walker.active = False
-    walker.save()
+    set_bookable(walker, False)
     page = html(desk_client.get(WEEK, {"date": TODAY.isoformat()}))
     assert "<h4>Dr. Walker</h4>" in page and diary["held"].reference in page
     later = html(desk_client.get(WEEK, {"date": (TODAY + dt.timedelta(days=14)).isoformat()}))

@@ -1,12 +1,10 @@
 """Several providers, each with their own days, and consultations of different lengths."""
 
 import datetime as dt
-import importlib
 import itertools
 import uuid
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
@@ -21,6 +19,7 @@ from bookings.models import (
     ProviderHours,
 )
 from bookings.slots import Slot
+from tests.clinicians import add_diary, add_procedures, set_bookable
 
 pytestmark = pytest.mark.django_db
 # Monday 7 December 2026, 8:00 in Jackson; the suite's clock is earlier.
@@ -49,12 +48,12 @@ def diary(procedures, clinic_hours, walker):
     ConsultationType.objects.create(
         category="injectables", name="Injectables consultation", minutes=20, buffer_minutes=10
     )
-    nurse = Provider.objects.create(name="Nurse Moore", title="R.N., nurse injector", sort_order=1)
-    nurse.procedures.add(procedures["botox"])
+    nurse = add_diary("Nurse Moore", "R.N., nurse injector", sort_order=1)
+    add_procedures(nurse, procedures["botox"])
     nurse.hours.add(ProviderHours(weekday=0, starts=dt.time(13), ends=dt.time(17)))
     nurse.save()
-    walker.sort_order = 0
-    walker.save()
+    walker.clinician.sort_order = 0
+    walker.clinician.save()
     rules = BookingRules.load()
     rules.minimum_notice_hours = 0
     rules.save()
@@ -142,8 +141,7 @@ def test_a_provider_who_does_not_do_the_procedure_is_refused_with_a_message(diar
 
 
 def test_an_inactive_provider_is_never_offered(diary):
-    diary["nurse"].active = False
-    diary["nurse"].save()
+    set_bookable(diary["nurse"], False)
     assert availability.providers_for([diary["botox"]]) == [diary["walker"]]
 
 
@@ -207,15 +205,6 @@ def test_the_database_refuses_reopening_a_time_into_an_overlap(diary):
         closed.save(update_fields=["status"])
 
 
-def test_requests_from_the_single_diary_move_to_dr_walker(procedures):
-    migration = importlib.import_module("bookings.migrations.0006_providers_and_consultation_types")
-    Provider.objects.all().delete()
-    old = overlapping_row({}, None, None, None)
-    migration.existing_requests_to_dr_walker(apps, None)
-    old.refresh_from_db()
-    assert old.provider.name == "Dr. Walker"
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_provider_deleted_after_the_catalogue_was_read_is_a_message_not_an_error(diary):
     """Another node deletes the nurse after this one read the shared catalogue (raw SQL here,
@@ -224,14 +213,10 @@ def test_a_provider_deleted_after_the_catalogue_was_read_is_a_message_not_an_err
     nurse = diary["nurse"]
     start = at(MONDAY, 13)
     assert start in free_for(diary, "botox", nurse)  # the catalogue is warm, nurse in it
-    tables = [
-        ProviderHours._meta.db_table,
-        Provider.procedures.through._meta.db_table,
-    ]
     with transaction.atomic(), connection.cursor() as cursor:
-        for table in tables:
-            # Table names from the models, not from input.
-            cursor.execute(f"DELETE FROM {table} WHERE provider_id = %s", [nurse.pk])  # noqa: S608
+        # Table names from the models, not from input.
+        table = ProviderHours._meta.db_table
+        cursor.execute(f"DELETE FROM {table} WHERE provider_id = %s", [nurse.pk])  # noqa: S608
         cursor.execute(f"DELETE FROM {Provider._meta.db_table} WHERE id = %s", [nurse.pk])  # noqa: S608
 
     with pytest.raises(ValidationError, match="taken off our list"):

@@ -12,11 +12,11 @@ from bookings import offers, services, waitlist
 from bookings.models import (
     ConsultationRequest,
     ConsultationStatus,
-    Provider,
     WaitlistEntry,
     WaitlistOffer,
     WaitlistStatus,
 )
+from tests.clinicians import add_diary, add_procedures
 
 from .conftest import drain_queue, form_data
 from .waitlisting import join, link_in, next_monday_at
@@ -86,8 +86,8 @@ def test_a_cancelled_time_goes_to_the_oldest_matching_patients_a_few_at_a_time(
         clock.shift(dt.timedelta(minutes=1))
     join(rhino, 10, mornings=False)  # afternoons only
     join(rhino, 11, weekdays=[2, 3])  # not Mondays
-    other = Provider.objects.create(name="Dr. Other", title="M.D.")
-    other.procedures.add(rhino)
+    other = add_diary("Dr. Other", "M.D.")
+    add_procedures(other, rhino)
     other.save()
     join(rhino, 12, provider=other)  # someone else's patient
     join(rhino, 13, until=freed.slot_start.date() - dt.timedelta(days=1))  # gone by then

@@ -8,6 +8,7 @@ from django.core import signing
 
 from bookings import links, offers, waitlist
 from bookings.models import WaitlistEntry, WaitlistOffer, WaitlistStatus
+from tests.clinicians import add_diary
 
 from .conftest import form_data
 from .waitlisting import join, next_monday_at
@@ -85,9 +86,8 @@ def test_bad_input_gets_a_clear_message_on_the_same_page(
 
 
 def test_a_provider_who_does_not_do_the_treatment_is_refused(client, procedures, clinic_hours):
-    from bookings.models import Provider
 
-    other = Provider.objects.create(name="Dr. Skin", title="Aesthetician")
+    other = add_diary("Dr. Skin", "Aesthetician")
     response = client.post(JOIN, waitlist_data(procedures, provider=str(other.pk)))
     assert response.status_code == 400
     assert "Dr. Skin does not hold consultations for that procedure" in response.content.decode()

@@ -7,7 +7,8 @@ from django.utils.html import escape
 from django.utils.timezone import localdate
 from wagtail.models import Page
 
-from bookings.models import ConsultationRequest, ConsultationStatus, Provider
+from bookings.models import ConsultationRequest, ConsultationStatus
+from procedures.clinicians import Clinician
 from procedures.gallery import ConsentRecord, ResultPair
 from procedures.models import ProcedurePage
 from tests.conftest import load_demo
@@ -96,16 +97,18 @@ def test_skin_resurfacing_shows_consented_demo_photos(demo, client):
         assert consent.scanned_form.storage.exists(consent.scanned_form.name)
 
 
-def test_the_demo_has_three_providers_each_booked_for_their_own_procedures(demo):
+def test_the_demo_has_three_clinicians_each_booked_for_their_own_procedures(demo):
     does = {
-        provider.name: sorted(provider.procedures.values_list("slug", flat=True))
-        for provider in Provider.objects.filter(active=True)
+        clinician.name: sorted(clinician.procedures.values_list("slug", flat=True))
+        for clinician in Clinician.objects.filter(bookable=True)
     }
     assert does["Dr. Walker"] == ["eyelid-surgery", "facelift", "neck-lift", "skin-resurfacing"]
     assert does["Jessica Moore"] == ["dermal-fillers"]
     assert does["Maya Reed"] == ["bbl-photofacial", "chemical-peel"]
-    walker = Provider.objects.get(name="Dr. Walker")
-    assert walker.bio_page.slug == "dr-walker"
+    walker = Clinician.objects.get(name="Dr. Walker")
+    assert walker.profile_page.slug == "dr-walker"
+    assert walker.diary.clinician == walker  # every clinician has the diary patients book
     for consultation in ConsultationRequest.objects.exclude(slot_start=None):
         chosen = set(consultation.procedures.values_list("pk", flat=True))
-        assert chosen <= set(consultation.provider.procedures.values_list("pk", flat=True))
+        performed = consultation.provider.clinician.procedures.values_list("pk", flat=True)
+        assert chosen <= set(performed)

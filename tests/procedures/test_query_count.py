@@ -27,7 +27,8 @@ MAX_QUERIES = 3
 # links, which procedures have photos, the page's five lists (technologies, conditions, areas,
 # questions, recovery stages), the related procedures' links with their cards and the cards'
 # recovery stages, where the gallery is, the testimonials, the doctor and the medical
-# reviewer, read only when the fragments are drawn, and the financing lenders under the price
+# reviewer (clinicians, one query with their profile pages), the clinicians who perform it,
+# read only when the fragments are drawn, and the financing lenders under the price
 # (a page without a price reads none): 19 in all (the resized photos come from the cache).
 MAX_QUERIES_AFTER_A_CHANGE = 19
 # With every cache cleared (a restarted Redis) also the site's root paths, and one query for

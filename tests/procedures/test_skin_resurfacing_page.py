@@ -142,7 +142,7 @@ def test_every_seed_fact_is_content_editors_can_change_not_template_text(demo):
         json.dumps(page.serializable_data(), ensure_ascii=False, default=str),
         page.duration_label,
         page.results_develop_label,
-        f"{page.doctor.title}’s take" if page.doctors_take else "",
+        f"{page.doctor.name}’s take" if page.doctors_take else "",
         ClinicSettings.load().results_disclaimer,
         *(f"{t.quote} {t.patient_name} {t.town}" for t in page.testimonials()),
     ]

@@ -68,8 +68,6 @@ class PageTypeRules(SecondFactorLogin, WagtailPageTests):
             nested_form_data(
                 {
                     "title": "Dr. Walker",
-                    "job_title": "Plastic surgeon",
-                    "summary": "Listens first.",
                     "credentials": inline_formset([{"text": "Plastic surgery training"}]),
                     "philosophy": narrative(),
                 }
@@ -93,8 +91,6 @@ class PageTypeRules(SecondFactorLogin, WagtailPageTests):
             DoctorPage: {
                 "title": "Dr. Draft",
                 "slug": "dr-draft",
-                "job_title": "Surgeon",
-                "summary": "Draft.",
                 "credentials": inline_formset([]),
                 "philosophy": narrative(),
             },

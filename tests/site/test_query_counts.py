@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 CEILINGS = {
     "/": 3,  # the site, the home page, its share image (the content is a fragment)
     "/procedures/": 3,  # the site, the home page, the page (the content is a fragment)
-    "/dr-walker/": 5,  # the site, the home page, the page, credentials, procedures performed
+    # the site, the home page, the page, its clinician with their photo (the head's share
+    # image), credentials, procedures performed
+    "/dr-walker/": 6,
     "/contact/": 3,  # the site, the home page, the page; hours and closures are fragments
     "/privacy/": 3,  # the site, the home page, the page
 }
@@ -27,7 +29,7 @@ CEILINGS = {
 COLD_CEILINGS = {
     "/": 17,  # and the featured procedures, their stages, the doctor, the testimonials, images
     "/procedures/": 11,  # and the procedures, their stages, where the results gallery is
-    "/dr-walker/": 11,
+    "/dr-walker/": 12,
     "/contact/": 9,
     "/privacy/": 7,
 }

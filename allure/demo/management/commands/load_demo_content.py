@@ -37,11 +37,13 @@ class Command(BaseCommand):
     def build(self):
         clinic = clinic_demo.load()
         home = site_demo.home()
-        doctor = site_demo.doctor(home)
+        clinicians = procedures_demo.clinicians()
+        doctor = clinicians[procedures_demo.DOCTOR]
+        doctor_page = site_demo.doctor(home, doctor)
         procedures = procedures_demo.load(home=home, doctor=doctor)
-        site_demo.feature(home, doctor, procedures)
+        site_demo.feature(home, doctor_page, procedures)
         site_demo.contact_and_standard_pages(home, clinic)
-        bookings_demo.load(doctor=doctor)
+        bookings_demo.load()
         site_demo.visit_counts(procedures)
 
         # Saving a page only queues its search indexing for the task worker; index the demo

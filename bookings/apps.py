@@ -7,6 +7,6 @@ class BookingsConfig(AppConfig):
 
     def ready(self):
         # Imported here: the catalogue uses models, which exist only once apps load.
-        from . import catalogue
+        from bookings.schedule import catalogue
 
         catalogue.connect_invalidation()

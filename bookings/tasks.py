@@ -15,9 +15,8 @@ from django.utils import timezone
 
 from allure.base.clinic import clinic_time
 from allure.base.operations import sms
-
-from . import emails, offers, texts
-from .models import (
+from bookings.messages import emails, texts
+from bookings.models import (
     ConsultationRequest,
     ConsultationStatus,
     TextReminder,
@@ -26,6 +25,7 @@ from .models import (
     WaitlistEntry,
     WaitlistOffer,
 )
+from bookings.schedule import offers
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from allure.base.clinic.clinic_time import local_day
 from allure.base.web.serving import GENERATION_KEY
 from bookings.models import ConsultationRequest, ConsultationType, Provider, ProviderHours
-from bookings.slots import Slot
+from bookings.schedule.slots import Slot
 
 from .conftest import form_data
 

@@ -13,10 +13,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 
 from allure.base.clinic.clinic_time import CLINIC_TZ, local_day
-
-from . import availability
-from .catalogue import catalogue
-from .models import BookingRules, Provider, WaitlistEntry, WaitlistOffer, WaitlistStatus
+from bookings.models import BookingRules, Provider, WaitlistEntry, WaitlistOffer, WaitlistStatus
+from bookings.schedule import availability
+from bookings.schedule.catalogue import catalogue
 
 # How long a patient has to claim an offered time. Long enough to see an email during a
 # working day, short enough that the next patients hear the same afternoon.

@@ -1,4 +1,7 @@
 """Background work: every email and text leaves from here, run by `manage.py db_worker`.
+Queued tasks are stored by their dotted path (`bookings.tasks.<name>`), so the tasks stay
+defined here; what they send is built in bookings/messages/, a freed time's offers in
+bookings/schedule/offers.py.
 
 The database task backend has no retries of its own, so a send that fails because mail is
 down re-enqueues itself with a growing delay, up to MAX_ATTEMPTS, then is recorded as an

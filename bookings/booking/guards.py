@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from allure.base.web.client_address import client_key
 
 SLUG = re.compile(r"[-\w]{1,255}")
+
 RATE_LIMITED_MESSAGE = (
     "We've received several requests from your connection in the last hour. "
     "Please try again later, or call us."

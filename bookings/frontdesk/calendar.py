@@ -2,8 +2,9 @@
 
 A day or a week, per provider or for all of them: the requests holding a time (held: new or
 contacted; confirmed: scheduled) by reference, time and procedure group; the clinic's
-closures; each provider's hours and days away; and their free times. Hours and free times
-come from `bookings.schedule` (the one rule that offers times), never worked out again here.
+closures; each provider's hours and days away; and their free times. Hours come from
+`schedule.hours` and free times from `schedule.availability` (the one rule that offers
+times), never worked out again here.
 """
 
 import datetime as dt

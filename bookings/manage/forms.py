@@ -27,7 +27,7 @@ class PhotosInput(forms.ClearableFileInput):
 
 
 class PhotosField(forms.FileField):
-    """Several files in one field; each is checked by `bookings.patient_photos`, so one bad
+    """Several files in one field; each is checked by `bookings.manage.patient_photos`, so one bad
     file refuses only itself."""
 
     widget = PhotosInput(attrs={"accept": "image/jpeg,image/png,image/heic,image/heif,.heic"})

@@ -14,7 +14,7 @@ def consultation_event(
     consultation: ConsultationRequest, *, stamp: dt.datetime, summary: str, **fields
 ) -> icalendar.Event:
     """One request as an iCalendar event: the patient's confirmation file and the providers'
-    feeds (bookings/calendar.py) both use it. The UID is stable per request, so a calendar
+    feeds (bookings/frontdesk/calendar.py) both use it. The UID is stable per request, so a calendar
     updates the event in place when the time moves; times are written in UTC (`Z`)."""
     event = icalendar.Event()
     event.add("uid", f"consultation-{consultation.reference}@allureplastics.com")

@@ -162,7 +162,7 @@ def test_the_booking_page_costs_the_same_queries_however_full_the_diary(
     assert queries() == before
 
 
-# The tables the booking catalogue (bookings/catalogue.py) keeps as a shared fragment.
+# The tables the booking catalogue (bookings/schedule/catalogue.py) keeps as a shared fragment.
 CATALOGUE_TABLES = (
     "bookings_provider",
     "bookings_consultationtype",

@@ -13,11 +13,10 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import cached_property
 
 from bookings.booking.fields import ProcedureField, SlotField
-from bookings.booking.services import PatientRequest
+from bookings.booking.services import PatientRequest, SlotUnavailableError
 from bookings.models import ContactMethod, Provider, validate_plain_name
 from bookings.phones import normalise_phone
 from bookings.schedule.catalogue import FIRST_AVAILABLE, catalogue
-from bookings.workflow.holding import SlotUnavailableError
 
 STARTED_SALT = "bookings.form-started"
 MAX_FORM_AGE_SECONDS = 24 * 3600

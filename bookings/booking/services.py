@@ -1,5 +1,6 @@
 """The patient's booking: one request made from the booking form (or a waitlist claim),
-holding its time with its provider or the first available one."""
+holding its time with its provider or the first available one; and the save that holds a
+time, which the database's overlap rule may refuse, for whoever books or moves one."""
 
 import datetime as dt
 import uuid
@@ -17,12 +18,33 @@ from bookings.schedule import availability
 from bookings.schedule.catalogue import catalogue
 from bookings.schedule.slots import Slot
 from bookings.tasks import send_new_request_emails
-from bookings.workflow.holding import SlotTakenError, save_holding_slot
 from procedures.models import ProcedurePage
 
 # One email address or phone number can hold this many open requests at once, so nobody can
 # fill the diary with made-up consultations under one identity.
 MAX_OPEN_REQUESTS_PER_CONTACT = 2
+
+# The availability rule's verdicts, under the names the views and admin catch.
+SlotTakenError = availability.TimeTaken
+SlotUnavailableError = availability.TimeUnavailable
+
+
+def save_holding_slot(
+    consultation: ConsultationRequest, *, savepoint: bool = True, **save_kwargs
+) -> None:
+    """Save; if the database refuses because the time is held, raise SlotTakenError.
+    savepoint=False inside a transaction that is rolled back whole on a refusal."""
+    try:
+        with transaction.atomic(savepoint=savepoint):
+            consultation.save(**save_kwargs)
+    except IntegrityError as error:
+        if OVERLAP_RULE in str(error):
+            raise SlotTakenError from error
+        raise
+
+
+# The database's rule against overlapping open requests of one provider (migration 0006).
+OVERLAP_RULE = "one_open_request_per_provider_time"
 
 
 @dataclass(frozen=True)

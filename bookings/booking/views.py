@@ -11,7 +11,6 @@ from bookings.booking.forms import ConsultationRequestForm
 from bookings.booking.guards import RATE_LIMITED_MESSAGE, over_rate_limit, slug_or_none
 from bookings.models import ConsultationRequest
 from bookings.schedule.slots import Slot
-from bookings.workflow.holding import SlotTakenError
 
 
 def consultation_request(request: HttpRequest) -> HttpResponse:
@@ -53,8 +52,8 @@ def _send_consultation_request(request: HttpRequest) -> HttpResponse:
             consultation, _ = services.consultation_request_create(
                 patient_request=form.patient_request()
             )
-        except SlotTakenError:
-            form.add_error("slot", SlotTakenError.message)
+        except services.SlotTakenError:
+            form.add_error("slot", services.SlotTakenError.message)
             status = 409
         except ValidationError as error:
             form.add_service_errors(error)

@@ -11,6 +11,7 @@ from wagtail.log_actions import registry as log_registry
 
 from allure.base.clinic import clinic_time
 from allure.base.web.security import inert_file_response
+from bookings.booking.services import SlotTakenError, SlotUnavailableError
 from bookings.frontdesk import selectors, services
 from bookings.frontdesk.access import EXPORT_PERMISSION, front_desk_only, show_error
 from bookings.frontdesk.forms import AssignForm, ConfirmTimeForm, ConsultationFilterForm, NoteForm
@@ -20,7 +21,6 @@ from bookings.models import ConsultationStatus as S
 from bookings.schedule import availability
 from bookings.schedule.slots import Slot
 from bookings.workflow import changes
-from bookings.workflow.holding import SlotTakenError, SlotUnavailableError
 
 
 def filtered_requests(query):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from allure.base.clinic import clinic_time
+from bookings.booking.services import SlotTakenError
 from bookings.frontdesk.access import front_desk_only, show_error
 from bookings.frontdesk.forms import ConfirmTimeForm
 from bookings.models import WaitlistEntry, WaitlistStatus
@@ -19,7 +20,6 @@ from bookings.waitlist.services import (
     waitlist_entry_record_view,
     waitlist_offer_time,
 )
-from bookings.workflow.holding import SlotTakenError
 
 
 @front_desk_only

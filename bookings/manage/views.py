@@ -14,6 +14,7 @@ from allure.base.clinic import clinic_time
 from allure.base.web.security import inert_file_response
 from bookings.booking.fields import slot_choices
 from bookings.booking.guards import RATE_LIMITED_MESSAGE, over_rate_limit, private_page
+from bookings.booking.services import SlotTakenError, SlotUnavailableError
 from bookings.manage import patient_photos
 from bookings.manage.forms import PatientPhotosForm, RescheduleForm
 from bookings.messages import links
@@ -21,7 +22,6 @@ from bookings.models import MAX_PATIENT_PHOTOS, ConsultationRequest, Consultatio
 from bookings.schedule import availability
 from bookings.schedule.slots import Slot
 from bookings.workflow import changes
-from bookings.workflow.holding import SlotTakenError, SlotUnavailableError
 
 PHOTOS_CLOSED_MESSAGE = (
     "Photos can be sent only for an open video consultation. Please call us if you need to "

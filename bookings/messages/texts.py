@@ -1,4 +1,5 @@
-"""Reminder texts: when they may go out and what they say.
+"""Reminder texts: when they may go out, what they say, and dropping queued ones for a time
+that no longer holds.
 
 A text shows on a locked phone, so it says less than the email: the clinic, the time and
 the reference, never the procedure or the provider.

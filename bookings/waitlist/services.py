@@ -19,7 +19,12 @@ from wagtail.log_actions import log
 
 from allure.base.clinic.clinic_time import local_day
 from allure.base.models import ClinicSettings
-from bookings.booking.services import PatientRequest, consultation_request_create
+from bookings.booking.services import (
+    PatientRequest,
+    SlotTakenError,
+    SlotUnavailableError,
+    consultation_request_create,
+)
 from bookings.models import (
     ConsultationRequest,
     ContactMethod,
@@ -33,7 +38,6 @@ from bookings.schedule import availability, offers
 from bookings.schedule.catalogue import catalogue
 from bookings.schedule.slots import Slot
 from bookings.tasks import send_waitlist_email
-from bookings.workflow.holding import SlotTakenError, SlotUnavailableError
 from procedures.models import ProcedurePage
 
 # One email address or phone number can wait for this many things at once: enough for two

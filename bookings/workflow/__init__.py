@@ -1,2 +1,2 @@
 """A request's course after it is made, shared by the patient's link and the front desk:
-holding a time, status changes, cancelling, times confirmed or moved, and the reminders due."""
+status changes, cancelling, times confirmed or moved, and the reminders due."""

@@ -10,13 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from bookings.booking.services import save_holding_slot
 from bookings.messages.texts import drop_queued_texts
 from bookings.models import CLOSED_STATUSES, ConsultationRequest
 from bookings.models import ConsultationStatus as S
 from bookings.schedule import availability
 from bookings.schedule.catalogue import catalogue
 from bookings.tasks import offer_freed_time, send_consultation_email
-from bookings.workflow.holding import save_holding_slot
 
 # The front desk's workflow: from each status, where a request may go next.
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {

@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from allure.base.clinic.clinic_time import CLINIC_TZ, local_day
 from bookings.booking import services
+from bookings.booking.services import SlotTakenError
 from bookings.models import ConsultationRequest, ConsultationType
 from bookings.schedule import availability
 from bookings.schedule.slots import Slot
 from bookings.workflow import changes
-from bookings.workflow.holding import SlotTakenError
 
 from .conftest import form_data
 

@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 
 from allure.base.clinic.clinic_time import CLINIC_TZ
 from bookings.booking import services
+from bookings.booking.services import SlotTakenError
 from bookings.models import (
     BookingRules,
     ConsultationRequest,
@@ -23,7 +24,6 @@ from bookings.models import (
 from bookings.schedule import availability
 from bookings.schedule.slots import Slot
 from bookings.workflow import changes
-from bookings.workflow.holding import SlotTakenError
 
 pytestmark = pytest.mark.django_db
 # Monday 7 December 2026, 8:00 in Jackson; the suite's clock is earlier.

@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from wagtail.models import ModelLogEntry
 
+from bookings.booking.services import SlotTakenError
 from bookings.frontdesk.services import consultation_note_add, consultation_request_assign
 from bookings.models import REFERENCE_ALPHABET, ConsultationRequest, ConsultationStatus
 from bookings.schedule import availability
 from bookings.workflow import changes
 from bookings.workflow.changes import ALLOWED_TRANSITIONS
-from bookings.workflow.holding import SlotTakenError
 
 pytestmark = pytest.mark.django_db
 S = ConsultationStatus

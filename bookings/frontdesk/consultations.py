@@ -24,6 +24,8 @@ from bookings.workflow import changes
 
 
 def filtered_requests(query):
+    """The list's filter form and the requests it selects, from the list's GET or the
+    export's POST."""
     data = query.copy()
     if "status" not in data:
         data["status"] = "open"  # by default, the requests the front desk acts on

@@ -9,7 +9,8 @@ from allure.base.counts import beacon
 from allure.base.web.health import request_too_large
 from allure.base.web.security import serve_media
 from allure.site import views
-from bookings.views import provider_calendar_feed, sms_inbound
+from bookings.frontdesk.calendar_views import provider_calendar_feed
+from bookings.messages.sms_inbound import sms_inbound
 
 # Branded error pages: 404 with the site around it; 500 and 503 without the database.
 handler404 = views.page_not_found
@@ -19,7 +20,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("consultation/", include("bookings.urls")),
-    # A provider's private calendar feed: the secret is the address (bookings/calendar.py).
+    # A provider's private calendar feed, the secret its address (bookings/frontdesk/calendar.py).
     re_path(
         r"^calendar/(?P<token>[A-Za-z0-9_-]{1,64})\.ics$",
         provider_calendar_feed,

@@ -9,9 +9,9 @@ class BookingsConfig(AppConfig):
         # Imported here: the catalogue uses models, which exist only once apps load.
         from django.db.models.signals import post_save
 
+        from bookings import models
+        from bookings.schedule import catalogue
         from procedures.clinicians import Clinician
-
-        from . import catalogue, models
 
         catalogue.connect_invalidation()
         post_save.connect(models.open_diary, sender=Clinician, dispatch_uid="bookings-open-diary")

@@ -9,18 +9,19 @@ import uuid
 from django.db import transaction
 
 from allure.base.models import Weekday
-from procedures.models import ProcedureCategory, ProcedurePage
-
-from . import availability, services
-from .models import (
+from bookings.booking import services
+from bookings.models import (
     BookingRules,
     ConsultationRequest,
     ConsultationType,
     Provider,
     ProviderHours,
 )
-from .models import ConsultationStatus as S
-from .slots import Slot
+from bookings.models import ConsultationStatus as S
+from bookings.schedule import availability
+from bookings.schedule.slots import Slot
+from bookings.workflow import changes
+from procedures.models import ProcedureCategory, ProcedurePage
 
 # category: (name, minutes, buffer after)
 # name, minutes, buffer, by video and taking photos first (the face group's first
@@ -120,10 +121,10 @@ def load() -> None:
             )
         )
         if status == S.CONTACTED:
-            services.consultation_request_transition(consultation=consultation, to_status=status)
+            changes.consultation_request_transition(consultation=consultation, to_status=status)
         elif status == S.SCHEDULED and start:
-            services.consultation_request_confirm_time(
+            changes.consultation_request_confirm_time(
                 consultation=consultation, start=start, user=None
             )
         elif status == S.CANCELLED:
-            services.consultation_request_cancel(consultation=consultation, user=None)
+            changes.consultation_request_cancel(consultation=consultation, user=None)

@@ -1,4 +1,7 @@
 """Background work: every email and text leaves from here, run by `manage.py db_worker`.
+Queued tasks are stored by their dotted path (`bookings.tasks.<name>`), so the tasks stay
+defined here; what they send is built in bookings/messages/, a freed time's offers in
+bookings/schedule/offers.py.
 
 The database task backend has no retries of its own, so a send that fails because mail is
 down re-enqueues itself with a growing delay, up to MAX_ATTEMPTS, then is recorded as an
@@ -15,9 +18,8 @@ from django.utils import timezone
 
 from allure.base.clinic import clinic_time
 from allure.base.operations import sms
-
-from . import emails, offers, texts
-from .models import (
+from bookings.messages import emails, texts
+from bookings.models import (
     ConsultationRequest,
     ConsultationStatus,
     TextReminder,
@@ -26,6 +28,7 @@ from .models import (
     WaitlistEntry,
     WaitlistOffer,
 )
+from bookings.schedule import offers
 
 logger = logging.getLogger(__name__)
 

@@ -6,9 +6,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import admin_urls
-from .admin_views import TodayAndWaitingPanel, can_manage
-from .models import ConsultationType, Provider
+from bookings.frontdesk import urls as admin_urls
+from bookings.frontdesk.access import can_manage
+from bookings.frontdesk.dashboard import TodayAndWaitingPanel
+from bookings.models import ConsultationType, Provider
 
 
 class ProviderViewSet(SnippetViewSet):

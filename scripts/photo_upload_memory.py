@@ -58,15 +58,17 @@ def peak_mb() -> float:
 
 def old_function(commit: str):
     """`as_clean_jpeg` as it stood at `commit`, run with the same imports."""
-    source = subprocess.run(
-        ["git", "show", f"{commit}:bookings/patient_photos.py"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    # Where the module is now, else where it was before bookings/ had sub-packages.
+    for path in ("bookings/manage/patient_photos.py", "bookings/patient_photos.py"):
+        shown = subprocess.run(
+            ["git", "show", f"{commit}:{path}"], cwd=ROOT, capture_output=True, text=True
+        )
+        if shown.returncode == 0:
+            break
+    shown.check_returncode()
+    source = shown.stdout
     body = re.search(r"^def as_clean_jpeg.*?(?=^def |\Z)", source, re.S | re.M).group(0)
-    from bookings import patient_photos
+    from bookings.manage import patient_photos
 
     namespace = dict(vars(patient_photos))
     exec(body, namespace)  # noqa: S102 - our own file from git, for the comparison only
@@ -79,7 +81,7 @@ def child(path: str, version: str, commit: str) -> None:
     import django
 
     django.setup()
-    from bookings import patient_photos
+    from bookings.manage import patient_photos
 
     function = old_function(commit) if version == "before" else patient_photos.as_clean_jpeg
     data = Path(path).read_bytes()
@@ -101,9 +103,10 @@ def measure(path: Path, version: str, commit: str) -> dict:
 
 MAKE_REQUEST = """
 import uuid
-from bookings import links, services
+from bookings.booking import services
+from bookings.messages import links
 from bookings.models import ConsultationRequest, ConsultationType
-from bookings.slots import Slot
+from bookings.schedule.slots import Slot
 from procedures.models import ProcedurePage
 kind = ConsultationType.objects.filter(accepts_photos=True).first()
 made, _ = services.consultation_request_create(patient_request=services.PatientRequest(

@@ -50,7 +50,7 @@ def main() -> int:
     from django.db import connection
     from django.test import Client
 
-    from bookings.forms import started_token
+    from bookings.booking.forms import started_token
     from bookings.models import ConsultationRequest
 
     client = Client(enforce_csrf_checks=True)

@@ -101,7 +101,7 @@ def test_a_published_change_reaches_the_next_visitor_through_varnish(stack):
 def reset_calendar_feed(env: dict) -> str:
     """The front desk resets Dr. Walker's feed address, in a process of its own."""
     code = (
-        "from bookings import services\n"
+        "from bookings.frontdesk import services\n"
         "from bookings.models import Provider\n"
         "provider = Provider.objects.get(name='Dr. Walker')\n"
         "print(services.provider_calendar_feed_reset(provider=provider, user=None))\n"

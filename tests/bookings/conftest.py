@@ -8,9 +8,9 @@ from wagtail.models import Page
 
 from allure.base.models import OpeningHours
 from allure.site.models import HomePage
-from bookings import availability
-from bookings.forms import started_token
-from bookings.slots import Slot
+from bookings.booking.forms import started_token
+from bookings.schedule import availability
+from bookings.schedule.slots import Slot
 from procedures.models import ProcedureIndexPage, ProcedurePage
 from tests.clinicians import add_diary, add_procedures
 from tests.staff import sign_in_with_second_factor
@@ -94,7 +94,7 @@ def form_data(pages, slot=None, **overrides):
 @pytest.fixture
 def make_request(procedures, clinic_hours):
     """Create a request through the service, holding the given slot (None: call me)."""
-    from bookings import services
+    from bookings.booking import services
 
     counter = iter(range(1000))
 

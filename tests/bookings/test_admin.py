@@ -8,9 +8,11 @@ import pytest
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from bookings import services
+from bookings.frontdesk.services import consultation_request_assign
+from bookings.messages.sms_inbound import text_reminders_stop
 from bookings.models import ConsultationRequest, ConsultationStatus
-from bookings.slots import Slot
+from bookings.schedule.slots import Slot
+from bookings.workflow import changes
 from tests.clock import across_awkward_instants
 from tests.staff import sign_in_with_second_factor
 
@@ -74,7 +76,7 @@ def test_anonymous_visitors_are_sent_to_the_login(client, make_request):
 def test_the_list_puts_uncalled_requests_first_then_newest(desk_client, make_request):
     old_new = make_request()
     contacted = make_request()
-    services.consultation_request_transition(consultation=contacted, to_status=S.CONTACTED)
+    changes.consultation_request_transition(consultation=contacted, to_status=S.CONTACTED)
     newest_new = make_request()
     ConsultationRequest.objects.filter(pk=old_new.pk).update(
         created_at=timezone.now() - dt.timedelta(days=2)
@@ -86,7 +88,7 @@ def test_the_list_puts_uncalled_requests_first_then_newest(desk_client, make_req
 def test_the_list_shows_open_requests_unless_asked_otherwise(desk_client, make_request):
     open_one = make_request()
     closed = make_request()
-    services.consultation_request_transition(consultation=closed, to_status=S.DECLINED)
+    changes.consultation_request_transition(consultation=closed, to_status=S.DECLINED)
     assert [c.pk for c in desk_client.get(INDEX).context["page"]] == [open_one.pk]
     everything = desk_client.get(INDEX, {"status": ""}).context["page"]
     assert {c.pk for c in everything} == {open_one.pk, closed.pk}
@@ -121,7 +123,7 @@ def test_filters_by_procedure_date_and_assignee(
 ):
     botox = make_request(procedures=[procedures["botox"]])
     nose = make_request(procedures=[procedures["rhinoplasty"]])
-    services.consultation_request_assign(consultation=nose, assignee=front_desk_user, user=None)
+    consultation_request_assign(consultation=nose, assignee=front_desk_user, user=None)
     ConsultationRequest.objects.filter(pk=botox.pk).update(
         created_at=timezone.now() - dt.timedelta(days=10)
     )
@@ -256,7 +258,7 @@ def test_the_dashboard_shows_who_waits_for_a_call_and_todays_consultations(
     clock, desk_client, make_request, front_desk_user, clinic_hours
 ):
     from allure.base.models import OpeningHours
-    from bookings import availability
+    from bookings.schedule import availability
 
     now = timezone.now()
     today = timezone.localdate()
@@ -273,13 +275,13 @@ def test_the_dashboard_shows_who_waits_for_a_call_and_todays_consultations(
     clock.move_to(now - dt.timedelta(days=1))
     for name, day in (("Seen Today", today), ("Seen Tomorrow", tomorrow)):
         consultation = make_request(full_name=name)
-        services.consultation_request_transition(consultation=consultation, to_status=S.CONTACTED)
+        changes.consultation_request_transition(consultation=consultation, to_status=S.CONTACTED)
         slot = [
             s
             for s in availability.available_slots(for_staff=True)
             if timezone.localtime(s).date() == day
         ][0]
-        services.consultation_request_confirm_time(
+        changes.consultation_request_confirm_time(
             consultation=consultation, start=slot, user=front_desk_user
         )
     clock.move_to(now)
@@ -342,6 +344,6 @@ def test_the_detail_page_says_whether_the_patient_agreed_to_texts_or_stopped_the
         in desk_client.get(detail(not_asked)).content.decode()
     )
     assert "Reminder texts</dt><dd>Agreed" in desk_client.get(detail(agreed)).content.decode()
-    assert services.text_reminders_stop(phone=agreed.phone) == 1
+    assert text_reminders_stop(phone=agreed.phone) == 1
     html = desk_client.get(detail(agreed)).content.decode()
     assert "Reminder texts</dt><dd>Stopped by the patient (STOP)" in html

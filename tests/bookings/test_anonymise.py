@@ -7,8 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from bookings import services
+from bookings.frontdesk.services import consultation_note_add
 from bookings.models import ConsultationRequest, ConsultationStatus, ReminderStage, TextReminder
+from bookings.retention import consultation_request_anonymise
+from bookings.workflow import changes
 
 pytestmark = pytest.mark.django_db
 S = ConsultationStatus
@@ -22,10 +24,10 @@ def requests_by_age(make_request, front_desk_user, settings):
 
     def closed(closed_at, status=S.DECLINED, **kwargs):
         consultation = make_request(**kwargs)
-        services.consultation_note_add(
+        consultation_note_add(
             consultation=consultation, author=front_desk_user, text="Called twice."
         )
-        services.consultation_request_transition(consultation=consultation, to_status=status)
+        changes.consultation_request_transition(consultation=consultation, to_status=status)
         ConsultationRequest.objects.filter(pk=consultation.pk).update(closed_at=closed_at)
         return consultation
 
@@ -80,7 +82,7 @@ def test_running_twice_changes_nothing_more(requests_by_age):
 
 def test_an_open_request_cannot_be_anonymised(make_request):
     with pytest.raises(Exception, match="closed"):
-        services.consultation_request_anonymise(consultation=make_request())
+        consultation_request_anonymise(consultation=make_request())
 
 
 def test_anonymising_deletes_the_request_s_texts_which_hold_the_phone_number(requests_by_age):

@@ -7,14 +7,14 @@ import pytest
 
 from allure.base.clinic.clinic_time import format_slot, local_day
 from allure.base.models import Closure, OpeningHours
-from bookings.availability import (
+from bookings.models import BookingRules, ConsultationStatus
+from bookings.schedule.availability import (
     available_slots,
     held_and_open_requests,
     length_of,
     schedule_slots,
     slots_by_day,
 )
-from bookings.models import BookingRules, ConsultationStatus
 
 pytestmark = pytest.mark.django_db
 CHICAGO = ZoneInfo("America/Chicago")

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from allure.base.clinic.clinic_time import local_day
 from allure.base.web.serving import GENERATION_KEY
 from bookings.models import ConsultationRequest, ConsultationType, ProviderHours
-from bookings.slots import Slot
+from bookings.schedule.slots import Slot
 from tests.clinicians import add_diary, add_procedures, set_bookable
 
 from .conftest import form_data
@@ -163,7 +163,7 @@ def test_the_booking_page_costs_the_same_queries_however_full_the_diary(
     assert queries() == before
 
 
-# The tables the booking catalogue (bookings/catalogue.py) keeps as a shared fragment.
+# The tables the booking catalogue (bookings/schedule/catalogue.py) keeps as a shared fragment.
 CATALOGUE_TABLES = (
     "bookings_provider",
     "bookings_consultationtype",

@@ -16,8 +16,9 @@ from wagtail.models import ModelLogEntry
 
 from allure.base.clinic import clinic_time
 from allure.base.models import Closure
-from bookings import availability, services
 from bookings.models import ConsultationStatus, ProviderClosure, ProviderHours
+from bookings.schedule import availability
+from bookings.workflow import changes
 from tests.clinicians import add_diary, set_bookable
 from tests.clock import CLINIC_ZONE, PINNED_NOW, across_awkward_instants
 from tests.staff import sign_in_with_second_factor
@@ -56,13 +57,13 @@ def diary(make_request, walker):
     Walker, and a "call me" request with no time."""
     held = make_request(slot=at(THURSDAY, 11), full_name="Harriet Held")
     called = make_request(slot=at(THURSDAY, 14), full_name="Carl Called", phone="+16015559876")
-    services.consultation_request_transition(consultation=called, to_status=S.CONTACTED)
+    changes.consultation_request_transition(consultation=called, to_status=S.CONTACTED)
     confirmed = make_request(slot=at(FRIDAY, 10), full_name="Connie Confirmed")
-    services.consultation_request_confirm_time(
+    changes.consultation_request_confirm_time(
         consultation=confirmed, start=at(FRIDAY, 11), user=None
     )
     cancelled = make_request(slot=at(FRIDAY, 15), full_name="Cass Cancelled")
-    services.consultation_request_cancel(consultation=cancelled, user=None)
+    changes.consultation_request_cancel(consultation=cancelled, user=None)
     call_me = make_request(full_name="Cal Me")
     for c in (held, called, confirmed, cancelled, call_me):
         c.refresh_from_db()
@@ -385,7 +386,7 @@ def test_the_uid_stays_when_the_time_moves(desk_client, walker, diary):
     path = make_feed(desk_client, walker)
     held = diary["held"]
     before = icalendar.Calendar.from_ical(Client().get(path).content)
-    services.consultation_request_confirm_time(consultation=held, start=at(THURSDAY, 10), user=None)
+    changes.consultation_request_confirm_time(consultation=held, start=at(THURSDAY, 10), user=None)
     after = icalendar.Calendar.from_ical(Client().get(path).content)
 
     def event(calendar):
@@ -403,9 +404,9 @@ def test_closed_requests_drop_out_of_the_feed(desk_client, walker, diary, how):
     held = diary["held"]
     assert held.reference in Client().get(path).content.decode()
     if how == "cancel":
-        services.consultation_request_cancel(consultation=held, user=None)
+        changes.consultation_request_cancel(consultation=held, user=None)
     elif how == "decline":
-        services.consultation_request_transition(consultation=held, to_status=S.DECLINED)
+        changes.consultation_request_transition(consultation=held, to_status=S.DECLINED)
     else:
         type(held).objects.filter(pk=held.pk).update(status=S.EXPIRED)
     text = Client().get(path).content.decode()

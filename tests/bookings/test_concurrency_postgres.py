@@ -10,9 +10,12 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from allure.base.clinic.clinic_time import CLINIC_TZ, local_day
-from bookings import availability, services
+from bookings.booking import services
+from bookings.booking.services import SlotTakenError
 from bookings.models import ConsultationRequest, ConsultationType
-from bookings.slots import Slot
+from bookings.schedule import availability
+from bookings.schedule.slots import Slot
+from bookings.workflow import changes
 
 from .conftest import form_data
 
@@ -39,7 +42,7 @@ def submit(results, barrier, procedures, slot, name, n, *tag):
             )
         )
         results.append(("held" if slot else "call me", consultation.pk, *tag))
-    except services.SlotTakenError as error:
+    except SlotTakenError as error:
         results.append(("taken", error.message, *tag))
     except Exception as error:  # anything else is a failure of the rule
         results.append(("error", repr(error), *tag))
@@ -171,7 +174,7 @@ def change(results, barrier, what, action):
         barrier.wait(timeout=30)
         action()
         results.append((what, "applied"))
-    except services.StaleChangeError:
+    except changes.StaleChangeError:
         results.append((what, "refused as stale"))
     except Exception as error:  # anything else is a failure of the rule
         results.append((what, repr(error)))
@@ -209,7 +212,7 @@ def test_a_patient_and_the_front_desk_changing_one_request_at_once_are_serialise
                     results,
                     barrier,
                     "patient",
-                    lambda c=patients_copy, t=new_time: services.consultation_request_reschedule(
+                    lambda c=patients_copy, t=new_time: changes.consultation_request_reschedule(
                         consultation=c, start=t
                     ),
                 ),
@@ -220,7 +223,7 @@ def test_a_patient_and_the_front_desk_changing_one_request_at_once_are_serialise
                     results,
                     barrier,
                     "desk",
-                    lambda c=desk_copy: services.consultation_request_transition(
+                    lambda c=desk_copy: changes.consultation_request_transition(
                         consultation=c, to_status="declined", user=desk
                     ),
                 ),

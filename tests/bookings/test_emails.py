@@ -8,8 +8,10 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from bookings import links, services, tasks
+from bookings import tasks
+from bookings.messages import links
 from bookings.models import ConsultationRequest, ConsultationStatus
+from bookings.workflow import changes
 from tests.staff import sign_in_with_second_factor
 
 from .conftest import drain_queue
@@ -96,7 +98,7 @@ def test_the_front_desk_notice_links_to_the_admin_and_carries_no_health_details(
 def test_confirming_a_time_sends_a_calendar_file(booked, free_slots, front_desk_user, mailoutbox):
     drain_queue()
     mailoutbox.clear()
-    services.consultation_request_confirm_time(
+    changes.consultation_request_confirm_time(
         consultation=booked, start=free_slots[1], user=front_desk_user
     )
     drain_queue()
@@ -119,7 +121,7 @@ def test_confirming_enqueues_the_confirmation_on_commit(
     drain_queue()
     mailoutbox.clear()
     with on_commit():
-        services.consultation_request_confirm_time(
+        changes.consultation_request_confirm_time(
             consultation=booked, start=free_slots[1], user=front_desk_user
         )
     drain_queue()
@@ -132,7 +134,7 @@ def test_cancelling_sends_a_notice_to_the_patient_and_the_front_desk(
     drain_queue()
     mailoutbox.clear()
     with on_commit():
-        services.consultation_request_cancel(consultation=booked)
+        changes.consultation_request_cancel(consultation=booked)
     drain_queue()
     assert "is cancelled" in by_recipient(mailoutbox, "avery@example.com")[0].subject
     assert by_recipient(mailoutbox, settings.FRONT_DESK_EMAIL)
@@ -186,10 +188,10 @@ def test_a_reminder_for_a_cancelled_appointment_is_not_sent(
     make_request, free_slots, front_desk_user, mailoutbox
 ):
     consultation = make_request(slot=None)
-    services.consultation_request_confirm_time(
+    changes.consultation_request_confirm_time(
         consultation=consultation, start=free_slots[0], user=front_desk_user
     )
-    services.consultation_request_cancel(consultation=consultation, user=front_desk_user)
+    changes.consultation_request_cancel(consultation=consultation, user=front_desk_user)
     drain_queue()
     mailoutbox.clear()
     tasks.send_consultation_email.enqueue(
@@ -242,7 +244,7 @@ def test_a_reminder_whose_appointment_has_passed_is_never_sent(
     make_request, free_slots, front_desk_user, mailoutbox, clock
 ):
     consultation = make_request(slot=None)
-    services.consultation_request_confirm_time(
+    changes.consultation_request_confirm_time(
         consultation=consultation, start=free_slots[0], user=front_desk_user
     )
     drain_queue()

@@ -5,9 +5,9 @@ import time
 import pytest
 from django.core import signing
 
-from bookings import links
+from bookings.messages import links
 from bookings.models import ConsultationRequest, ConsultationStatus
-from bookings.slots import Slot
+from bookings.schedule.slots import Slot
 
 pytestmark = pytest.mark.django_db
 
@@ -113,10 +113,10 @@ def test_a_link_signed_for_another_purpose_does_not_work(client, make_request):
 def test_a_confirmed_appointment_is_moved_by_phone_not_online(
     client, make_request, free_slots, front_desk_user
 ):
-    from bookings import services
+    from bookings.workflow import changes
 
     consultation = make_request(slot=free_slots[0])
-    services.consultation_request_confirm_time(
+    changes.consultation_request_confirm_time(
         consultation=consultation, start=free_slots[0], user=front_desk_user
     )
     html = client.get(manage_path(consultation)).content.decode()
@@ -128,12 +128,12 @@ def test_a_confirmed_appointment_is_moved_by_phone_not_online(
 def test_a_reschedule_after_the_front_desk_declined_says_so_and_changes_nothing(
     client, make_request, free_slots, front_desk_user
 ):
-    from bookings import services
+    from bookings.workflow import changes
 
     consultation = make_request(slot=free_slots[0])
     page = manage_path(consultation)
     assert "Pick another time" in client.get(page).content.decode()
-    services.consultation_request_transition(
+    changes.consultation_request_transition(
         consultation=consultation, to_status=ConsultationStatus.DECLINED, user=front_desk_user
     )
     response = client.post(page + "reschedule/", {"slot": Slot(free_slots[3]).encode()})

@@ -9,8 +9,10 @@ from django.core import signing
 from wagtail.models import ModelLogEntry
 
 from allure.base.models import ClinicSettings
-from bookings import links, services
+from bookings.messages import links
 from bookings.models import ConsultationStatus
+from bookings.retention import consultation_request_anonymise
+from bookings.workflow import changes
 
 from .conftest import drain_queue
 
@@ -102,8 +104,8 @@ def test_an_anonymised_request_has_no_link_to_replace(
     desk_client, make_request, free_slots, mailoutbox
 ):
     consultation = make_request(slot=free_slots[0])
-    services.consultation_request_transition(consultation=consultation, to_status="declined")
-    services.consultation_request_anonymise(consultation=consultation)
+    changes.consultation_request_transition(consultation=consultation, to_status="declined")
+    consultation_request_anonymise(consultation=consultation)
     drain_queue()
     sent = len(mailoutbox)
     answer = desk_client.post(revoke_path(consultation), follow=True)

@@ -10,9 +10,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
-from bookings import availability
 from bookings.models import ConsultationRequest
 from bookings.models import ConsultationStatus as S
+from bookings.schedule import availability
 from procedures.models import ProcedurePage
 from tests.bookings.conftest import form_data
 from tests.staff import sign_in_with_second_factor

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from bookings.models import ConsultationRequest, ConsultationStatus
-from bookings.slots import Slot
+from bookings.schedule.slots import Slot
 
 from .conftest import drain_queue, form_data
 

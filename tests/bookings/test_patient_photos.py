@@ -14,8 +14,11 @@ from PIL import Image
 from wagtail.models import ModelLogEntry
 
 from allure.base.clinic import clinic_time
-from bookings import emails, links, patient_photos, services
+from bookings.manage import patient_photos
+from bookings.messages import emails, links
 from bookings.models import ConsultationStatus, ConsultationType, PatientPhoto
+from bookings.retention import consultation_request_anonymise
+from bookings.workflow import changes
 from tests.staff import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -170,7 +173,7 @@ def test_only_a_type_that_asks_for_photos_and_an_open_request_take_them(
     assert send(client, consultation, png()).status_code == 409
     video_type.accepts_photos = True
     video_type.save()
-    services.consultation_request_cancel(consultation=consultation)
+    changes.consultation_request_cancel(consultation=consultation)
     assert send(client, consultation, png()).status_code == 409
     assert consultation.photos.count() == 0
 
@@ -277,10 +280,10 @@ def test_anonymising_the_request_deletes_its_photo_files(
     send(client, consultation, png("a.png"), heic())
     paths = stored_files(consultation)
     assert all(path.exists() for path in paths)
-    services.consultation_request_cancel(consultation=consultation)
+    changes.consultation_request_cancel(consultation=consultation)
     consultation.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):  # the files go once committed
-        services.consultation_request_anonymise(consultation=consultation)
+        consultation_request_anonymise(consultation=consultation)
     assert not any(path.exists() for path in paths)
     assert not PatientPhoto.objects.filter(consultation=consultation).exists()
     folder = Path(settings.PRIVATE_MEDIA_ROOT) / "patient-photos"
@@ -314,7 +317,7 @@ def test_a_closed_requests_page_shows_no_photo_but_lets_the_patient_delete_them(
     send(client, consultation, png("a.png"), png("b.png"))
     paths = stored_files(consultation)
     photo = consultation.photos.first()
-    services.consultation_request_cancel(consultation=consultation)
+    changes.consultation_request_cancel(consultation=consultation)
     manage = photos_path(consultation)[: -len("photos/")]
     page = client.get(manage).content.decode()
     assert "You sent 2 photos for this request" in page

@@ -9,9 +9,9 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bookings.forms import started_token
+from bookings.booking.forms import started_token
 from bookings.models import ConsultationRequest
-from bookings.slots import Slot
+from bookings.schedule.slots import Slot
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from allure.base.clinic.clinic_time import CLINIC_TZ
-from bookings import availability, services
+from bookings.booking import services
+from bookings.booking.services import SlotTakenError
 from bookings.models import (
     BookingRules,
     ConsultationRequest,
@@ -18,7 +19,9 @@ from bookings.models import (
     ProviderClosure,
     ProviderHours,
 )
-from bookings.slots import Slot
+from bookings.schedule import availability
+from bookings.schedule.slots import Slot
+from bookings.workflow import changes
 from tests.clinicians import add_diary, add_procedures, set_bookable
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +124,7 @@ def test_a_booking_holds_its_provider_for_its_length_and_buffer(diary):
     assert consultation.slot_end - consultation.slot_start == dt.timedelta(minutes=60)
     times = local_times(free_for(diary, "rhinoplasty"), MONDAY)
     assert "09:00" not in times and "09:30" not in times and "10:00" in times
-    with pytest.raises(services.SlotTakenError):
+    with pytest.raises(SlotTakenError):
         book(diary, "botox", at(MONDAY, 9, 30), provider=diary["walker"])
 
 
@@ -129,7 +132,7 @@ def test_first_available_takes_the_next_provider_when_the_first_is_busy(diary):
     first = book(diary, "botox", at(MONDAY, 13))
     second = book(diary, "botox", at(MONDAY, 13))
     assert (first.provider, second.provider) == (diary["walker"], diary["nurse"])
-    with pytest.raises(services.SlotTakenError):
+    with pytest.raises(SlotTakenError):
         book(diary, "botox", at(MONDAY, 13))
 
 
@@ -147,7 +150,7 @@ def test_an_inactive_provider_is_never_offered(diary):
 
 def test_staff_moving_a_request_keep_its_length(diary, front_desk_user):
     consultation = book(diary, "botox", at(MONDAY, 14), provider=diary["nurse"])
-    services.consultation_request_confirm_time(
+    changes.consultation_request_confirm_time(
         consultation=consultation, start=at(MONDAY, 15), user=front_desk_user
     )
     consultation.refresh_from_db()

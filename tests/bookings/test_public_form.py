@@ -8,10 +8,10 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from bookings.forms import ConsultationRequestForm, started_token
+from bookings.booking.forms import ConsultationRequestForm, started_token
 from bookings.models import ConsultationRequest
 from bookings.phones import normalise_phone
-from bookings.slots import Slot
+from bookings.schedule.slots import Slot
 from tests.clock import across_awkward_instants
 
 from .conftest import form_data
@@ -276,11 +276,11 @@ def test_one_email_or_phone_holds_at_most_two_open_requests(client, procedures, 
 
 @override_settings(BOOKING_RATE_LIMIT=(100, 3600))
 def test_a_cancelled_request_frees_a_place(client, procedures, free_slots):
-    from bookings import services
+    from bookings.workflow import changes
 
     for slot in free_slots[:2]:
         post(client, procedures, slot=slot)
-    services.consultation_request_cancel(consultation=ConsultationRequest.objects.first())
+    changes.consultation_request_cancel(consultation=ConsultationRequest.objects.first())
     assert post(client, procedures, slot=free_slots[2]).status_code == 302
 
 

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from allure.base.operations import sms
-from bookings import services, tasks
+from bookings import tasks
 from bookings.models import (
     ConsultationRequest,
     ConsultationStatus,
@@ -22,6 +22,7 @@ from bookings.models import (
     TextReminder,
     TextStatus,
 )
+from bookings.workflow import changes
 from tests.clock import CLINIC_ZONE
 from tests.staff import sign_in_with_second_factor
 
@@ -58,7 +59,7 @@ def schedule(make_request, front_desk_user):
 
     def make(start, *, texts=True, **overrides):
         consultation = make_request(slot=None, text_reminders=texts, **overrides)
-        return services.consultation_request_confirm_time(
+        return changes.consultation_request_confirm_time(
             consultation=consultation, start=start, user=front_desk_user
         )
 
@@ -253,7 +254,7 @@ def test_a_moved_appointment_gets_fresh_reminders_for_its_new_time_only(
     drain_queue()
     mailoutbox.clear()
     remind()  # queued for 10:00, not yet sent...
-    services.consultation_request_confirm_time(
+    changes.consultation_request_confirm_time(
         consultation=consultation, start=FRIDAY_10 + dt.timedelta(hours=4), user=front_desk_user
     )
     remind()  # ...and queued afresh for 14:00
@@ -273,9 +274,9 @@ def test_a_cancelled_appointment_gets_no_reminder_queued_or_already_queued(
 ):
     queued_then_cancelled = schedule(FRIDAY_10)
     cancelled_first = schedule(FRIDAY_10 + dt.timedelta(hours=4))
-    services.consultation_request_cancel(consultation=cancelled_first, user=front_desk_user)
+    changes.consultation_request_cancel(consultation=cancelled_first, user=front_desk_user)
     remind()
-    services.consultation_request_cancel(consultation=queued_then_cancelled, user=front_desk_user)
+    changes.consultation_request_cancel(consultation=queued_then_cancelled, user=front_desk_user)
     drain_queue()
     assert reminder_emails(mailoutbox) == [] and sms_files() == []
     assert not Reminder.objects.filter(consultation=cancelled_first).exists()

@@ -10,8 +10,8 @@ from django.db import connection, connections
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from bookings import services
 from bookings.models import ConsultationRequest, ConsultationStatus, Reminder, TextReminder
+from bookings.workflow.reminders import consultation_reminders_queue
 from tests.clock import CLINIC_ZONE
 
 pytestmark = [
@@ -24,7 +24,7 @@ pytestmark = [
 def run_queue(barrier, results):
     try:
         barrier.wait(timeout=30)
-        results.append(services.consultation_reminders_queue())
+        results.append(consultation_reminders_queue())
     except Exception as error:  # anything else is a failure of the rule
         results.append(repr(error))
     finally:

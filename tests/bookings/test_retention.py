@@ -36,7 +36,7 @@ def run():
 def booked(make_request):
     """Requests made on BOOKED_AT: one holding a time a week later, one "call me"."""
     with time_machine.travel(BOOKED_AT, tick=False):
-        from bookings import availability
+        from bookings.schedule import availability
 
         slot = availability.available_slots()[0]
         return {
@@ -76,9 +76,9 @@ def test_expired_requests_are_anonymised_once_retention_has_passed(booked, setti
 
 
 def test_a_scheduled_visit_long_past_with_no_outcome_expires_too(booked, front_desk_user):
-    from bookings import services
+    from bookings.workflow import changes
 
-    services.consultation_request_confirm_time(
+    changes.consultation_request_confirm_time(
         consultation=booked["held"], start=booked["slot"], user=front_desk_user
     )
     with time_machine.travel(booked["slot"] + dt.timedelta(days=31), tick=False):
@@ -94,9 +94,9 @@ def test_anonymising_deletes_the_task_rows_that_name_the_request(make_request, s
             tasks.send_consultation_email.enqueue(
                 kind="acknowledgement", consultation_id=consultation.pk
             )
-        from bookings import services
+        from bookings.workflow import changes
 
-        services.consultation_request_cancel(consultation=gone)
+        changes.consultation_request_cancel(consultation=gone)
     with time_machine.travel(BOOKED_AT + dt.timedelta(days=25 * 31), tick=False):
         run()
     remaining = [r.args_kwargs["kwargs"].get("consultation_id") for r in DBTaskResult.objects.all()]

@@ -7,9 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from wagtail.models import ModelLogEntry
 
-from bookings import services
+from bookings.booking.services import SlotTakenError
+from bookings.frontdesk.services import consultation_note_add, consultation_request_assign
 from bookings.models import REFERENCE_ALPHABET, ConsultationRequest, ConsultationStatus
-from bookings.services import ALLOWED_TRANSITIONS, SlotTakenError
+from bookings.schedule import availability
+from bookings.workflow import changes
+from bookings.workflow.changes import ALLOWED_TRANSITIONS
 
 pytestmark = pytest.mark.django_db
 S = ConsultationStatus
@@ -47,7 +50,7 @@ def test_the_database_refuses_two_open_requests_for_the_same_time(make_request, 
 
 def test_a_closed_request_releases_its_time_for_someone_else(make_request, free_slots):
     first = make_request(slot=free_slots[0])
-    services.consultation_request_cancel(consultation=first)
+    changes.consultation_request_cancel(consultation=first)
     second = make_request(slot=free_slots[0])
     assert second.slot_start == first.slot_start
 
@@ -80,7 +83,7 @@ def test_a_known_token_with_another_email_is_refused_not_answered_with_its_reque
     """Issue 28: the first request (and so its reference) goes back only to the same form."""
     token = uuid.uuid4()
     make_request(slot=free_slots[0], submission_token=token, email="avery@example.com")
-    with pytest.raises((ValidationError, services.SlotTakenError)):
+    with pytest.raises((ValidationError, SlotTakenError)):
         make_request(slot=free_slots[1], submission_token=token, email="someone@example.com")
     assert ConsultationRequest.objects.count() == 1
 
@@ -117,14 +120,14 @@ def test_only_the_allowed_status_transitions_are_possible(
     consultation.refresh_from_db()
     allowed = to_status in ALLOWED_TRANSITIONS[from_status]
     if allowed:
-        services.consultation_request_transition(
+        changes.consultation_request_transition(
             consultation=consultation, to_status=to_status, user=front_desk_user
         )
         consultation.refresh_from_db()
         assert consultation.status == to_status
     else:
         with pytest.raises(ValidationError):
-            services.consultation_request_transition(
+            changes.consultation_request_transition(
                 consultation=consultation, to_status=to_status, user=front_desk_user
             )
         consultation.refresh_from_db()
@@ -142,14 +145,14 @@ def test_the_workflow_reads_new_contacted_scheduled_then_closed():
 def test_scheduling_needs_a_confirmed_time(make_request, front_desk_user):
     consultation = make_request(slot=None)
     with pytest.raises(ValidationError, match="Confirm an appointment time"):
-        services.consultation_request_transition(
+        changes.consultation_request_transition(
             consultation=consultation, to_status=S.SCHEDULED, user=front_desk_user
         )
 
 
 def test_confirming_a_time_schedules_the_request(make_request, free_slots, front_desk_user):
     consultation = make_request(slot=None)
-    services.consultation_request_confirm_time(
+    changes.consultation_request_confirm_time(
         consultation=consultation, start=free_slots[3], user=front_desk_user
     )
     consultation.refresh_from_db()
@@ -159,7 +162,7 @@ def test_confirming_a_time_schedules_the_request(make_request, free_slots, front
 
 def test_staff_moving_a_time_releases_the_old_one(make_request, free_slots, front_desk_user):
     consultation = make_request(slot=free_slots[0])
-    services.consultation_request_confirm_time(
+    changes.consultation_request_confirm_time(
         consultation=consultation, start=free_slots[1], user=front_desk_user
     )
     other = make_request(slot=free_slots[0])
@@ -172,7 +175,7 @@ def test_staff_cannot_confirm_a_time_another_request_holds(
     make_request(slot=free_slots[0])
     consultation = make_request(slot=free_slots[1])
     with pytest.raises(SlotTakenError):
-        services.consultation_request_confirm_time(
+        changes.consultation_request_confirm_time(
             consultation=consultation, start=free_slots[0], user=front_desk_user
         )
     consultation.refresh_from_db()
@@ -182,18 +185,18 @@ def test_staff_cannot_confirm_a_time_another_request_holds(
 
 def test_a_closed_request_cannot_be_given_a_time(make_request, free_slots, front_desk_user):
     consultation = make_request(slot=None)
-    services.consultation_request_transition(
+    changes.consultation_request_transition(
         consultation=consultation, to_status=S.DECLINED, user=front_desk_user
     )
     with pytest.raises(ValidationError):
-        services.consultation_request_confirm_time(
+        changes.consultation_request_confirm_time(
             consultation=consultation, start=free_slots[0], user=front_desk_user
         )
 
 
 def test_the_patient_can_pick_another_free_time_while_unconfirmed(make_request, free_slots):
     consultation = make_request(slot=free_slots[0])
-    services.consultation_request_reschedule(consultation=consultation, start=free_slots[2])
+    changes.consultation_request_reschedule(consultation=consultation, start=free_slots[2])
     consultation.refresh_from_db()
     assert consultation.slot_start == free_slots[2]
     assert free_slots[0] not in [c.slot_start for c in ConsultationRequest.objects.all()]
@@ -203,11 +206,11 @@ def test_the_patient_cannot_move_a_confirmed_appointment_online(
     make_request, free_slots, front_desk_user
 ):
     consultation = make_request(slot=free_slots[0])
-    services.consultation_request_confirm_time(
+    changes.consultation_request_confirm_time(
         consultation=consultation, start=free_slots[0], user=front_desk_user
     )
     with pytest.raises(ValidationError, match="call us"):
-        services.consultation_request_reschedule(consultation=consultation, start=free_slots[2])
+        changes.consultation_request_reschedule(consultation=consultation, start=free_slots[2])
 
 
 def test_a_patients_stale_reschedule_never_reopens_a_request_the_front_desk_declined(
@@ -215,23 +218,23 @@ def test_a_patients_stale_reschedule_never_reopens_a_request_the_front_desk_decl
 ):
     patients_copy = make_request(slot=free_slots[0])  # the manage page, loaded before
     desk_copy = ConsultationRequest.objects.get(pk=patients_copy.pk)
-    services.consultation_request_transition(
+    changes.consultation_request_transition(
         consultation=desk_copy, to_status=S.DECLINED, user=front_desk_user
     )
-    with pytest.raises(services.StaleChangeError, match="changed a moment ago.*declined"):
-        services.consultation_request_reschedule(consultation=patients_copy, start=free_slots[2])
+    with pytest.raises(changes.StaleChangeError, match="changed a moment ago.*declined"):
+        changes.consultation_request_reschedule(consultation=patients_copy, start=free_slots[2])
     stored = ConsultationRequest.objects.get(pk=patients_copy.pk)
     assert stored.status == S.DECLINED
     assert stored.slot_start == free_slots[0]  # still the declined one's, held by nobody
-    assert free_slots[2] in services.availability.available_slots()
+    assert free_slots[2] in availability.available_slots()
 
 
 def test_a_stale_front_desk_change_is_refused_not_applied(make_request, front_desk_user):
     desk_copy = make_request()
     patients_copy = ConsultationRequest.objects.get(pk=desk_copy.pk)
-    services.consultation_request_cancel(consultation=patients_copy)
-    with pytest.raises(services.StaleChangeError, match="cancelled"):
-        services.consultation_request_transition(
+    changes.consultation_request_cancel(consultation=patients_copy)
+    with pytest.raises(changes.StaleChangeError, match="cancelled"):
+        changes.consultation_request_transition(
             consultation=desk_copy, to_status=S.CONTACTED, user=front_desk_user
         )
     assert ConsultationRequest.objects.get(pk=desk_copy.pk).status == S.CANCELLED
@@ -239,7 +242,7 @@ def test_a_stale_front_desk_change_is_refused_not_applied(make_request, front_de
 
 def test_notes_record_author_and_time(make_request, front_desk_user):
     consultation = make_request()
-    note = services.consultation_note_add(
+    note = consultation_note_add(
         consultation=consultation, author=front_desk_user, text="  Left a voicemail. "
     )
     assert note.text == "Left a voicemail."
@@ -249,21 +252,19 @@ def test_notes_record_author_and_time(make_request, front_desk_user):
 
 def test_an_empty_note_is_refused(make_request, front_desk_user):
     with pytest.raises(ValidationError):
-        services.consultation_note_add(
-            consultation=make_request(), author=front_desk_user, text="   "
-        )
+        consultation_note_add(consultation=make_request(), author=front_desk_user, text="   ")
 
 
 def test_every_change_is_written_to_the_audit_log(make_request, free_slots, front_desk_user):
     consultation = make_request(slot=None)
-    services.consultation_request_assign(
+    consultation_request_assign(
         consultation=consultation, assignee=front_desk_user, user=front_desk_user
     )
-    services.consultation_note_add(consultation=consultation, author=front_desk_user, text="Hi")
-    services.consultation_request_transition(
+    consultation_note_add(consultation=consultation, author=front_desk_user, text="Hi")
+    changes.consultation_request_transition(
         consultation=consultation, to_status=S.CONTACTED, user=front_desk_user
     )
-    services.consultation_request_confirm_time(
+    changes.consultation_request_confirm_time(
         consultation=consultation, start=free_slots[0], user=front_desk_user
     )
     entries = ModelLogEntry.objects.filter(object_id=str(consultation.pk)).order_by("timestamp")

@@ -7,8 +7,8 @@ import uuid
 import pytest
 from django.test import override_settings
 
-from bookings import services
 from bookings.models import ConsultationRequest, ConsultationStatus, WaitlistOffer
+from bookings.workflow import changes
 
 from .conftest import drain_queue, form_data
 from .waitlisting import join, link_in, next_monday_at
@@ -29,7 +29,7 @@ def test_a_claimed_offers_token_cannot_be_computed_from_the_offer(
 ):
     freed = make_request(slot=next_monday_at(9))
     entry = join(procedures["rhinoplasty"], 1)
-    services.consultation_request_transition(consultation=freed, to_status="declined")
+    changes.consultation_request_transition(consultation=freed, to_status="declined")
     drain_queue()
     offer = next(m for m in mailoutbox if m.to == [entry.email] and "has come free" in m.subject)
     offer_link = link_in(offer, "offer")

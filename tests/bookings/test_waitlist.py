@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from bookings import offers, services, waitlist
 from bookings.models import (
     ConsultationRequest,
     ConsultationStatus,
@@ -16,6 +15,9 @@ from bookings.models import (
     WaitlistOffer,
     WaitlistStatus,
 )
+from bookings.schedule import offers
+from bookings.waitlist.services import times_to_offer, waitlist_entries_expire, waitlist_offer_time
+from bookings.workflow import changes
 from tests.clinicians import add_diary, add_procedures
 
 from .conftest import drain_queue, form_data
@@ -94,7 +96,7 @@ def test_a_cancelled_time_goes_to_the_oldest_matching_patients_a_few_at_a_time(
     drain_queue()
     mailoutbox.clear()
 
-    services.consultation_request_cancel(consultation=freed)
+    changes.consultation_request_cancel(consultation=freed)
     assert offer_tasks().count() == 1
     drain_queue()
     first = offers_in(mailoutbox)
@@ -116,7 +118,7 @@ def test_the_first_claim_holds_the_time_and_the_others_are_told_it_is_taken(
     client, procedures, freed, mailoutbox
 ):
     first, second = join(procedures["rhinoplasty"], 1), join(procedures["rhinoplasty"], 2)
-    services.consultation_request_transition(consultation=freed, to_status="declined")
+    changes.consultation_request_transition(consultation=freed, to_status="declined")
     drain_queue()
     mails = offers_in(mailoutbox)
     first_link, second_link = (
@@ -155,7 +157,7 @@ def test_the_first_claim_holds_the_time_and_the_others_are_told_it_is_taken(
 
 def test_an_offer_expires_and_its_patient_stays_on_the_list(client, procedures, freed, clock):
     entry = join(procedures["rhinoplasty"], 1)
-    services.consultation_request_cancel(consultation=freed)
+    changes.consultation_request_cancel(consultation=freed)
     drain_queue()
     offer = WaitlistOffer.objects.get()
     clock.shift(dt.timedelta(hours=offers.OFFER_HOURS))
@@ -170,7 +172,7 @@ def test_an_offer_expires_and_its_patient_stays_on_the_list(client, procedures, 
 
 
 def waitlist_token(offer):
-    from bookings.links import offer_token
+    from bookings.messages.links import offer_token
 
     return offer_token(offer)
 
@@ -182,13 +184,13 @@ def test_every_way_a_time_is_let_go_of_offers_it(
     entry = join(procedures["rhinoplasty"], 1)
     other_time = next_monday_at(14)
     if how == "patient reschedules":
-        services.consultation_request_reschedule(consultation=freed, start=other_time)
+        changes.consultation_request_reschedule(consultation=freed, start=other_time)
     elif how == "staff move it":
-        services.consultation_request_confirm_time(
+        changes.consultation_request_confirm_time(
             consultation=freed, start=other_time, user=front_desk_user
         )
     else:
-        services.consultation_request_transition(
+        changes.consultation_request_transition(
             consultation=freed, to_status="declined", user=front_desk_user
         )
     drain_queue()
@@ -199,7 +201,7 @@ def test_every_way_a_time_is_let_go_of_offers_it(
 
 def test_confirming_the_time_already_held_frees_nothing(procedures, freed, front_desk_user):
     join(procedures["rhinoplasty"], 1)
-    services.consultation_request_confirm_time(
+    changes.consultation_request_confirm_time(
         consultation=freed, start=freed.slot_start, user=front_desk_user
     )
     assert offer_tasks().count() == 0
@@ -211,7 +213,7 @@ def test_a_time_booked_again_before_the_worker_runs_is_offered_to_nobody(
     join(procedures["rhinoplasty"], 1)
     drain_queue()
     mailoutbox.clear()
-    services.consultation_request_cancel(consultation=freed)
+    changes.consultation_request_cancel(consultation=freed)
     make_request(slot=freed.slot_start)  # a patient on the booking page was quicker
     drain_queue()
     assert not WaitlistOffer.objects.exists()
@@ -224,7 +226,7 @@ def test_a_patient_with_two_open_requests_is_told_so_on_claiming(
     entry = join(procedures["rhinoplasty"], 1)
     for hour in (13, 14):
         make_request(slot=next_monday_at(hour), email=entry.email)
-    services.consultation_request_cancel(consultation=freed)
+    changes.consultation_request_cancel(consultation=freed)
     drain_queue()
     offer = WaitlistOffer.objects.get()
     response = client.post(f"/consultation/waitlist/offer/{waitlist_token(offer)}/claim/")
@@ -238,15 +240,15 @@ def test_the_front_desk_offers_a_chosen_time_with_the_same_email(
     procedures, clinic_hours, front_desk_user, mailoutbox
 ):
     entry = join(procedures["rhinoplasty"], 1)
-    times = waitlist.times_to_offer(entry)
+    times = times_to_offer(entry)
     assert times and all(t.date() <= entry.until for t in times)
-    offer = waitlist.waitlist_offer_time(entry=entry, start=times[3], user=front_desk_user)
+    offer = waitlist_offer_time(entry=entry, start=times[3], user=front_desk_user)
     assert offer.offered_by == front_desk_user
     drain_queue()
     mail = offers_in(mailoutbox)[entry.email]
     assert f"/consultation/waitlist/offer/{waitlist_token(offer)}/" in mail.body
     with pytest.raises(Exception, match="already offered"):
-        waitlist.waitlist_offer_time(entry=entry, start=times[3], user=front_desk_user)
+        waitlist_offer_time(entry=entry, start=times[3], user=front_desk_user)
 
 
 def test_an_offer_mailed_late_is_not_sent_once_used_or_expired(
@@ -255,7 +257,7 @@ def test_an_offer_mailed_late_is_not_sent_once_used_or_expired(
     entry = join(procedures["rhinoplasty"], 1)
     drain_queue()
     mailoutbox.clear()
-    services.consultation_request_cancel(consultation=freed)
+    changes.consultation_request_cancel(consultation=freed)
     # The worker makes the offer, but mail is only sent after it expired.
     from bookings.tasks import send_waitlist_email
 
@@ -273,11 +275,11 @@ def test_entries_past_their_last_day_expire_and_are_offered_nothing(procedures, 
     old = join(procedures["rhinoplasty"], 1, until=dt.date(2026, 11, 20))
     current = join(procedures["rhinoplasty"], 2)
     clock.move_to(dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC))
-    assert waitlist.waitlist_entries_expire() == 1
+    assert waitlist_entries_expire() == 1
     old.refresh_from_db()
     current.refresh_from_db()
     assert (old.status, current.status) == (WaitlistStatus.EXPIRED, WaitlistStatus.WAITING)
-    services.consultation_request_cancel(consultation=freed)
+    changes.consultation_request_cancel(consultation=freed)
     drain_queue()
     assert [o.entry for o in WaitlistOffer.objects.all()] == [current]
 

@@ -6,8 +6,14 @@ import datetime as dt
 import pytest
 from django.core import signing
 
-from bookings import links, offers, waitlist
+from bookings.messages import links
 from bookings.models import WaitlistEntry, WaitlistOffer, WaitlistStatus
+from bookings.schedule import offers
+from bookings.waitlist.services import (
+    MAX_WAITING_ENTRIES_PER_CONTACT,
+    times_to_offer,
+    waitlist_entry_leave,
+)
 from tests.clinicians import add_diary
 
 from .conftest import form_data
@@ -94,7 +100,7 @@ def test_a_provider_who_does_not_do_the_treatment_is_refused(client, procedures,
 
 
 def test_one_contact_waits_for_at_most_two_things(client, procedures, clinic_hours):
-    for n in range(waitlist.MAX_WAITING_ENTRIES_PER_CONTACT):
+    for n in range(MAX_WAITING_ENTRIES_PER_CONTACT):
         join(procedures["rhinoplasty"], n, email="same@example.com")
     response = client.post(JOIN, waitlist_data(procedures, email="SAME@example.com"))
     assert response.status_code == 400
@@ -215,7 +221,7 @@ def test_the_front_desk_sees_the_waitlist_and_offers_a_time(desk_client, procedu
 
     detail = desk_client.get(f"{ADMIN}{entry.pk}/")
     assert "Offer it by email" in detail.content.decode()
-    start = waitlist.times_to_offer(entry)[2]
+    start = times_to_offer(entry)[2]
     response = desk_client.post(
         f"{ADMIN}{entry.pk}/offer/", {"slot": start.astimezone(dt.UTC).isoformat()}, follow=True
     )
@@ -275,7 +281,7 @@ def test_the_daily_retention_run_closes_ended_entries_and_deletes_old_closed_one
     ended = join(procedures["rhinoplasty"], 1, until=dt.date(2026, 11, 20))
     waiting = join(procedures["rhinoplasty"], 2)
     left = join(procedures["rhinoplasty"], 3)
-    waitlist.waitlist_entry_leave(entry=left)
+    waitlist_entry_leave(entry=left)
     clock.move_to(dt.datetime(2026, 11, 21, 15, 0, tzinfo=dt.UTC))
     out = StringIO()
     call_command("anonymise_consultations", stdout=out)

@@ -9,8 +9,11 @@ from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
-from bookings import links, offers, services, waitlist
+from bookings.messages import links
 from bookings.models import ConsultationRequest, WaitlistEntry, WaitlistStatus
+from bookings.schedule import offers
+from bookings.waitlist.services import OfferTaken, waitlist_offer_claim
+from bookings.workflow import changes
 
 from .waitlisting import join, next_monday_at
 
@@ -28,7 +31,7 @@ def offered(procedures, make_request):
     freed = make_request(slot=next_monday_at(9))
     for n in range(RACERS):
         join(procedures["rhinoplasty"], n)
-    services.consultation_request_cancel(consultation=freed)
+    changes.consultation_request_cancel(consultation=freed)
     made = offers.offer_freed_time(
         provider_id=freed.provider_id, start=freed.slot_start, now=timezone.now(), limit=RACERS
     )
@@ -59,8 +62,8 @@ def race(target, items):
 
 def claim(offer):
     try:
-        consultation = waitlist.waitlist_offer_claim(offer=offer)
-    except waitlist.OfferTaken as taken:
+        consultation = waitlist_offer_claim(offer=offer)
+    except OfferTaken as taken:
         return ("taken", taken.message)
     return ("held", consultation.pk)
 

@@ -7,7 +7,7 @@ import uuid
 from django.utils import timezone
 
 from allure.base.clinic.clinic_time import CLINIC_TZ, local_day
-from bookings import waitlist
+from bookings.waitlist.services import waitlist_entry_join
 
 
 def next_monday_at(hour: int, minute: int = 0) -> dt.datetime:
@@ -32,7 +32,7 @@ def join(procedure, n: int, **overrides):
         "submission_token": uuid.uuid4(),
     }
     kwargs.update(overrides)
-    entry, _ = waitlist.waitlist_entry_join(**kwargs)
+    entry, _ = waitlist_entry_join(**kwargs)
     return entry
 
 

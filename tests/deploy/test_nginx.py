@@ -283,8 +283,9 @@ def test_the_photo_upload_alone_takes_six_phone_photos_in_one_post(front):
 # server's SECRET_KEY, as the emails are).
 MAKE_REQUEST = """
 import uuid
-from bookings import links, services
-from bookings.slots import Slot
+from bookings.messages import links
+from bookings.booking import services
+from bookings.schedule.slots import Slot
 from procedures.models import ProcedurePage
 consultation, _ = services.consultation_request_create(patient_request=services.PatientRequest(
     full_name="Lee Log", email="lee.log@example.com", phone="601-555-0177",

@@ -5,7 +5,7 @@ animation."""
 import pytest
 from playwright.sync_api import expect
 
-from bookings.forms import ConsultationRequestForm
+from bookings.booking.forms import ConsultationRequestForm
 from tests.e2e.conftest import focus_indicator, screenshot
 
 FORM_FIELDS = ConsultationRequestForm.base_fields

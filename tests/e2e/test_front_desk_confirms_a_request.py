@@ -12,9 +12,11 @@ from django.contrib.auth.models import Group, User
 from django_otp.oath import totp
 from playwright.sync_api import expect
 
-from bookings import availability, selectors, services
+from bookings.booking import services
+from bookings.frontdesk import selectors
 from bookings.models import ConsultationRequest, ConsultationStatus
-from bookings.slots import Slot
+from bookings.schedule import availability
+from bookings.schedule.slots import Slot
 from procedures.models import ProcedurePage
 from tests.e2e.conftest import screenshot
 

@@ -15,9 +15,10 @@ from playwright.sync_api import expect
 
 from allure.base.clinic import clinic_time
 from allure.base.models import Closure
-from bookings import availability, services
+from bookings.booking import services
 from bookings.models import ConsultationRequest
-from bookings.slots import Slot
+from bookings.schedule import availability
+from bookings.schedule.slots import Slot
 from procedures.models import ProcedurePage
 from tests.e2e.conftest import PHONE, axe_violations, screenshot
 from tests.e2e.test_front_desk_confirms_a_request import log_in

@@ -8,9 +8,12 @@ import uuid
 from playwright.sync_api import expect
 
 from allure.base.clinic.clinic_time import local_day
-from bookings import availability, services, waitlist
+from bookings.booking import services
 from bookings.models import ConsultationRequest, WaitlistEntry, WaitlistStatus
-from bookings.slots import Slot
+from bookings.schedule import availability
+from bookings.schedule.slots import Slot
+from bookings.waitlist.services import waitlist_entry_join
+from bookings.workflow import changes
 from procedures.models import ProcedurePage
 from tests.e2e.conftest import axe_violations, screenshot
 
@@ -57,7 +60,7 @@ def test_a_waitlisted_patient_claims_a_freed_time_and_the_next_one_finds_it_take
 
     # A second patient, who joined later, waits for the same.
     procedure = ProcedurePage.objects.get(slug="skin-resurfacing")
-    second, _ = waitlist.waitlist_entry_join(
+    second, _ = waitlist_entry_join(
         procedure=procedure,
         provider=None,
         weekdays=entry.weekdays,
@@ -89,7 +92,7 @@ def test_a_waitlisted_patient_claims_a_freed_time_and_the_next_one_finds_it_take
         )
     )
     run_worker().clear()
-    services.consultation_request_cancel(consultation=holder)
+    changes.consultation_request_cancel(consultation=holder)
     outbox = run_worker()
     first_link = offer_link(outbox, PATIENT["email"], booking_site)
     second_link = offer_link(outbox, "lee@example.com", booking_site)

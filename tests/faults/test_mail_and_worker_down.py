@@ -5,8 +5,9 @@ import pytest
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
-from bookings import availability, tasks
+from bookings import tasks
 from bookings.models import ConsultationRequest
+from bookings.schedule import availability
 from procedures.models import ProcedurePage
 from tests.bookings.conftest import drain_queue, form_data
 from tests.faults.services import SmtpServer

@@ -12,8 +12,8 @@ from django.test import Client, RequestFactory, override_settings
 
 from allure.base.signin import two_factor
 from allure.base.web.client_address import client_key
-from bookings import availability
 from bookings.models import ConsultationRequest
+from bookings.schedule import availability
 from procedures.models import ProcedurePage
 from tests.bookings.conftest import form_data
 

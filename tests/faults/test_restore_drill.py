@@ -31,8 +31,8 @@ from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from PIL import Image as Picture
 from wagtail.images.models import Image
-from bookings import services
-from bookings.slots import Slot
+from bookings.booking import services
+from bookings.schedule.slots import Slot
 from procedures.gallery import ConsentRecord, ResultPair
 from procedures.models import ProcedurePage
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from allure.base.models import ClinicSettings
-from bookings import emails
+from bookings.messages import calendar_files, emails
 from bookings.models import ConsultationRequest, Provider
 from procedures.clinicians import Clinician
 from procedures.models import ProcedurePage
@@ -48,7 +48,7 @@ def test_the_emails_and_the_calendar_file_name_the_clinician_of_the_diary(demo):
     consultation = ConsultationRequest.objects.get(pk=consultation.pk)
     message = emails.build("confirmation", consultation)
     assert "Dr. Renamed" in message.body
-    assert b"with Dr. Renamed" in emails.calendar_file(consultation, ClinicSettings.load())
+    assert b"with Dr. Renamed" in calendar_files.calendar_file(consultation, ClinicSettings.load())
 
 
 def test_a_photo_changed_once_shows_on_the_profile_and_the_home_page(demo, client):

@@ -1,7 +1,7 @@
 """Retention, run daily from cron or a scheduler, e.g.:
     15 3 * * *  cd /srv/allure && .venv/bin/python manage.py anonymise_consultations
 
-1. Open requests whose time passed long ago are closed as expired (services.EXPIRE_AFTER_DAYS).
+1. Open requests whose time passed long ago are closed as expired (retention.EXPIRE_AFTER_DAYS).
 2. Closed requests older than BOOKING_RETENTION_MONTHS lose their personal details, notes
    and task rows.
 3. Emails written to files instead of sent (development, `make run`) go after 30 days.
@@ -16,14 +16,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from bookings.services import (
+from bookings.retention import (
     EXPIRE_AFTER_DAYS,
     anonymisable_requests,
     consultation_request_anonymise,
     consultation_requests_expire,
     expirable_requests,
 )
-from bookings.waitlist import waitlist_entries_delete_closed, waitlist_entries_expire
+from bookings.waitlist.services import waitlist_entries_delete_closed, waitlist_entries_expire
 
 MAIL_FILE_DAYS = 30
 WAITLIST_KEEP_CLOSED_DAYS = 30

@@ -10,7 +10,7 @@ The worker (`manage.py db_worker`) sends them.
 
 from django.core.management.base import BaseCommand
 
-from bookings.services import consultation_reminders_queue
+from bookings.workflow.reminders import consultation_reminders_queue
 
 
 class Command(BaseCommand):

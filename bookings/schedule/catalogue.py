@@ -19,16 +19,15 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from allure.base.models import Closure, OpeningHours
 from allure.base.web.serving import clear_page_cache, kept_until_content_changes
-from procedures.clinicians import Clinician
-from procedures.models import ProcedurePage
-
-from .models import (
+from bookings.models import (
     BookingRules,
     ConsultationType,
     Provider,
     ProviderClosure,
     ProviderHours,
 )
+from procedures.clinicians import Clinician
+from procedures.models import ProcedurePage
 
 FRAGMENT = "booking-catalogue"
 # How forms and addresses say "whoever does the treatment and is free first".

@@ -9,8 +9,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, W
 from django.utils import timezone
 
 from allure.base.clinic.clinic_time import day_range, local_day
-
-from .models import (
+from bookings.models import (
     OPEN_STATUSES,
     ConsultationRequest,
     ConsultationStatus,

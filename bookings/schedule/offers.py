@@ -1,7 +1,7 @@
 """Which waitlisted patients a freed time goes to, and the offers made to them.
 
 Run by the worker (tasks.offer_freed_time), never in a patient's request; the front desk
-offers a chosen time through waitlist.waitlist_offer_time, which uses `offer_time` here.
+offers a chosen time through the waitlist's waitlist_offer_time, which uses `offer_time` here.
 An offer is only made while availability.check_time says the time can still be held; the
 claim asks again, and the database has the last word (one_open_request_per_provider_time).
 """
@@ -13,10 +13,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 
 from allure.base.clinic.clinic_time import CLINIC_TZ, local_day
-
-from . import availability
-from .catalogue import catalogue
-from .models import BookingRules, Provider, WaitlistEntry, WaitlistOffer, WaitlistStatus
+from bookings.models import BookingRules, Provider, WaitlistEntry, WaitlistOffer, WaitlistStatus
+from bookings.schedule import availability
+from bookings.schedule.catalogue import catalogue
 
 # How long a patient has to claim an offered time. Long enough to see an email during a
 # working day, short enough that the next patients hear the same afternoon.

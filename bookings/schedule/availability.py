@@ -1,15 +1,9 @@
 """Which consultation times the clinic can offer, and the one rule for holding one.
 
-A provider works inside the clinic's weekly opening hours, narrowed by their own weekly
-hours (none: whenever the clinic is open), except on the clinic's closures and their own days
-away. Candidate starts step through each working period at `BookingRules.consultation_minutes`
-from its start; a start is offered when the consultation and its buffer fit in the period,
-it meets the notice and horizon, and the provider holds nothing overlapping it.
-
-Times are generated in the clinic's local wall time (America/Chicago), then turned into
-aware datetimes, so 9:00 stays 9:00 on both sides of a daylight-saving change. A wall time
-that does not exist (the spring-forward gap) is skipped; one that happens twice (the
-fall-back hour) is offered once.
+Candidate starts step through each provider's working periods (`hours`) at
+`BookingRules.consultation_minutes` from each period's start; a start is offered when the
+consultation and its buffer fit in the period, it meets the notice and horizon, and the
+provider holds nothing overlapping it.
 """
 
 import datetime as dt
@@ -23,15 +17,15 @@ from django.db.models import DateTimeField, IntegerField, Q, Value
 from django.utils import timezone
 
 from allure.base.clinic.clinic_time import CLINIC_TZ, day_range, local_day
-
-from .catalogue import catalogue
-from .models import (
+from bookings.models import (
     OPEN_STATUSES,
     BookingRules,
     ConsultationRequest,
     ConsultationType,
     Provider,
 )
+from bookings.schedule import hours
+from bookings.schedule.catalogue import catalogue
 
 
 class TimeTaken(Exception):
@@ -116,94 +110,6 @@ def times_for(
     )
 
 
-def _periods(own, day: dt.date, clinic_hours, clinic_closures):
-    """A provider's working periods on one local day, as (start, end) wall times.
-    clinic_hours: {weekday: [(opens, closes), ...]}; own: the provider's `_own_week`
-    (None: the clinic's hours, as for no provider)."""
-    if any(closure.covers(day) for closure in clinic_closures):
-        return []
-    clinic = clinic_hours.get(day.weekday(), [])
-    if own is None:
-        return clinic
-    hours, closures = own
-    if any(closure.covers(day) for closure in closures):
-        return []
-    if hours is None:
-        return clinic
-    return [
-        (max(opens, starts), min(closes, ends))
-        for opens, closes in clinic
-        for starts, ends in hours.get(day.weekday(), ())
-        if max(opens, starts) < min(closes, ends)
-    ]
-
-
-def _own_week(provider: Provider | None):
-    """(hours by weekday, or None when they work whenever the clinic is open; days away),
-    read once per look rather than once per day."""
-    if provider is None:
-        return None
-    hours: dict[int, list[tuple[dt.time, dt.time]]] | None = None
-    for h in provider.hours.all():
-        hours = hours if hours is not None else {}
-        hours.setdefault(h.weekday, []).append((h.starts, h.ends))
-    return hours, list(provider.closures.all())
-
-
-def _clinic_calendar(start_day: dt.date, end_day: dt.date):
-    """The clinic's weekly hours by weekday and its closures touching the days (from the
-    catalogue, rebuilt on any change to hours or closures)."""
-    known = catalogue()
-    closures = [c for c in known.closures if c.ends_on >= start_day and c.starts_on <= end_day]
-    return known.clinic_hours, closures
-
-
-def _to_utc(day: dt.date):
-    """A function turning that local day's wall times into UTC instants (None for a wall
-    time inside a spring-forward gap; the first of a fall-back hour's two). On the 363 days
-    without a change it is one subtraction."""
-    midnight = dt.datetime.combine(day, dt.time.min, tzinfo=CLINIC_TZ)
-    offset = midnight.utcoffset()
-    if (midnight + dt.timedelta(days=1)).utcoffset() == offset:
-        return lambda wall: (wall - offset).replace(tzinfo=dt.UTC)
-
-    def changing(wall: dt.datetime) -> dt.datetime | None:
-        local = wall.replace(tzinfo=CLINIC_TZ, fold=0)
-        utc = local.astimezone(dt.UTC)
-        exists = utc.astimezone(CLINIC_TZ).replace(tzinfo=None) == wall
-        return utc if exists else None
-
-    return changing
-
-
-def _starts(provider, start_day, end_day, step, held, clinic_hours, closures):
-    """Yield (local day, start in UTC) for every start the weekly hours allow the provider,
-    in order per day."""
-    own = _own_week(provider)
-    day = start_day
-    one_day = dt.timedelta(days=1)
-    while day <= end_day:
-        periods = _periods(own, day, clinic_hours, closures)
-        if periods:
-            to_utc = _to_utc(day)
-            for opens, closes in periods:
-                wall = dt.datetime.combine(day, opens)
-                closes_at = dt.datetime.combine(day, closes)
-                while wall + held <= closes_at:
-                    if (utc := to_utc(wall)) is not None:
-                        yield day, utc
-                    wall += step
-        day += one_day
-
-
-def working_periods(provider: Provider | None, day: dt.date) -> list[tuple[dt.time, dt.time]]:
-    """The periods a provider works on one local day (None: the clinic's opening periods),
-    as (start, end) wall times: empty on a clinic closure or their day away. What the front
-    desk's calendar shows as their hours, by the same rule that offers times."""
-    clinic_hours, closures = _clinic_calendar(day, day)
-    return sorted(_periods(_own_week(provider), day, clinic_hours, closures))
-
-
 def schedule_slots(
     *,
     start_day: dt.date,
@@ -215,10 +121,10 @@ def schedule_slots(
     """Every start the weekly hours allow from start_day to end_day (both included),
     ignoring notice and bookings; stepping by consultation_minutes, each with room for
     `length` (default: one step) before the period ends."""
-    clinic_hours, closures = _clinic_calendar(start_day, end_day)
+    clinic_hours, closures = hours.clinic_calendar(start_day, end_day)
     step = dt.timedelta(minutes=consultation_minutes)
     held = (length or Length(consultation_minutes)).held
-    starts = _starts(provider, start_day, end_day, step, held, clinic_hours, closures)
+    starts = hours.allowed_starts(provider, start_day, end_day, step, held, clinic_hours, closures)
     return sorted({start for _day, start in starts})
 
 
@@ -347,12 +253,12 @@ def free_times(
         held = _held_ranges(providers, *_held_window(start_day, end_day, length), exclude_pk)
     first_free: dict[dt.datetime, tuple[Provider, dt.date]] = {}
     any_held = False
-    clinic_hours, closures = _clinic_calendar(start_day, end_day)
+    clinic_hours, closures = hours.clinic_calendar(start_day, end_day)
     step = dt.timedelta(minutes=rules.consultation_minutes)
     length_held = length.held
     for provider in providers:
         overlaps = _overlap_test(held.get(provider.pk, []))
-        for day, start in _starts(
+        for day, start in hours.allowed_starts(
             provider, start_day, end_day, step, length_held, clinic_hours, closures
         ):
             if start < earliest or (only is not None and start != only) or start in first_free:

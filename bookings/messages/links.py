@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from .models import ConsultationRequest, WaitlistEntry, WaitlistOffer
+from bookings.models import ConsultationRequest, WaitlistEntry, WaitlistOffer
 
 SALT = "bookings.manage-link"
 

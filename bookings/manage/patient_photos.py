@@ -15,7 +15,12 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 from wagtail.log_actions import log
 
-from .models import MAX_PATIENT_PHOTOS, ConsultationRequest, PatientPhoto, patient_photo_storage
+from bookings.models import (
+    MAX_PATIENT_PHOTOS,
+    ConsultationRequest,
+    PatientPhoto,
+    patient_photo_storage,
+)
 
 register_heif_opener()  # iPhones send HEIC
 

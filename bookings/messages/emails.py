@@ -6,7 +6,6 @@ name, procedure or message, since email is not the place for health details.
 
 import datetime as dt
 
-import icalendar
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -14,9 +13,9 @@ from django.urls import reverse
 
 from allure.base.clinic import clinic_time
 from allure.base.models import ClinicSettings
-
-from .links import leave_url, manage_url, offer_url
-from .models import ConsultationRequest, WaitlistEntry, WaitlistOffer
+from bookings.messages.calendar_files import calendar_file
+from bookings.messages.links import leave_url, manage_url, offer_url
+from bookings.models import ConsultationRequest, WaitlistEntry, WaitlistOffer
 
 SUBJECTS = {
     "acknowledgement": "We received your consultation request ({ref})",
@@ -122,50 +121,3 @@ def build_waitlist(
     )
     message.attach_alternative(render_to_string(f"emails/{kind}.html", context), "text/html")
     return message
-
-
-def consultation_event(
-    consultation: ConsultationRequest, *, stamp: dt.datetime, summary: str, **fields
-) -> icalendar.Event:
-    """One request as an iCalendar event: the patient's confirmation file and the providers'
-    feeds (bookings/calendar.py) both use it. The UID is stable per request, so a calendar
-    updates the event in place when the time moves; times are written in UTC (`Z`)."""
-    event = icalendar.Event()
-    event.add("uid", f"consultation-{consultation.reference}@allureplastics.com")
-    event.add("dtstamp", stamp.astimezone(dt.UTC))
-    event.add("dtstart", consultation.slot_start.astimezone(dt.UTC))
-    event.add("dtend", consultation.consultation_end.astimezone(dt.UTC))
-    event.add("summary", summary)
-    for name, value in fields.items():
-        event.add(name, value)
-    return event
-
-
-def new_calendar(**properties) -> icalendar.Calendar:
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//Allure Plastics//Consultations//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    for name, value in properties.items():
-        calendar.add(name.replace("_", "-"), value)
-    return calendar
-
-
-def calendar_file(consultation: ConsultationRequest, clinic: ClinicSettings) -> bytes:
-    calendar = new_calendar()
-    with_whom = f" with {consultation.provider.name}" if consultation.provider else ""
-    address = ", ".join(
-        part
-        for part in [clinic.street_address, clinic.locality, clinic.region, clinic.postal_code]
-        if part
-    )
-    video = consultation.consultation_type and consultation.consultation_type.video
-    event = consultation_event(
-        consultation,
-        stamp=consultation.slot_confirmed_at or consultation.slot_start,
-        summary=f"Consultation{with_whom} at {clinic.name}",
-        location="Video call (we email you the link)" if video else address,
-        description=f"Reference {consultation.reference}. Questions? Call {clinic.phone}.",
-    )
-    calendar.add_component(event)
-    return calendar.to_ical()

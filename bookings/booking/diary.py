@@ -14,12 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from allure.base.clinic.clinic_time import format_day, format_time, local_day
+from bookings.models import ConsultationType, Provider
+from bookings.schedule import availability
+from bookings.schedule.catalogue import FIRST_AVAILABLE, catalogue
+from bookings.schedule.slots import Slot
 from procedures.models import ProcedureCategory, ProcedurePage
-
-from . import availability
-from .catalogue import FIRST_AVAILABLE, catalogue
-from .models import ConsultationType, Provider
-from .slots import Slot
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 A day or a week, per provider or for all of them: the requests holding a time (held: new or
 contacted; confirmed: scheduled) by reference, time and procedure group; the clinic's
-closures; each provider's hours and days away; and their free times. Hours and free times
-come from `availability` (the one rule that offers times), never worked out again here.
+closures; each provider's hours and days away; and their free times. Hours come from
+`schedule.hours` and free times from `schedule.availability` (the one rule that offers
+times), never worked out again here.
 """
 
 import datetime as dt
@@ -14,19 +15,20 @@ from django.db.models import Prefetch, Q
 
 from allure.base.clinic import clinic_time
 from allure.base.models import Closure
-from procedures.models import ProcedureCategory
-
-from . import availability, selectors
-from .catalogue import catalogue
-from .emails import consultation_event, new_calendar
-from .models import (
+from bookings.frontdesk import selectors
+from bookings.messages.calendar_files import consultation_event, new_calendar
+from bookings.models import (
     OPEN_STATUSES,
     ConsultationRequest,
     Provider,
     ProviderClosure,
     ProviderHours,
 )
-from .models import ConsultationStatus as S
+from bookings.models import ConsultationStatus as S
+from bookings.schedule import availability
+from bookings.schedule.catalogue import catalogue
+from bookings.schedule.hours import working_periods
+from procedures.models import ProcedureCategory
 
 # How a request's status reads on the calendar: in words, never by colour alone.
 STATUS_LABELS = {
@@ -201,7 +203,7 @@ def build(
         rows = []
         for provider in providers:
             away = next((c for c in provider.closures.all() if c.covers(day)), None)
-            hours = [Period(s, e) for s, e in availability.working_periods(provider, day)]
+            hours = [Period(s, e) for s, e in working_periods(provider, day)]
             free = free_by_provider_day.get((provider.pk, day), [])
             rows.append(
                 ProviderDay(
@@ -213,7 +215,7 @@ def build(
                     free_count=len(free),
                 )
             )
-        clinic_hours = [Period(s, e) for s, e in availability.working_periods(None, day)]
+        clinic_hours = [Period(s, e) for s, e in working_periods(None, day)]
         calendar.append(CalendarDay(day, day == today, closure, clinic_hours, rows))
     return calendar
 

@@ -1,10 +1,10 @@
 """Every write to the waitlist: joining, leaving, expiry, the front desk's offer and a
-patient's claim. The public views and the admin call these, as with services.py.
+patient's claim. The public views and the admin call these.
 
-A claim books through services.consultation_request_create, so every rule of a booking
-applies (notice, hours, the open-requests limit) and the database decides a race for one
-time: its overlap rule lets one claim hold the time, and the others are told it is taken
-and stay on the list.
+A claim books through the booking's own `consultation_request_create`
+(bookings/booking/services.py), so every rule of a booking applies (notice, hours, the
+open-requests limit) and the database decides a race for one time: its overlap rule lets
+one claim hold the time, and the others are told it is taken and stay on the list.
 """
 
 import datetime as dt
@@ -19,11 +19,13 @@ from wagtail.log_actions import log
 
 from allure.base.clinic.clinic_time import local_day
 from allure.base.models import ClinicSettings
-from procedures.models import ProcedurePage
-
-from . import availability, offers, services
-from .catalogue import catalogue
-from .models import (
+from bookings.booking.services import (
+    PatientRequest,
+    SlotTakenError,
+    SlotUnavailableError,
+    consultation_request_create,
+)
+from bookings.models import (
     ConsultationRequest,
     ContactMethod,
     Provider,
@@ -31,9 +33,12 @@ from .models import (
     WaitlistOffer,
     WaitlistStatus,
 )
-from .phones import normalise_phone
-from .slots import Slot
-from .tasks import send_waitlist_email
+from bookings.phones import normalise_phone
+from bookings.schedule import availability, offers
+from bookings.schedule.catalogue import catalogue
+from bookings.schedule.slots import Slot
+from bookings.tasks import send_waitlist_email
+from procedures.models import ProcedurePage
 
 # One email address or phone number can wait for this many things at once: enough for two
 # procedures, too few to fill the list under one identity.
@@ -139,8 +144,8 @@ def waitlist_entry_join(
 
 
 def _check_waiting_entries_for(*, email: str, phone: str) -> None:
-    """As services._check_open_requests: a check the rate limit bounds, not a rule of
-    the database."""
+    """As the booking's _check_open_requests (bookings/booking/services.py): a check the
+    rate limit bounds, not a rule of the database."""
     waiting = (
         WaitlistEntry.objects.filter(status=WaitlistStatus.WAITING)
         .filter(Q(email__iexact=email) | Q(phone=phone))
@@ -251,8 +256,8 @@ def waitlist_offer_claim(
         if offer.is_expired(now):
             raise OfferExpired
         try:
-            consultation, _ = services.consultation_request_create(
-                patient_request=services.PatientRequest(
+            consultation, _ = consultation_request_create(
+                patient_request=PatientRequest(
                     full_name=entry.full_name,
                     email=entry.email,
                     phone=entry.phone,
@@ -270,7 +275,7 @@ def waitlist_offer_claim(
                 ),
                 now=now,
             )
-        except (services.SlotTakenError, services.SlotUnavailableError):
+        except (SlotTakenError, SlotUnavailableError):
             taken = True
         else:
             offer.claimed_at = now

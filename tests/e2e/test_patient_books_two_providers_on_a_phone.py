@@ -69,7 +69,7 @@ def test_a_patient_books_surgery_with_dr_walker_and_fillers_with_the_nurse(booki
         minutes=45 + surgery.consultation_type.buffer_minutes
     )
 
-    nurse = Provider.objects.get(title__icontains="nurse injector")
+    nurse = Provider.objects.get(clinician__role__icontains="nurse injector")
     page.goto(booking_site + "/procedures/dermal-fillers/")
     page.get_by_role("main").get_by_role("link", name="Book a consultation").first.click()
     expect(page.get_by_role("combobox", name="Treatment")).to_have_value("dermal-fillers")
@@ -117,4 +117,4 @@ def test_without_javascript_the_same_choices_are_a_form_and_links(
     reference = fill_details_and_send(page, {**PATIENT, "email": "peel@example.com"})
     peel = ConsultationRequest.objects.get(reference=reference)
     assert peel.slot_start == start
-    assert peel.provider.procedures.filter(slug="chemical-peel").exists()
+    assert peel.provider.clinician.procedures.filter(slug="chemical-peel").exists()

@@ -51,8 +51,8 @@ def from_the_orm(page):
 
 
 # One query per list, one for the related procedures' links with their pages, one for
-# their recovery stages.
-PREFETCH_QUERIES = len(FIELDS) + 2
+# their recovery stages, one for whose take it is and who reviewed it (clinicians).
+PREFETCH_QUERIES = len(FIELDS) + 3
 
 
 def from_one_query(page):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,6 +21,7 @@ from bookings.manage.forms import PatientPhotosForm, RescheduleForm
 from bookings.messages import links
 from bookings.models import MAX_PATIENT_PHOTOS, ConsultationRequest, ConsultationStatus
 from bookings.schedule import availability
+from bookings.schedule.catalogue import catalogue
 from bookings.schedule.slots import Slot
 from bookings.workflow import changes
 
@@ -74,7 +76,14 @@ def manage_link_view(*, method: str):
 def _manage_page(
     request, token, consultation, *, reschedule_form=None, photo_form=None, status=200, **extra
 ):
-    can_reschedule = consultation.status in (ConsultationStatus.NEW, ConsultationStatus.CONTACTED)
+    rules = catalogue().rules
+    too_late = consultation.is_open and rules.too_late_to_change(
+        consultation.slot_start, timezone.now()
+    )
+    can_reschedule = not too_late and consultation.status in (
+        ConsultationStatus.NEW,
+        ConsultationStatus.CONTACTED,
+    )
     slots = availability.times_for(consultation, for_staff=False) if can_reschedule else []
     if reschedule_form is None and can_reschedule:
         current = Slot(consultation.slot_start).encode()
@@ -94,8 +103,10 @@ def _manage_page(
             "slot": clinic_time.format_slot(consultation.slot_start)
             if consultation.slot_start
             else None,
-            "can_cancel": consultation.is_open,
+            "can_cancel": consultation.is_open and not too_late,
             "can_reschedule": can_reschedule,
+            "too_late_to_change": too_late,
+            "late_change_hours": rules.late_change_hours,
             "reschedule_form": reschedule_form,
             **extra,
         },
@@ -117,7 +128,7 @@ def consultation_cancel(
     if consultation.is_open:
         try:
             changes.consultation_request_cancel(consultation=consultation)
-        except changes.StaleChangeError as error:
+        except (changes.StaleChangeError, changes.LateChangeError) as error:
             consultation.refresh_from_db()
             return _manage_page(request, token, consultation, problem=error.message, status=409)
     return redirect(reverse("bookings:manage", args=[token]) + "?done=cancelled")

@@ -3,6 +3,7 @@ diary (working hours and days away)."""
 
 import datetime as dt
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from modelcluster.fields import ParentalKey
@@ -30,6 +31,13 @@ class BookingRules(BaseGenericSetting):
     horizon_days = models.PositiveSmallIntegerField(
         default=28, help_text="How many days ahead patients can book."
     )
+    late_change_hours = models.PositiveSmallIntegerField(
+        default=24,
+        validators=[MaxValueValidator(14 * 24)],
+        help_text="Hours before a consultation from which patients can no longer cancel or "
+        "move it online: their page says why and gives the clinic's number (staff still can). "
+        "0: no such window.",
+    )
     privacy_notice_version = models.CharField(
         max_length=20,
         default="2026-11",
@@ -45,8 +53,14 @@ class BookingRules(BaseGenericSetting):
             ],
             heading="Times offered",
         ),
+        FieldPanel("late_change_hours"),
         FieldPanel("privacy_notice_version"),
     ]
+
+    def too_late_to_change(self, start: dt.datetime | None, now: dt.datetime) -> bool:
+        """Whether a consultation at `start` is inside the late-change window at `now`."""
+        window = dt.timedelta(hours=self.late_change_hours)
+        return bool(self.late_change_hours and start and start - now < window)
 
     class Meta:
         verbose_name = "booking rules"

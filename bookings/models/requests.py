@@ -130,8 +130,8 @@ class ConsultationRequest(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
     # Which manage link works: it is signed into the link, and the front desk's "revoke"
-    # raises it (frontdesk.services.consultation_manage_link_revoke), so older links stop working and
-    # say they were replaced. Links sent before it existed count as 1.
+    # raises it (frontdesk.services.consultation_manage_link_revoke), so older links stop
+    # working and say they were replaced. Links sent before it existed count as 1.
     manage_link_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

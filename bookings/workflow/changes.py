@@ -106,10 +106,30 @@ def consultation_request_transition(
     return consultation
 
 
+class LateChangeError(ValidationError):
+    """The patient asked, online, to cancel or move a consultation inside Booking rules' late
+    change window; the page says so and gives the clinic's number. Staff are not held to it."""
+
+    def __init__(self, hours: int):
+        super().__init__(
+            f"Your consultation is less than {hours} hours away, so it can no longer be "
+            "cancelled or moved online. Please call us."
+        )
+
+
+def refuse_late_patient_change(consultation: ConsultationRequest) -> None:
+    rules = catalogue().rules
+    if rules.too_late_to_change(consultation.slot_start, timezone.now()):
+        raise LateChangeError(rules.late_change_hours)
+
+
 def consultation_request_cancel(
     *, consultation: ConsultationRequest, user: AbstractBaseUser | None = None
 ) -> ConsultationRequest:
-    """Cancel by the patient (user None, from the manage page) or by staff."""
+    """Cancel by the patient (user None, from the manage page: not inside the late-change
+    window) or by staff."""
+    if user is None:
+        refuse_late_patient_change(consultation)
     consultation = consultation_request_transition(
         consultation=consultation, to_status=S.CANCELLED, user=user
     )
@@ -189,6 +209,7 @@ def consultation_request_reschedule(
             raise ValidationError(
                 "This request is closed, so its time cannot be changed. Please call us."
             )
+        refuse_late_patient_change(consultation)
         rules = catalogue().rules
         length = availability.length_held_by(consultation, rules)
         previous = (consultation.provider_id, consultation.slot_start)

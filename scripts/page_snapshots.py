@@ -36,6 +36,7 @@ EXTRA_PATHS = [
     "/search/?q=",
     "/procedures/which-treatment/?concern=wrinkles&downtime=7",
     "/procedures/which-treatment/?concern=nonsense",
+    "/procedures/results/?procedure=no-such-procedure",
     "/consultation/waitlist/",
     "/consultation/waitlist/?procedure=skin-resurfacing",
     "/robots.txt",

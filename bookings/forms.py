@@ -3,18 +3,14 @@
 import datetime as dt
 import time
 import uuid
-from dataclasses import dataclass
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils.functional import cached_property
+from django.utils.html import format_html
 
 from allure.base.clinic.clinic_time import format_day, format_time
 from allure.base.models import Weekday
@@ -54,53 +50,6 @@ def day_grouped_choices(slots: list[dt.datetime]) -> list:
 def slot_choices(slots: list[dt.datetime]) -> list:
     """The free times grouped by local day, after the "call me" choice."""
     return [(Slot().encode(), "Please call me to arrange a time"), *day_grouped_choices(slots)]
-
-
-@dataclass(frozen=True)
-class DrawnField:
-    """What templates/bookings/fields/ need to draw one field, worked out once in Python:
-    reading it through a BoundField in the template costs several times more."""
-
-    id: str
-    name: str
-    label: str
-    value: str
-    required: bool
-    errors: list[str]
-    help: str
-    max_length: int | None
-    # (value, label, chosen) for a choice of a few; chosen alone for a tick box.
-    choices: list[tuple[str, str, bool]]
-    chosen: bool
-
-    @property
-    def described_by(self) -> str:
-        """The ids of the help and error texts, as aria-describedby lists them."""
-        ids = [f"{self.id}_helptext"] if self.help else []
-        return " ".join(ids + [f"{self.id}_error"] if self.errors else ids)
-
-
-def drawn_fields(form: forms.Form) -> dict[str, DrawnField]:
-    drawn = {}
-    for name, field in form.fields.items():
-        bound = form[name]
-        value = bound.value()
-        current = "" if value is None else str(value)
-        drawn[name] = DrawnField(
-            id=bound.auto_id,
-            name=bound.html_name,
-            label=field.label,
-            value=current,
-            required=field.required,
-            errors=list(bound.errors),
-            help=field.help_text,
-            max_length=getattr(field, "max_length", None),
-            choices=[(str(v), label, str(v) == current) for v, label in field.choices]
-            if isinstance(field, forms.ChoiceField)
-            else [],
-            chosen=bool(value) and isinstance(field, forms.BooleanField),
-        )
-    return drawn
 
 
 class ErrorSummaryMixin:
@@ -191,11 +140,13 @@ class PatientContactForm(ErrorSummaryMixin, forms.Form):
         label="Your name",
         max_length=120,
         validators=[validate_plain_name],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": "Tell us your name, so we know who to ask for."},
     )
     email = forms.EmailField(
         label="Email",
         max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={
             "required": "Enter your email: we send your reference and link there.",
             "invalid": "Enter an email address like name@example.com.",
@@ -206,14 +157,23 @@ class PatientContactForm(ErrorSummaryMixin, forms.Form):
         max_length=40,
         help_text="We'll call or text this number.",
         error_messages={"required": "Enter a phone number so we can confirm your time."},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     consent = forms.BooleanField(
-        # The page draws it with its link to the notice (templates/bookings/consent_label.html).
-        label="I agree to be contacted about my consultation as described in the privacy notice.",
+        label=format_html(
+            "I agree to be contacted about my consultation as described in the "
+            '<a href="{}">privacy notice</a>.',
+            "/privacy/",
+        ),
         error_messages={"required": "We can only contact you with your consent."},
     )
-    # Hidden from people by CSS and from assistive technology; bots fill it in.
-    website = forms.CharField(label="Leave this field empty", required=False)
+    # Hidden from people by CSS and from assistive technology, out of the tab order; bots
+    # fill it in.
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
     started = forms.CharField(widget=forms.HiddenInput)
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
 
@@ -341,8 +301,7 @@ class ConsultationRequestForm(PatientContactForm):
         help_text="Two days before and on the morning. Reply STOP to stop texts. "
         "Message and data rates may apply.",
     )
-    # Drawn by templates/bookings/form/ (one include per section, one per field type),
-    # which set the autocomplete and inputmode hints there.
+    # Drawn by templates/bookings/form/ (one include per section of the page).
 
     @classmethod
     def blank(cls, *, procedure, provider_value: str) -> "ConsultationRequestForm":
@@ -387,16 +346,13 @@ class ConsultationRequestForm(PatientContactForm):
             )
         return provider
 
-    @cached_property
-    def drawn(self) -> dict[str, DrawnField]:
-        """The fields as the page draws them (read after validation)."""
-        return drawn_fields(self)
-
 
 class RescheduleForm(ErrorSummaryMixin, forms.Form):
     slot = SlotField(
         label="Choose another time",
         help_text="Times are Central Time (Jackson, MS).",
+        # The times grouped by day, later days folded away.
+        template_name="bookings/slot_field.html",
         error_messages={
             "required": "Choose a time, or ask us to call you.",
             "invalid_choice": "That time is not available any more. Please choose another.",
@@ -440,10 +396,6 @@ class PatientPhotosForm(ErrorSummaryMixin, forms.Form):
         "consultation. They are never shown on the website or anywhere else.",
         error_messages={"required": "Please tick to agree before sending your photos."},
     )
-
-    @cached_property
-    def drawn(self) -> dict[str, DrawnField]:
-        return drawn_fields(self)
 
 
 # --- Front desk (Wagtail admin) ---------------------------------------------------------
@@ -522,6 +474,7 @@ class WaitlistForm(PatientContactForm):
     only; the rules (the date within the horizon, the provider doing the procedure, the
     limit per contact) are the service's."""
 
+    template_name = "bookings/waitlist_form.html"
     summary_labels = {
         "procedure": "Treatment",
         "provider": "Who with",
@@ -592,8 +545,6 @@ class WaitlistForm(PatientContactForm):
     def __init__(self, *args, weekdays=(), today: dt.date | None = None, last=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["procedure"].queryset = ProcedurePage.objects.live().order_by("title")
-        for name in ("procedure", "provider"):  # drawn like the booking page's selects
-            self.fields[name].widget.attrs["class"] = "form-control"
         self.fields["email"].error_messages["required"] = (
             "Enter your email: that is where we send a time when one comes free."
         )
@@ -610,29 +561,6 @@ class WaitlistForm(PatientContactForm):
             self.fields["until"].widget.attrs.update(
                 {"min": today.isoformat(), "max": last.isoformat()}
             )
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
-        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
-        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
-        # With its link; a template's output is safe HTML.
-        self.fields["consent"].label = render_to_string("bookings/consent_label.html")
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Fieldset(
-                "What and when",
-                "procedure",
-                "provider",
-                Field("weekdays", wrapper_class="booking-inline-choices"),
-                Field("times_of_day", wrapper_class="booking-inline-choices"),
-                "until",
-            ),
-            Fieldset("About you", "full_name", "email", "phone"),
-            "consent",
-            Div("website", css_class="booking-hp", aria_hidden="true"),
-            "started",
-            "submission_token",
-        )
 
     def clean_provider(self) -> Provider | None:
         value = self.cleaned_data["provider"]

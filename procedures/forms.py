@@ -1,8 +1,6 @@
 """The public GET forms of the procedures app (read from the query string, nothing stored):
 the treatment planner's questions and the results gallery's procedure filter."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Layout
 from django import forms
 
 from procedures.planner import Concern, Downtime
@@ -30,14 +28,6 @@ class PlannerForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        # A GET form: a CSRF token would land in the address (and in every shared link).
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout("concern", "downtime")
-
     def error_summary(self) -> list[tuple[str, str]]:
         """(anchor, text) for each field's first error, for the summary above the form."""
         return [
@@ -53,7 +43,10 @@ class GalleryFilterForm(forms.Form):
     procedure = forms.ChoiceField(
         label="Show results for",
         required=False,
-        error_messages={"invalid_choice": "We have no photos for that procedure yet."},
+        error_messages={
+            "invalid_choice": "We have no photos for that procedure yet. "
+            "Showing every result instead."
+        },
     )
 
     def __init__(self, *args, procedures, **kwargs):

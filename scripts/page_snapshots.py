@@ -9,7 +9,9 @@ ignoring whitespace (and the per-response CSRF tokens and nonces).
 
 `write` builds a fresh SQLite database and media folder in a temporary directory, loads the
 demo content and draws the pages at one pinned instant, so two runs differ only by the code.
-`compare` exits 1 when any page differs."""
+Besides every page a GET shows, it draws each public form sent with mistakes (every kind of
+error message in place) and each demo request's private manage page, with its reference and
+link masked. `compare` exits 1 when any page differs."""
 
 import argparse
 import datetime as dt
@@ -33,6 +35,10 @@ EXTRA_PATHS = [
     "/search/?q=laser",
     "/search/?q=",
     "/procedures/which-treatment/?concern=wrinkles&downtime=7",
+    "/procedures/which-treatment/?concern=nonsense",
+    "/procedures/results/?procedure=no-such-procedure",
+    "/consultation/waitlist/",
+    "/consultation/waitlist/?procedure=skin-resurfacing",
     "/robots.txt",
     "/sitemap.xml",
     "/no-such-page/",
@@ -42,6 +48,49 @@ VOLATILE = [
     (re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+'), r"\1…"),
     (re.compile(r'(nonce=")[^"]+'), r"\1…"),
     (re.compile(r'(name="submission_token" value=")[^"]+'), r"\1…"),
+]
+
+# Each public form sent with mistakes, so every kind of error is drawn: (name, path, data).
+# The form's start is a minute before the pinned instant (a person's pace).
+STARTED = "started"
+FORM_POSTS = [
+    ("booking_empty", "/consultation/", {}),
+    (
+        "booking_mistakes",
+        "/consultation/",
+        {
+            "procedure": "skin-resurfacing",
+            "provider": "any",
+            "full_name": "Ann <Lee>",
+            "email": "ann@",
+            "phone": "",
+            "contact_method": "email",
+            "message": "Line one\nLine two & <three>",
+            "text_reminders": "on",
+            "website": "",
+            "started": STARTED,
+            "submission_token": "00000000-0000-4000-8000-000000000001",
+        },
+    ),
+    ("waitlist_empty", "/consultation/waitlist/", {}),
+    (
+        "waitlist_mistakes",
+        "/consultation/waitlist/",
+        {
+            "procedure": "skin-resurfacing",
+            "provider": "any",
+            "weekdays": ["0", "2"],
+            "times_of_day": ["morning"],
+            "until": "soon",
+            "full_name": "Ann Lee",
+            "email": "ann@",
+            "phone": "601 555 0100",
+            "consent": "on",
+            "website": "I am a bot",
+            "started": STARTED,
+            "submission_token": "00000000-0000-4000-8000-000000000002",
+        },
+    ),
 ]
 
 
@@ -86,7 +135,47 @@ def write(folder: Path) -> int:
                 f"{path} {response.status_code}\n" + normalised(body)
             )
             print(f"{response.status_code} {path}")
+        for name, path, data in FORM_POSTS:
+            response = client.post(path, started_now(data))
+            save(folder, f"POST_{name}.html", f"POST {path}", response)
+        for name, path, data, masks in private_pages():
+            response = client.post(path, data) if data is not None else client.get(path)
+            save(folder, name, f"{'GET' if data is None else 'POST'} {path}", response, masks)
     return 0
+
+
+def started_now(data: dict) -> dict:
+    from bookings.booking.forms import started_token
+
+    if data.get("started") == STARTED:
+        return {**data, "started": started_token(PINNED.timestamp() - 60)}
+    return data
+
+
+def private_pages():
+    """Each demo request's manage page, and its forms sent empty: (file name, path, POST
+    data or None for a GET, {text: mask})."""
+    from bookings.messages.links import manage_token
+
+    from bookings.models import ConsultationRequest
+
+    for n, consultation in enumerate(ConsultationRequest.objects.order_by("slot_start", "pk")):
+        token = manage_token(consultation)
+        masks = {token: "TOKEN", consultation.reference: "REF"}
+        path = f"/consultation/manage/{token}/"
+        yield f"manage_{n}.html", path, None, masks
+        if consultation.takes_photos:
+            yield f"manage_{n}_photos_empty.html", path + "photos/", {}, masks
+        if consultation.status in ("new", "contacted"):
+            yield f"manage_{n}_reschedule_empty.html", path + "reschedule/", {}, masks
+
+
+def save(folder: Path, name: str, label: str, response, masks=None) -> None:
+    body = response.content.decode()
+    for text, mask in (masks or {}).items():
+        body, label = body.replace(text, mask), label.replace(text, mask)
+    (folder / name).write_text(f"{label} {response.status_code}\n" + normalised(body))
+    print(f"{response.status_code} {label}")
 
 
 def compare(before: Path, after: Path) -> int:

@@ -45,8 +45,6 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
-    "crispy_forms",
-    "crispy_bootstrap5",
     "django_tasks_db",
     "axes",
     "django_otp",
@@ -59,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Django's own form templates, for FORM_RENDERER below (and Wagtail's admin widgets).
+    "django.forms",
     # Wagtail's search backend needs it on PostgreSQL (postgres.E005); harmless on SQLite.
     "django.contrib.postgres",
 ]
@@ -260,8 +260,10 @@ FRONT_DESK_EMAIL = os.environ.get("FRONT_DESK_EMAIL", "frontdesk@allureplastics.
 # Absolute address used in emails (links to the manage page and to the admin).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Forms are drawn by Django's form-template API from the project's templates: a field by the
+# site's templates/django/forms/field.html (label, control, errors and help, tied together for
+# screen readers), each control by Django's own widget templates.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WAGTAIL_SITE_NAME = "Allure Plastics"
 WAGTAILADMIN_BASE_URL = SITE_URL

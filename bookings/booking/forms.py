@@ -4,13 +4,12 @@ field as templates/bookings/fields/ draw it."""
 
 import time
 import uuid
-from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.utils.functional import cached_property
+from django.utils.html import format_html
 
 from bookings.booking.fields import ProcedureField, SlotField
 from bookings.booking.services import PatientRequest, SlotUnavailableError
@@ -32,53 +31,6 @@ def _uuid_or_none(raw) -> uuid.UUID | None:
 def started_token(at: float | None = None) -> str:
     """A signed note of when the form was shown, to tell people from bots that post at once."""
     return signing.dumps({"t": at if at is not None else time.time()}, salt=STARTED_SALT)
-
-
-@dataclass(frozen=True)
-class DrawnField:
-    """What templates/bookings/fields/ need to draw one field, worked out once in Python:
-    reading it through a BoundField in the template costs several times more."""
-
-    id: str
-    name: str
-    label: str
-    value: str
-    required: bool
-    errors: list[str]
-    help: str
-    max_length: int | None
-    # (value, label, chosen) for a choice of a few; chosen alone for a tick box.
-    choices: list[tuple[str, str, bool]]
-    chosen: bool
-
-    @property
-    def described_by(self) -> str:
-        """The ids of the help and error texts, as aria-describedby lists them."""
-        ids = [f"{self.id}_helptext"] if self.help else []
-        return " ".join(ids + [f"{self.id}_error"] if self.errors else ids)
-
-
-def drawn_fields(form: forms.Form) -> dict[str, DrawnField]:
-    drawn = {}
-    for name, field in form.fields.items():
-        bound = form[name]
-        value = bound.value()
-        current = "" if value is None else str(value)
-        drawn[name] = DrawnField(
-            id=bound.auto_id,
-            name=bound.html_name,
-            label=field.label,
-            value=current,
-            required=field.required,
-            errors=list(bound.errors),
-            help=field.help_text,
-            max_length=getattr(field, "max_length", None),
-            choices=[(str(v), label, str(v) == current) for v, label in field.choices]
-            if isinstance(field, forms.ChoiceField)
-            else [],
-            chosen=bool(value) and isinstance(field, forms.BooleanField),
-        )
-    return drawn
 
 
 class ErrorSummaryMixin:
@@ -115,11 +67,13 @@ class PatientContactForm(ErrorSummaryMixin, forms.Form):
         label="Your name",
         max_length=120,
         validators=[validate_plain_name],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": "Tell us your name, so we know who to ask for."},
     )
     email = forms.EmailField(
         label="Email",
         max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={
             "required": "Enter your email: we send your reference and link there.",
             "invalid": "Enter an email address like name@example.com.",
@@ -130,14 +84,23 @@ class PatientContactForm(ErrorSummaryMixin, forms.Form):
         max_length=40,
         help_text="We'll call or text this number.",
         error_messages={"required": "Enter a phone number so we can confirm your time."},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     consent = forms.BooleanField(
-        # The page draws it with its link to the notice (templates/bookings/consent_label.html).
-        label="I agree to be contacted about my consultation as described in the privacy notice.",
+        label=format_html(
+            "I agree to be contacted about my consultation as described in the "
+            '<a href="{}">privacy notice</a>.',
+            "/privacy/",
+        ),
         error_messages={"required": "We can only contact you with your consent."},
     )
-    # Hidden from people by CSS and from assistive technology; bots fill it in.
-    website = forms.CharField(label="Leave this field empty", required=False)
+    # Hidden from people by CSS and from assistive technology, out of the tab order; bots
+    # fill it in.
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
     started = forms.CharField(widget=forms.HiddenInput)
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
 
@@ -265,8 +228,7 @@ class ConsultationRequestForm(PatientContactForm):
         help_text="Two days before and on the morning. Reply STOP to stop texts. "
         "Message and data rates may apply.",
     )
-    # Drawn by templates/bookings/form/ (one include per section, one per field type),
-    # which set the autocomplete and inputmode hints there.
+    # Drawn by templates/bookings/form/ (one include per section of the page).
 
     @classmethod
     def blank(cls, *, procedure, provider_value: str) -> "ConsultationRequestForm":
@@ -310,8 +272,3 @@ class ConsultationRequestForm(PatientContactForm):
                 code="unknown_provider",
             )
         return provider
-
-    @cached_property
-    def drawn(self) -> dict[str, DrawnField]:
-        """The fields as the page draws them (read after validation)."""
-        return drawn_fields(self)

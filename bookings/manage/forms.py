@@ -1,16 +1,17 @@
 """The forms on the patient's own link: another time, and photos for a video consultation."""
 
 from django import forms
-from django.utils.functional import cached_property
 
 from bookings.booking.fields import SlotField, slot_choices
-from bookings.booking.forms import DrawnField, ErrorSummaryMixin, drawn_fields
+from bookings.booking.forms import ErrorSummaryMixin
 
 
 class RescheduleForm(ErrorSummaryMixin, forms.Form):
     slot = SlotField(
         label="Choose another time",
         help_text="Times are Central Time (Jackson, MS).",
+        # The times grouped by day, later days folded away.
+        template_name="bookings/slot_field.html",
         error_messages={
             "required": "Choose a time, or ask us to call you.",
             "invalid_choice": "That time is not available any more. Please choose another.",
@@ -54,7 +55,3 @@ class PatientPhotosForm(ErrorSummaryMixin, forms.Form):
         "consultation. They are never shown on the website or anywhere else.",
         error_messages={"required": "Please tick to agree before sending your photos."},
     )
-
-    @cached_property
-    def drawn(self) -> dict[str, DrawnField]:
-        return drawn_fields(self)

@@ -2,10 +2,7 @@
 
 import datetime as dt
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
-from django.template.loader import render_to_string
 
 from allure.base.models import Weekday
 from bookings.booking.forms import PatientContactForm
@@ -19,6 +16,7 @@ class WaitlistForm(PatientContactForm):
     only; the rules (the date within the horizon, the provider doing the procedure, the
     limit per contact) are the service's."""
 
+    template_name = "bookings/waitlist_form.html"
     summary_labels = {
         "procedure": "Treatment",
         "provider": "Who with",
@@ -89,8 +87,6 @@ class WaitlistForm(PatientContactForm):
     def __init__(self, *args, weekdays=(), today: dt.date | None = None, last=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["procedure"].queryset = ProcedurePage.objects.live().order_by("title")
-        for name in ("procedure", "provider"):  # drawn like the booking page's selects
-            self.fields[name].widget.attrs["class"] = "form-control"
         self.fields["email"].error_messages["required"] = (
             "Enter your email: that is where we send a time when one comes free."
         )
@@ -107,29 +103,6 @@ class WaitlistForm(PatientContactForm):
             self.fields["until"].widget.attrs.update(
                 {"min": today.isoformat(), "max": last.isoformat()}
             )
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
-        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
-        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
-        # With its link; a template's output is safe HTML.
-        self.fields["consent"].label = render_to_string("bookings/consent_label.html")
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Fieldset(
-                "What and when",
-                "procedure",
-                "provider",
-                Field("weekdays", wrapper_class="booking-inline-choices"),
-                Field("times_of_day", wrapper_class="booking-inline-choices"),
-                "until",
-            ),
-            Fieldset("About you", "full_name", "email", "phone"),
-            "consent",
-            Div("website", css_class="booking-hp", aria_hidden="true"),
-            "started",
-            "submission_token",
-        )
 
     def clean_provider(self) -> Provider | None:
         value = self.cleaned_data["provider"]

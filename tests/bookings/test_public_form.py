@@ -154,6 +154,24 @@ def test_errors_keep_what_was_typed_and_are_summarised_and_linked(client, proced
     assert f'value="{Slot(free_slots[2]).encode()}" checked' in html
 
 
+def test_a_new_form_carries_only_what_is_drawn_outside_its_shared_details():
+    # A new form's details (labels, empty controls) are one fragment for every patient
+    # (templates/bookings/consultation_request.html): nothing of anyone's may be in them.
+    form = ConsultationRequestForm.blank(procedure=None, provider_value="any")
+    assert set(form.initial) == {"procedure", "provider", "slot", "started", "submission_token"}
+
+
+def test_what_one_patient_typed_never_reaches_the_next_patients_form(
+    client, procedures, free_slots
+):
+    sent_back = post(client, procedures, slot=free_slots[2], email="avery@").content.decode()
+    assert 'value="Avery Johnson"' in sent_back
+    for path in ("/consultation/", f"/consultation/?procedure={procedures['botox'].slug}"):
+        html = client.get(path).content.decode()
+        assert 'name="full_name"' in html
+        assert "Avery" not in html and "avery@" not in html and "Afternoons are best" not in html
+
+
 def test_a_time_taken_since_the_form_was_shown_gets_a_clear_message(
     client, procedures, free_slots, make_request
 ):

@@ -103,7 +103,7 @@ def reset_calendar_feed(env: dict) -> str:
     code = (
         "from bookings.frontdesk import services\n"
         "from bookings.models import Provider\n"
-        "provider = Provider.objects.get(name='Dr. Walker')\n"
+        "provider = Provider.objects.get(clinician__name='Dr. Walker')\n"
         "print(services.provider_calendar_feed_reset(provider=provider, user=None))\n"
     )
     done = subprocess.run(

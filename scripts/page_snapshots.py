@@ -156,7 +156,6 @@ def private_pages():
     """Each demo request's manage page, and its forms sent empty: (file name, path, POST
     data or None for a GET, {text: mask})."""
     from bookings.messages.links import manage_token
-
     from bookings.models import ConsultationRequest
 
     for n, consultation in enumerate(ConsultationRequest.objects.order_by("slot_start", "pk")):

@@ -10,6 +10,7 @@ class BookingsConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from bookings import models
+        from bookings.payments import checks  # noqa: F401 (registers the deploy check)
         from bookings.schedule import catalogue
         from procedures.clinicians import Clinician
 

@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import smtplib
 
+from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
@@ -22,12 +23,14 @@ from bookings.messages import emails, texts
 from bookings.models import (
     ConsultationRequest,
     ConsultationStatus,
+    Payment,
     TextReminder,
     TextStatus,
     UndeliveredEmail,
     WaitlistEntry,
     WaitlistOffer,
 )
+from bookings.payments import services as payments
 from bookings.schedule import offers
 
 logger = logging.getLogger(__name__)
@@ -115,6 +118,101 @@ def send_new_request_emails(*, consultation_id: int) -> list[str]:
         send_consultation_email.call(kind=kind, consultation_id=consultation_id)
         for kind in NEW_REQUEST_EMAILS
     ]
+
+
+# --- Payments (bookings/payments/) ----------------------------------------------------------
+# Stripe trouble is retried quickly at first, then hourly, for about a day; until then the
+# payment simply stays as it was, and the patient's return page or the next webhook may
+# settle it first (each move happens once, whoever makes it).
+PAYMENT_RETRY_DELAYS_MINUTES = [1, 5, 15, 60, 60, 120, 240, 480, 720]
+
+
+def _payment_retry(task_, attempt: int, **kwargs) -> str:
+    if attempt > len(PAYMENT_RETRY_DELAYS_MINUTES):
+        logger.error("Giving up on %s after %d attempts", task_.name, attempt)
+        return "gave up: Stripe unreachable"
+    delay = dt.timedelta(minutes=PAYMENT_RETRY_DELAYS_MINUTES[attempt - 1])
+    task_.using(run_after=timezone.now() + delay).enqueue(attempt=attempt + 1, **kwargs)
+    return f"retry scheduled: attempt {attempt + 1}"
+
+
+def _after_payment_change(change: str, payment) -> None:
+    """What follows a payment's move, whoever saw it first (webhook, return page, sweep)."""
+    consultation = payment.consultation
+    if change in ("paid", "card_saved"):
+        send_consultation_email.enqueue(kind="payment_received", consultation_id=consultation.pk)
+    elif change == "released":
+        send_consultation_email.enqueue(kind="payment_released", consultation_id=consultation.pk)
+        if consultation.provider_id and consultation.slot_start:
+            offer_freed_time.enqueue(
+                provider_id=consultation.provider_id,
+                slot_start=consultation.slot_start.isoformat(),
+            )
+    elif change == "paid_after_release":
+        refund_fee.enqueue(
+            payment_id=payment.pk, reason="Paid after the held time had been released"
+        )
+
+
+def payment_changed(change: str, payment) -> None:
+    """For the web process (the patient's return page): queue what follows once committed."""
+    if change:
+        transaction.on_commit(lambda: _after_payment_change(change, payment))
+
+
+@task()
+def process_stripe_event(*, event_id: int, attempt: int = 1) -> str:
+    """A webhook's event, kept by the view (which answered Stripe at once), handled here."""
+    try:
+        change, payment = payments.stripe_event_process(event_id)
+    except payments.GatewayError:
+        return _payment_retry(process_stripe_event, attempt, event_id=event_id)
+    if change and payment:
+        _after_payment_change(change, payment)
+    return change or "no change"
+
+
+@task()
+def release_unpaid_hold(*, payment_id: int, attempt: int = 1) -> str:
+    """Queued for the end of a payment's hold: unpaid by then, its time is released."""
+    payment = Payment.objects.select_related("consultation").filter(pk=payment_id).first()
+    if payment is None:
+        return "skipped: gone"
+    if payment.hold_until > timezone.now():  # the hold was extended: run again at its end
+        release_unpaid_hold.using(run_after=payment.hold_until).enqueue(payment_id=payment_id)
+        return "not yet"
+    try:
+        change = payments.payment_hold_release(payment)
+    except payments.GatewayError:
+        return _payment_retry(release_unpaid_hold, attempt, payment_id=payment_id)
+    if change:
+        _after_payment_change(change, payment)
+    return change or "no change"
+
+
+@task()
+def refund_fee(*, payment_id: int, reason: str, attempt: int = 1) -> str:
+    """The clinic's own rule refunds the whole fee that is left (a cancellation before the
+    refund deadline, a payment after the hold)."""
+    payment = Payment.objects.select_related("consultation").filter(pk=payment_id).first()
+    if payment is None or not payment.refundable_cents:
+        return "skipped: nothing to refund"
+    try:
+        payments.payment_refund(
+            payment=payment,
+            cents=payment.refundable_cents,
+            reason=reason,
+            user=None,
+            seen_version=payments.payment_version(payment),
+        )
+    except payments.PaymentRefused as error:
+        return f"skipped: {' '.join(error.messages)}"
+    except payments.GatewayError:
+        return _payment_retry(refund_fee, attempt, payment_id=payment_id, reason=reason)
+    send_consultation_email.enqueue(
+        kind="payment_refunded", consultation_id=payment.consultation_id
+    )
+    return "refunded"
 
 
 # --- Waitlist -------------------------------------------------------------------------------

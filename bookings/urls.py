@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from bookings.booking import views as booking
+from bookings.checkout import views as checkout
 from bookings.manage import views as manage
 from bookings.waitlist import views as waitlist
 
@@ -15,6 +16,9 @@ urlpatterns = [
     ),
     path("manage/<str:token>/", manage.consultation_manage, name="manage"),
     path("manage/<str:token>/cancel/", manage.consultation_cancel, name="cancel"),
+    path("manage/<str:token>/pay/", manage.consultation_pay, name="pay"),
+    path("payment/<str:token>/", checkout.payment_page, name="payment"),
+    path("payments/stripe/", checkout.stripe_webhook, name="stripe_webhook"),
     path("manage/<str:token>/reschedule/", manage.consultation_reschedule, name="reschedule"),
     path("manage/<str:token>/photos/", manage.consultation_photos, name="photos"),
     path("manage/<str:token>/photos/<int:pk>/", manage.consultation_photo, name="photo"),

@@ -119,6 +119,23 @@ def register_consultation_log_actions(actions):
         "bookings.texts_stopped", "Patient stopped texts", "The patient replied STOP to a text"
     )
     actions.register_action(
+        "bookings.payment_paid", "Consultation fee paid", "The patient paid the consultation fee"
+    )
+    actions.register_action(
+        "bookings.payment_card_saved", "Card kept on file", "The patient added a card on file"
+    )
+    actions.register_action(
+        "bookings.payment_hold_released",
+        "Unpaid time released",
+        "Not paid within the hold: the time was released",
+    )
+    actions.register_action("bookings.payment_refunded", "Refund fee", "Refunded the fee")
+    actions.register_action(
+        "bookings.payment_no_show_charged",
+        "Charge no-show fee",
+        "Charged the no-show or late-change fee to the card on file",
+    )
+    actions.register_action(
         "bookings.expired",
         "Consultation request expired",
         "Closed as expired: its time passed with no outcome recorded",

@@ -118,6 +118,7 @@ TWO_FACTOR_REQUIRED_PERMISSIONS = [
     "bookings.export_consultations",
     "procedures.view_consent_form",  # signed consent forms name the patient
     "bookings.view_patient_photos",  # a patient's face
+    "bookings.handle_payments",  # refunds and no-show charges
 ]
 OTP_TOTP_ISSUER = "Allure Plastics"
 
@@ -259,6 +260,19 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 FRONT_DESK_EMAIL = os.environ.get("FRONT_DESK_EMAIL", "frontdesk@allureplastics.com")
 # Absolute address used in emails (links to the manage page and to the admin).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Payments (docs/payments.md): a consultation fee or a card on file through Stripe's hosted
+# Checkout. Off unless both keys are set: a fee is then "payable at the clinic". Tests point
+# STRIPE_API_BASE at their own small server (the outside world, faked).
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "").strip()
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "").strip()
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com").rstrip("/")
+STRIPE_CURRENCY = "usd"
+# Seconds a call to Stripe may take before the patient is told to try again.
+STRIPE_TIMEOUT = 10
+# True on a server: a payment rule cannot be chosen while the keys are missing (the admin
+# says why). Off here, so a fresh clone can try the rules ("payable at the clinic").
+PAYMENTS_NEED_STRIPE = False
 
 # Forms are drawn by Django's form-template API from the project's templates: a field by the
 # site's templates/django/forms/field.html (label, control, errors and help, tied together for

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from allure.base.clinic.clinic_time import format_day, format_time, local_day
-from bookings.models import ConsultationType, Provider
+from bookings.models import ConsultationType, Provider, payments_online
 from bookings.schedule import availability
 from bookings.schedule.catalogue import FIRST_AVAILABLE, catalogue
 from bookings.schedule.slots import Slot
@@ -64,6 +64,11 @@ class Diary:
     times: list[Time] = field(default_factory=list)
     previous_week_url: str | None = None
     next_week_url: str | None = None
+    # Said before the patient starts, when the consultation takes a fee or a card: the terms
+    # and the cancellation policy they accept on the form.
+    payment_terms: str = ""
+    change_policy: str = ""
+    pays_online: bool = False
 
     @property
     def provider_value(self) -> str:
@@ -150,6 +155,12 @@ def booking_diary(
     rules = known.rules
     diary.consultation_type = availability.consultation_type_for([diary.procedure])
     diary.length = availability.length_of(diary.consultation_type, rules)
+    if diary.consultation_type and diary.consultation_type.takes_payment:
+        diary.payment_terms = diary.consultation_type.payment_terms(
+            late_change_hours=rules.late_change_hours
+        )
+        diary.change_policy = rules.change_policy
+        diary.pays_online = payments_online()
     providers = [diary.provider] if diary.provider else diary.providers
 
     today = local_day(now)

@@ -15,6 +15,7 @@ from bookings.booking.fields import ProcedureField, SlotField
 from bookings.booking.services import PatientRequest, SlotUnavailableError
 from bookings.models import ContactMethod, Provider, validate_plain_name
 from bookings.phones import normalise_phone
+from bookings.schedule import availability
 from bookings.schedule.catalogue import FIRST_AVAILABLE, catalogue
 
 STARTED_SALT = "bookings.form-started"
@@ -177,6 +178,7 @@ class ConsultationRequestForm(PatientContactForm):
         "message",
         "consent",
         "text_reminders",
+        "accept_change_policy",
         "website",
         "started",
         "submission_token",
@@ -187,6 +189,7 @@ class ConsultationRequestForm(PatientContactForm):
         "provider": "Who with",
         "slot": "Time",
         "consent": "Consent",
+        "accept_change_policy": "Cancellation policy",
         "website": "Last field",
         "contact_method": "Contact method",
         "message": "Message",
@@ -228,6 +231,12 @@ class ConsultationRequestForm(PatientContactForm):
         help_text="Two days before and on the morning. Reply STOP to stop texts. "
         "Message and data rates may apply.",
     )
+    # Asked (and drawn, by templates/bookings/form/change_policy.html) only when the chosen
+    # treatment's consultation takes a fee or a card; see clean().
+    accept_change_policy = forms.BooleanField(
+        label="I have read and accept the cancellation policy above",
+        required=False,
+    )
     # Drawn by templates/bookings/form/ (one include per section of the page).
 
     @classmethod
@@ -243,7 +252,23 @@ class ConsultationRequestForm(PatientContactForm):
             }
         )
 
-    def patient_request(self) -> PatientRequest:
+    def clean(self):
+        data = super().clean()
+        procedure, slot = data.get("procedure"), data.get("slot")
+        if procedure and slot and slot.start and not data.get("accept_change_policy"):
+            consultation_type = availability.consultation_type_for([procedure])
+            if consultation_type and consultation_type.takes_payment:
+                self.add_error(
+                    "accept_change_policy",
+                    forms.ValidationError(
+                        "This consultation takes a fee or a card: please read the "
+                        "cancellation policy and tick to accept it.",
+                        code="policy_not_accepted",
+                    ),
+                )
+        return data
+
+    def patient_request(self, *, client_ip: str | None = None) -> PatientRequest:
         """The valid form as the one value the booking service takes."""
         data = self.cleaned_data
         return PatientRequest(
@@ -258,6 +283,8 @@ class ConsultationRequestForm(PatientContactForm):
             consent=data["consent"],
             text_reminders=data["text_reminders"],
             submission_token=data["submission_token"],
+            change_policy_accepted=data["accept_change_policy"],
+            client_ip=client_ip,
         )
 
     def clean_provider(self) -> Provider | None:

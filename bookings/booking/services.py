@@ -13,11 +13,12 @@ from django.utils import timezone
 from allure.base import counts
 from allure.base.models import ClinicSettings, Metric
 from bookings.models import ConsultationRequest, Provider
+from bookings.payments import services as payments
 from bookings.phones import normalise_phone
 from bookings.schedule import availability
 from bookings.schedule.catalogue import catalogue
 from bookings.schedule.slots import Slot
-from bookings.tasks import send_new_request_emails
+from bookings.tasks import release_unpaid_hold, send_new_request_emails
 from procedures.models import ProcedurePage
 
 # One email address or phone number can hold this many open requests at once, so nobody can
@@ -64,6 +65,10 @@ class PatientRequest:
     provider: Provider | None = None  # None: the first who does it and is free then
     message: str = ""
     text_reminders: bool = False
+    # The cancellation policy, accepted on the booking form when the consultation takes a fee
+    # or a card, and the address it was accepted from (evidence for a disputed charge).
+    change_policy_accepted: bool = False
+    client_ip: str | None = None
 
 
 def consultation_request_create(
@@ -165,6 +170,10 @@ def _new_request(patient_request: PatientRequest, *, now: dt.datetime) -> Consul
         privacy_notice_version=rules.privacy_notice_version,
         submission_token=patient_request.submission_token,
     )
+    if patient_request.change_policy_accepted:
+        consultation.change_policy_version = rules.change_policy_version
+        consultation.change_policy_accepted_at = now
+        consultation.change_policy_accepted_from = patient_request.client_ip or None
     # The unique constraints are checked by the database below, where races are decided;
     # so are the provider and consultation type, both just read (the catalogue) and both
     # foreign keys. Asking again here would cost three queries for nothing.
@@ -179,6 +188,20 @@ def _new_request(patient_request: PatientRequest, *, now: dt.datetime) -> Consul
             save_holding_slot(consultation, savepoint=False)
             # A new request has no procedures yet: add, without first reading which it has.
             consultation.procedures.add(*procedures)
+            payment = payments.payment_hold_start(
+                consultation=consultation,
+                consultation_type=consultation_type,
+                rules=rules,
+                now=now,
+            )
+            if payment is not None:
+                # Unpaid by the end of the hold, the time is released (or by Stripe's own
+                # expiry of the Checkout session, whichever the worker hears of first).
+                transaction.on_commit(
+                    lambda: release_unpaid_hold.using(run_after=payment.hold_until).enqueue(
+                        payment_id=payment.pk
+                    )
+                )
             pk = consultation.pk
             transaction.on_commit(lambda: send_new_request_emails.enqueue(consultation_id=pk))
             counts.record_after_commit(Metric.REQUEST_SENT, (str(p.pk) for p in procedures))

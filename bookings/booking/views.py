@@ -5,11 +5,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from allure.base.web.client_address import client_ip
 from bookings.booking import services
 from bookings.booking.diary import booking_diary
 from bookings.booking.forms import ConsultationRequestForm
 from bookings.booking.guards import RATE_LIMITED_MESSAGE, over_rate_limit, slug_or_none
-from bookings.models import ConsultationRequest
+from bookings.models import ConsultationRequest, Payment, PaymentState, payments_online
+from bookings.payments import services as payments
 from bookings.schedule.slots import Slot
 
 
@@ -50,7 +52,7 @@ def _send_consultation_request(request: HttpRequest) -> HttpResponse:
     elif form.is_valid():
         try:
             consultation, _ = services.consultation_request_create(
-                patient_request=form.patient_request()
+                patient_request=form.patient_request(client_ip=client_ip(request))
             )
         except services.SlotTakenError:
             form.add_error("slot", services.SlotTakenError.message)
@@ -58,7 +60,7 @@ def _send_consultation_request(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            return redirect("bookings:received", reference=consultation.reference)
+            return _after_booking(consultation)
     form.renew_expired_start()
     slot = form.cleaned_data.get("slot")
     # Drawn once, after the write was decided: the free times are computed by the service
@@ -69,6 +71,23 @@ def _send_consultation_request(request: HttpRequest) -> HttpResponse:
         chosen_start=slot.start if slot else None,
     )
     return _booking_page(request, form, diary, status=status)
+
+
+def _after_booking(consultation: ConsultationRequest) -> HttpResponse:
+    """The received page; or, when the consultation takes a fee or a card, straight on to
+    Stripe's hosted page (a redirect: no script of Stripe's runs on ours). If Stripe cannot
+    be reached, the payment page says so: the time stays held and nothing is lost."""
+    payment = None
+    if payments_online():  # nothing to ask (or pay for) otherwise: no query either
+        payment = Payment.objects.filter(
+            consultation=consultation, state=PaymentState.AWAITING
+        ).first()
+    if payment is None:
+        return redirect("bookings:received", reference=consultation.reference)
+    try:
+        return redirect(payments.checkout_start(payment))
+    except (payments.GatewayError, payments.NotAwaitingPayment):
+        return redirect(payments.payment_url(payment) + "?problem=1")
 
 
 def _booking_page(request, form, diary, *, status=200) -> HttpResponse:

@@ -19,10 +19,18 @@ from bookings.booking.services import SlotTakenError, SlotUnavailableError
 from bookings.manage import patient_photos
 from bookings.manage.forms import PatientPhotosForm, RescheduleForm
 from bookings.messages import links
-from bookings.models import MAX_PATIENT_PHOTOS, ConsultationRequest, ConsultationStatus
+from bookings.models import (
+    MAX_PATIENT_PHOTOS,
+    ConsultationRequest,
+    ConsultationStatus,
+    Payment,
+    PaymentState,
+)
+from bookings.payments import services as payments
 from bookings.schedule import availability
 from bookings.schedule.catalogue import catalogue
 from bookings.schedule.slots import Slot
+from bookings.tasks import refund_fee
 from bookings.workflow import changes
 
 PHOTOS_CLOSED_MESSAGE = (
@@ -89,6 +97,7 @@ def _manage_page(
         current = Slot(consultation.slot_start).encode()
         reschedule_form = RescheduleForm(initial={"slot": current}, slots=slots)
     photos = list(consultation.photos.all())
+    payment = Payment.objects.filter(consultation=consultation).first()
     if photo_form is None and consultation.takes_photos:
         photo_form = PatientPhotosForm()
     return render(
@@ -108,6 +117,20 @@ def _manage_page(
             "too_late_to_change": too_late,
             "late_change_hours": rules.late_change_hours,
             "reschedule_form": reschedule_form,
+            "payment": payment,
+            "payment_due": payment is not None
+            and payment.state == PaymentState.AWAITING
+            and timezone.now() < payment.hold_until
+            and consultation.is_open,
+            "hold_until": clinic_time.format_time(payment.hold_until) if payment else None,
+            "refundable_until": clinic_time.format_slot(payment.refundable_until)
+            if payment and payment.refundable_until
+            else None,
+            "payment_terms": consultation.consultation_type.payment_terms(
+                late_change_hours=rules.late_change_hours
+            )
+            if consultation.consultation_type and not payment
+            else "",
             **extra,
         },
         status=status,
@@ -131,7 +154,35 @@ def consultation_cancel(
         except (changes.StaleChangeError, changes.LateChangeError) as error:
             consultation.refresh_from_db()
             return _manage_page(request, token, consultation, problem=error.message, status=409)
+        payment = Payment.objects.filter(consultation=consultation).first()
+        if payments.refund_due_on_cancel(payment, timezone.now()):
+            refund_fee.enqueue(
+                payment_id=payment.pk, reason="Cancelled by the patient before the refund deadline"
+            )
     return redirect(reverse("bookings:manage", args=[token]) + "?done=cancelled")
+
+
+@manage_link_view(method="POST")
+def consultation_pay(
+    request: HttpRequest, token: str, consultation: ConsultationRequest
+) -> HttpResponse:
+    """ "Pay now", while the time is held unpaid: on to Stripe's hosted page."""
+    payment = Payment.objects.filter(consultation=consultation).first()
+    if payment is None:
+        return redirect("bookings:manage", token=token)
+    try:
+        return redirect(payments.checkout_start(payment))
+    except payments.NotAwaitingPayment:
+        return redirect("bookings:manage", token=token)
+    except payments.GatewayError:
+        return _manage_page(
+            request,
+            token,
+            consultation,
+            problem="We could not reach our card processor just now, so nothing has been "
+            "charged. Your time is still held: please try again in a minute.",
+            status=503,
+        )
 
 
 @manage_link_view(method="POST")

@@ -14,8 +14,14 @@ from django.urls import reverse
 from allure.base.clinic import clinic_time
 from allure.base.models import ClinicSettings
 from bookings.messages.calendar_files import calendar_file
-from bookings.messages.links import leave_url, manage_url, offer_url
-from bookings.models import ConsultationRequest, WaitlistEntry, WaitlistOffer
+from bookings.messages.links import leave_url, manage_url, offer_url, payment_url
+from bookings.models import (
+    BookingRules,
+    ConsultationRequest,
+    Payment,
+    WaitlistEntry,
+    WaitlistOffer,
+)
 
 SUBJECTS = {
     "acknowledgement": "We received your consultation request ({ref})",
@@ -28,6 +34,9 @@ SUBJECTS = {
     "reminder_today": "Reminder: your consultation today ({ref})",
     "cancellation": "Your consultation request {ref} is cancelled",
     "manage_link_replaced": "Your new link for consultation request {ref}",
+    "payment_received": "Your consultation is booked: payment received ({ref})",
+    "payment_released": "Your held consultation time was released ({ref})",
+    "payment_refunded": "Your consultation fee is being refunded ({ref})",
 }
 # "reminder" (the day before) is what was queued before the two stages; its tasks and
 # undelivered emails may still be waiting, so it stays.
@@ -63,6 +72,7 @@ def build(kind: str, consultation: ConsultationRequest) -> EmailMultiAlternative
         "video": bool(consultation.consultation_type and consultation.consultation_type.video),
         # Photos travel only through the manage page's private upload, never in an email.
         "photos": consultation.takes_photos,
+        **_payment_context(consultation),
     }
     if kind in FRONT_DESK_KINDS:
         recipient = settings.FRONT_DESK_EMAIL
@@ -84,6 +94,30 @@ def build(kind: str, consultation: ConsultationRequest) -> EmailMultiAlternative
     if kind == "confirmation":
         message.attach("consultation.ics", calendar_file(consultation, clinic), "text/calendar")
     return message
+
+
+def _payment_context(consultation: ConsultationRequest) -> dict:
+    """What was paid, what is refundable until when, and the policy the patient accepted;
+    or, while payments are off, the terms "payable at the clinic"."""
+    payment = Payment.objects.filter(consultation=consultation).first()
+    rules = BookingRules.load()
+    consultation_type = consultation.consultation_type
+    context = {
+        "payment": payment,
+        "payment_terms": consultation_type.payment_terms(late_change_hours=rules.late_change_hours)
+        if consultation_type and not payment
+        else "",
+    }
+    if payment is not None:
+        context |= {
+            "hold_until": clinic_time.format_time(payment.hold_until),
+            "refundable_until": clinic_time.format_slot(payment.refundable_until)
+            if payment.refundable_until
+            else None,
+            "change_policy": rules.change_policy,
+            "payment_url": payment_url(payment),
+        }
+    return context
 
 
 WAITLIST_SUBJECTS = {

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from bookings.models import ConsultationRequest, WaitlistEntry, WaitlistOffer
+from bookings.models import ConsultationRequest, Payment, WaitlistEntry, WaitlistOffer
 
 SALT = "bookings.manage-link"
 
@@ -120,3 +120,35 @@ def _unsign(salt: str, token: str, age: dt.timedelta) -> str:
         raise LinkExpired from error
     except signing.BadSignature as error:
         raise LinkInvalid from error
+
+
+# --- The payment page's link ------------------------------------------------------------
+# The patient's payment page (`/consultation/payment/<token>/`) is the address Checkout
+# returns to, so it goes to Stripe: it names the payment only, shows the reference and the
+# payment's state and nothing about the patient.
+PAYMENT_LINK_SALT = "bookings.payment-link"
+PAYMENT_LINK_MAX_AGE = dt.timedelta(days=7)
+
+
+def payment_token(payment: Payment) -> str:
+    return signing.TimestampSigner(salt=PAYMENT_LINK_SALT).sign(str(payment.pk))
+
+
+def payment_from_token(token: str) -> Payment | None:
+    try:
+        pk = signing.TimestampSigner(salt=PAYMENT_LINK_SALT).unsign(
+            token, max_age=PAYMENT_LINK_MAX_AGE
+        )
+    except signing.BadSignature:
+        return None
+    if not pk.isdigit():
+        return None
+    return (
+        Payment.objects.select_related("consultation", "consultation__consultation_type")
+        .filter(pk=pk, consultation__anonymised_at=None)
+        .first()
+    )
+
+
+def payment_url(payment: Payment) -> str:
+    return settings.SITE_URL + reverse("bookings:payment", args=[payment_token(payment)])

@@ -1,6 +1,8 @@
 """Bookings' rows, by what they hold: `diary` (booking rules, consultation types, each
 clinician's hours and days away), `requests` (a patient's request, its notes, photos and
-undelivered emails), `waitlist` (entries and offers) and `reminders` (emails and texts).
+undelivered emails), `payments` (a request's fee or card through Stripe, refunds and
+no-show charges, the Stripe events handled), `waitlist` (entries and offers) and
+`reminders` (emails and texts).
 Django, the migrations and the rest of the app read them all from here."""
 
 from .diary import (
@@ -11,6 +13,17 @@ from .diary import (
     ProviderClosure,
     ProviderHours,
     open_diary,
+)
+from .payments import (
+    Payment,
+    PaymentEntry,
+    PaymentEntryKind,
+    PaymentKind,
+    PaymentRule,
+    PaymentState,
+    StripeEvent,
+    dollars,
+    payments_online,
 )
 from .reminders import Reminder, ReminderStage, TextReminder, TextStatus
 from .requests import (
@@ -50,10 +63,17 @@ __all__ = [
     "ContactMethod",
     "PatientPhoto",
     "PatientPhotoStorage",
+    "Payment",
+    "PaymentEntry",
+    "PaymentEntryKind",
+    "PaymentKind",
+    "PaymentRule",
+    "PaymentState",
     "Provider",
     "ProviderClosure",
     "ProviderHours",
     "Reminder",
+    "StripeEvent",
     "ReminderStage",
     "TextReminder",
     "TextStatus",
@@ -61,8 +81,10 @@ __all__ = [
     "WaitlistEntry",
     "WaitlistOffer",
     "WaitlistStatus",
+    "dollars",
     "new_reference",
     "open_diary",
     "patient_photo_storage",
+    "payments_online",
     "validate_plain_name",
 ]

@@ -3,17 +3,29 @@ diary (working hours and days away)."""
 
 import datetime as dt
 
-from django.core.validators import MaxValueValidator
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, Panel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Orderable
 
 from allure.base.models import Weekday
 from procedures.models import ProcedureCategory
+
+from .payments import PaymentRule, dollars, payments_online
+
+DEFAULT_CHANGE_POLICY = (
+    "Your consultation time is kept for you alone. If you need to cancel or move it, please "
+    "do so from the link in your email, or call us, at least a day before. A consultation "
+    "fee is refunded in full when you cancel before the refund deadline shown on your "
+    "booking. If a card is kept on file, the stated fee is charged only when a consultation "
+    "is missed, or cancelled or moved after the deadline."
+)
 
 
 @register_setting(icon="date")
@@ -43,6 +55,23 @@ class BookingRules(BaseGenericSetting):
         default="2026-11",
         help_text="Stored with each patient's consent. Change it when the privacy notice changes.",
     )
+    payment_hold_minutes = models.PositiveSmallIntegerField(
+        default=20,
+        validators=[MinValueValidator(5), MaxValueValidator(120)],
+        help_text="When a consultation type takes a fee or a card: how long a patient's time "
+        "is held while they pay. Unpaid after that, the time is released.",
+    )
+    change_policy = models.TextField(
+        default=DEFAULT_CHANGE_POLICY,
+        help_text="The cancellation and no-show policy patients accept when a consultation "
+        "type takes a fee or a card. Shown on the booking form and in the emails.",
+    )
+    change_policy_version = models.CharField(
+        max_length=20,
+        default="2026-12",
+        help_text="Stored with each patient's acceptance (with the time and their address). "
+        "Change it whenever the policy's wording changes.",
+    )
 
     panels = [
         MultiFieldPanel(
@@ -55,6 +84,14 @@ class BookingRules(BaseGenericSetting):
         ),
         FieldPanel("late_change_hours"),
         FieldPanel("privacy_notice_version"),
+        MultiFieldPanel(
+            [
+                FieldPanel("payment_hold_minutes"),
+                FieldPanel("change_policy"),
+                FieldPanel("change_policy_version"),
+            ],
+            heading="Fees and cards on file",
+        ),
     ]
 
     def too_late_to_change(self, start: dt.datetime | None, now: dt.datetime) -> bool:
@@ -82,6 +119,20 @@ DEFAULT_PHOTO_ANGLES = (
     "Right side, ear to chin\n"
     "A close-up of the area that bothers you, in daylight"
 )
+
+
+class PaymentsStatusPanel(Panel):
+    """Says, above the payment rule, whether payments are on (Stripe's keys set) and what a
+    rule means while they are off."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "bookings/admin/payments_status_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["online"] = payments_online()
+            context["need_stripe"] = settings.PAYMENTS_NEED_STRIPE
+            return context
 
 
 class ConsultationType(models.Model):
@@ -119,6 +170,30 @@ class ConsultationType(models.Model):
         "Shown to the patient beside the upload.",
     )
 
+    payment_rule = models.CharField(
+        max_length=10,
+        choices=PaymentRule.choices,
+        default=PaymentRule.NONE,
+        help_text="A fee is paid, or a card kept, through Stripe's own payment page; no card "
+        "number reaches this site.",
+    )
+    fee_dollars = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(5000)],
+        help_text="In whole dollars. With a consultation fee: the fee. With a card on file: "
+        "what a missed consultation, or a change inside the late-change window, costs.",
+    )
+    fee_credited = models.BooleanField(
+        default=True,
+        help_text="A consultation fee is credited toward the treatment if the patient goes ahead.",
+    )
+    refundable_hours = models.PositiveSmallIntegerField(
+        default=48,
+        validators=[MaxValueValidator(30 * 24)],
+        help_text="A consultation fee is refunded when the patient cancels at least this many "
+        "hours before the consultation.",
+    )
+
     panels = [
         FieldPanel("category"),
         FieldPanel("name"),
@@ -126,6 +201,16 @@ class ConsultationType(models.Model):
         MultiFieldPanel(
             [FieldPanel("video"), FieldPanel("accepts_photos"), FieldPanel("photo_angles")],
             heading="Virtual consultation",
+        ),
+        MultiFieldPanel(
+            [
+                PaymentsStatusPanel(),
+                FieldPanel("payment_rule"),
+                FieldPanel("fee_dollars"),
+                FieldPanel("fee_credited"),
+                FieldPanel("refundable_hours"),
+            ],
+            heading="Fee or card at booking",
         ),
     ]
 
@@ -135,6 +220,10 @@ class ConsultationType(models.Model):
             models.CheckConstraint(
                 condition=Q(minutes__gte=5, minutes__lte=240, buffer_minutes__lte=120),
                 name="consultation_type_sane_length",
+            ),
+            models.CheckConstraint(
+                condition=Q(payment_rule="none") | Q(fee_dollars__gte=1),
+                name="consultation_type_payment_has_an_amount",
             ),
         ]
 
@@ -149,6 +238,55 @@ class ConsultationType(models.Model):
     def held(self) -> dt.timedelta:
         """How long a booking of this type keeps its provider busy."""
         return dt.timedelta(minutes=self.minutes + self.buffer_minutes)
+
+    def clean(self):
+        super().clean()
+        if self.payment_rule == PaymentRule.NONE:
+            return
+        if not self.fee_dollars:
+            raise ValidationError({"fee_dollars": "Enter the amount, in whole dollars."})
+        if settings.PAYMENTS_NEED_STRIPE and not payments_online():
+            raise ValidationError(
+                {
+                    "payment_rule": "Payments are off: this site has no Stripe keys "
+                    "(STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, docs/payments.md), so a fee "
+                    "or a card could not be taken. Ask whoever runs the server to set them."
+                }
+            )
+
+    @property
+    def takes_payment(self) -> bool:
+        return self.payment_rule != PaymentRule.NONE
+
+    def payment_terms(self, *, late_change_hours: int, online: bool | None = None) -> str:
+        """What the patient is told before they start, on the booking page, the procedure
+        page's booking call and the emails: "$100 consultation fee, credited toward your
+        treatment; refundable up to 48 hours before." Empty when nothing is asked."""
+        online = payments_online() if online is None else online
+        fee = dollars(self.fee_dollars * 100)
+        if self.payment_rule == PaymentRule.FEE:
+            parts = [f"{fee} consultation fee"]
+            if not online:
+                parts.append("payable at the clinic")
+            if self.fee_credited:
+                parts.append("credited toward your treatment")
+            terms = ", ".join(parts)
+            if online and self.refundable_hours:
+                terms += f"; refundable up to {self.refundable_hours} hours before"
+            return terms + "."
+        if self.payment_rule == PaymentRule.CARD:
+            when = (
+                f"cancelled or moved less than {late_change_hours} hours before"
+                if late_change_hours
+                else "cancelled at the last minute"
+            )
+            if not online:
+                return f"A consultation missed or {when} may cost {fee}, payable at the clinic."
+            return (
+                f"A card kept on file, nothing charged now; {fee} if the consultation is "
+                f"missed or {when}."
+            )
+        return ""
 
 
 class Provider(ClusterableModel):

@@ -117,6 +117,12 @@ class ConsultationRequest(models.Model):
 
     consent_given_at = models.DateTimeField()
     privacy_notice_version = models.CharField(max_length=20)
+    # Evidence for a disputed charge, when the type takes a fee or a card: which version of
+    # the cancellation policy (BookingRules.change_policy) the patient accepted, when, and
+    # from which address. The address goes with anonymisation.
+    change_policy_version = models.CharField(max_length=20, blank=True)
+    change_policy_accepted_at = models.DateTimeField(null=True, blank=True)
+    change_policy_accepted_from = models.GenericIPAddressField(null=True, blank=True)
 
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -140,6 +146,7 @@ class ConsultationRequest(models.Model):
             ("manage_consultations", "Can see and manage consultation requests"),
             ("export_consultations", "Can export consultation requests"),
             ("view_patient_photos", "Can open the photos patients send"),
+            ("handle_payments", "Can refund fees and charge no-show fees"),
         ]
         constraints = [
             models.CheckConstraint(

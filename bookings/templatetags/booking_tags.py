@@ -1,5 +1,7 @@
 from django import template
 
+from bookings.schedule.catalogue import catalogue
+
 register = template.Library()
 
 # Days shown open; later days fold into a <details> (no JavaScript needed to open it).
@@ -30,3 +32,15 @@ def slot_days(field):
         "later": later,
         "later_open": any(value == t[0] for _label, times in later for t in times),
     }
+
+
+@register.simple_tag
+def payment_terms(procedure) -> str:
+    """The fee or card a consultation about `procedure` asks for, said plainly beside its
+    booking call ("$100 consultation fee, credited toward your treatment; ..."), or nothing.
+    From the shared catalogue: no query once it is warm."""
+    known = catalogue()
+    consultation_type = known.types.get(procedure.category)
+    if consultation_type is None or not consultation_type.takes_payment:
+        return ""
+    return consultation_type.payment_terms(late_change_hours=known.rules.late_change_hours)

@@ -63,6 +63,10 @@ def consultation_request_anonymise(*, consultation: ConsultationRequest) -> None
         consultation.phone = ANONYMISED_PHONE
         consultation.message = ""
         consultation.assigned_to = None
+        # The policy's version and time stay (the clinic's record of what was agreed); the
+        # address the patient accepted it from goes. A payment's amounts stay for the
+        # accounts; it holds nothing personal (Stripe keeps the card and the email).
+        consultation.change_policy_accepted_from = None
         consultation.anonymised_at = timezone.now()
         consultation.save()
         consultation.notes.all().delete()

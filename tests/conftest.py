@@ -18,6 +18,9 @@ from django.test import Client
 
 from tests.clock import PINNED_NOW, next_like_pinned_now
 from tests.staff import sign_in_with_second_factor
+from tests.stripe_fake import SECRET_KEY as STRIPE_SECRET_KEY
+from tests.stripe_fake import WEBHOOK_SECRET as STRIPE_WEBHOOK_SECRET
+from tests.stripe_fake import FakeStripe
 from tests.twilio_stub import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, TwilioStub
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -175,3 +178,15 @@ def twilio(settings):
     yield stub
     stub.server.shutdown()
     stub.server.server_close()
+
+
+@pytest.fixture
+def stripe(settings):
+    """Payments on, against a local stand-in for Stripe's API (tests/stripe_fake.py, the
+    outside world): the site's own Stripe library talks to it over HTTP."""
+    fake = FakeStripe().start()
+    settings.STRIPE_SECRET_KEY = STRIPE_SECRET_KEY
+    settings.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = fake.url
+    yield fake
+    fake.stop()

@@ -78,7 +78,10 @@ def _after_booking(consultation: ConsultationRequest) -> HttpResponse:
     Stripe's hosted page (a redirect: no script of Stripe's runs on ours). If Stripe cannot
     be reached, the payment page says so: the time stays held and nothing is lost."""
     payment = None
-    if payments_online():  # nothing to ask (or pay for) otherwise: no query either
+    # A new request holds its consultation type as the catalogue's: no query to ask it, so
+    # a consultation that takes nothing costs nothing here.
+    consultation_type = consultation.consultation_type
+    if payments_online() and consultation_type and consultation_type.takes_payment:
         payment = Payment.objects.filter(
             consultation=consultation, state=PaymentState.AWAITING
         ).first()

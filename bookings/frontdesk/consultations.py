@@ -16,7 +16,7 @@ from bookings.frontdesk import selectors, services
 from bookings.frontdesk.access import EXPORT_PERMISSION, front_desk_only, show_error
 from bookings.frontdesk.forms import AssignForm, ConfirmTimeForm, ConsultationFilterForm, NoteForm
 from bookings.manage import patient_photos
-from bookings.models import ConsultationRequest, PatientPhoto, UndeliveredEmail
+from bookings.models import ConsultationRequest, PatientPhoto, Payment, UndeliveredEmail
 from bookings.models import ConsultationStatus as S
 from bookings.schedule import availability
 from bookings.schedule.slots import Slot
@@ -106,6 +106,9 @@ def _detail_context(consultation, **forms):
         "has_slots": bool(slots),
         "notes": consultation.notes.select_related("author"),
         "photos": consultation.photos.all(),
+        "payment": Payment.objects.filter(consultation=consultation)
+        .prefetch_related("entries__by")
+        .first(),
         "history": log_registry.get_logs_for_instance(consultation)
         .select_related("user")
         .order_by("-timestamp")[:30],

@@ -2,6 +2,7 @@
 confirmed time (also a time offered from the waitlist), and the calendar's day and provider."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -107,3 +108,26 @@ class CalendarForm(forms.Form):
                 "Choose a date between 2000 and 2099; showing today instead.", code="range"
             )
         return date
+
+
+class RefundForm(forms.Form):
+    """A refund of all or part of a paid fee, confirmed with what the person saw."""
+
+    amount = forms.DecimalField(
+        label="Amount to refund ($)",
+        min_value=Decimal("0.01"),
+        max_digits=8,
+        decimal_places=2,
+        error_messages={"invalid": "Enter an amount in dollars, like 100 or 25.50."},
+    )
+    reason = forms.CharField(label="Why (for the record)", max_length=300)
+    version = forms.CharField(widget=forms.HiddenInput)
+
+    @property
+    def cents(self) -> int:
+        return int(self.cleaned_data["amount"] * 100)
+
+
+class NoShowChargeForm(forms.Form):
+    reason = forms.CharField(label="Why (for the record)", max_length=300)
+    version = forms.CharField(widget=forms.HiddenInput)

@@ -31,7 +31,7 @@ def consultation_requests_filtered(
 ) -> QuerySet[ConsultationRequest]:
     """Un-called (new) requests first, then newest first."""
     requests = ConsultationRequest.objects.select_related(
-        "assigned_to", "provider__clinician"
+        "assigned_to", "provider__clinician", "payment"
     ).prefetch_related("procedures")
     if status == "open":
         requests = requests.filter(status__in=OPEN_STATUSES)
@@ -103,7 +103,7 @@ def calendar_requests(
     if end is not None:
         requests = requests.filter(slot_start__lt=end)
     return (
-        requests.select_related("consultation_type")
+        requests.select_related("consultation_type", "payment")
         .prefetch_related("procedures")
         .annotate(photo_count=Count("photos"))  # shown on the calendar entry
         .order_by("slot_start", "pk")

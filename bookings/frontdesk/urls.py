@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.frontdesk import calendar_views, consultations, exports, waitlist_views
+from bookings.frontdesk import calendar_views, consultations, exports, payments, waitlist_views
 
 app_name = "bookings_admin"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/assign/", consultations.consultation_assign, name="assign"),
     path("<int:pk>/notes/", consultations.consultation_note, name="note"),
     path("<int:pk>/manage-link/revoke/", consultations.manage_link_revoke, name="revoke_link"),
+    path("<int:pk>/payment/refund/", payments.payment_refund, name="payment_refund"),
+    path("<int:pk>/payment/no-show/", payments.payment_no_show, name="payment_no_show"),
     path("photos/<path:name>", consultations.patient_photo, name="patient_photo"),
     path("calendar/", calendar_views.calendar_week, name="calendar_week"),
     path("calendar/day/", calendar_views.calendar_day, name="calendar_day"),

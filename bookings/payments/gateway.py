@@ -26,6 +26,10 @@ class GatewayError(Exception):
         self.message = message
 
 
+class NotFound(GatewayError):
+    """Stripe answered, and has no such object (a webhook naming someone else's session)."""
+
+
 class BadSignature(Exception):
     """A webhook whose signature does not check out (or is missing)."""
 
@@ -39,13 +43,18 @@ def _client() -> stripe.StripeClient:
     )
 
 
-def _call(method, *args, **kwargs):
+def _call(method, *args, **kwargs) -> dict:
+    """The call's answer as plain dicts (Stripe's objects are not dicts any more)."""
     try:
-        return method(*args, **kwargs)
+        return method(*args, **kwargs).to_dict()
     except stripe.CardError as error:
         raise GatewayError(
             f"The card was declined: {error.user_message or 'no reason given'}."
         ) from error
+    except stripe.InvalidRequestError as error:
+        if error.http_status == 404:
+            raise NotFound("Stripe has no such object.") from error
+        raise GatewayError() from error
     except stripe.StripeError as error:
         raise GatewayError() from error
 

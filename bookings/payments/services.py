@@ -259,7 +259,10 @@ def stripe_event_process(event_id: int) -> tuple[str, Payment | None]:
 
 def _handle(event: StripeEvent) -> tuple[str, Payment | None]:
     if event.type == "charge.refunded":
-        payment_intent_id, refunded = gateway.charge_retrieve(event.object_id)
+        try:
+            payment_intent_id, refunded = gateway.charge_retrieve(event.object_id)
+        except gateway.NotFound:
+            return "", None
         payment = Payment.objects.filter(payment_intent_id=payment_intent_id).first()
         if payment is None:
             return "", None
@@ -268,7 +271,10 @@ def _handle(event: StripeEvent) -> tuple[str, Payment | None]:
             refunded_cents=min(refunded, payment.amount_cents), updated_at=timezone.now()
         )
         return ("refunded" if moved else ""), payment
-    session = gateway.checkout_retrieve(event.object_id)
+    try:
+        session = gateway.checkout_retrieve(event.object_id)
+    except gateway.NotFound:
+        return "", None
     payment = (
         Payment.objects.select_related("consultation")
         .filter(consultation__reference=session.reference)

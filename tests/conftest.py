@@ -188,5 +188,7 @@ def stripe(settings):
     settings.STRIPE_SECRET_KEY = STRIPE_SECRET_KEY
     settings.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET
     settings.STRIPE_API_BASE = fake.url
+    # Its hosted page is where the site's forms send the patient on.
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "form-action": ["'self'", fake.url]}
     yield fake
     fake.stop()

@@ -339,6 +339,10 @@ BOOKING_RATE_LIMIT = (10, 3600)  # at most 10 form posts an hour from one addres
 BOOKING_CLIENT_IP_HEADER = os.environ.get("BOOKING_CLIENT_IP_HEADER") or None
 BOOKING_TRUSTED_PROXIES = int(os.environ.get("BOOKING_TRUSTED_PROXIES", "0"))
 
+# Stripe's hosted Checkout, where the booking form, the patient's page and the payment page
+# send the patient (a redirect after the form: browsers check it against form-action).
+STRIPE_CHECKOUT_ORIGIN = os.environ.get("STRIPE_CHECKOUT_ORIGIN", "https://checkout.stripe.com")
+
 # Everything the page needs comes from this site: no CDN, fonts service or tracker.
 SECURE_CSP = {
     "default-src": ["'self'"],
@@ -347,7 +351,7 @@ SECURE_CSP = {
     "style-src": ["'self'"],
     "font-src": ["'self'"],
     "frame-ancestors": ["'self'"],
-    "form-action": ["'self'"],
+    "form-action": ["'self'", STRIPE_CHECKOUT_ORIGIN],
     "base-uri": ["'self'"],
     "object-src": ["'none'"],
 }

@@ -321,9 +321,7 @@ def test_an_abandoned_checkout_releases_the_time_after_the_hold(
     [released] = [m for m in mail.outbox if "released" in m.subject]
     assert "Nothing was charged" in released.body
     # The time is free again: someone else can book it.
-    response = book(
-        client, procedures, slot, email="next@example.com", phone="(601) 555-0111"
-    )
+    response = book(client, procedures, slot, email="next@example.com", phone="(601) 555-0111")
     assert response.status_code == 302, response.context["form"].errors
 
 

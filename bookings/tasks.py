@@ -140,7 +140,8 @@ def _after_payment_change(change: str, payment) -> None:
     """What follows a payment's move, whoever saw it first (webhook, return page, sweep)."""
     consultation = payment.consultation
     if change in ("paid", "card_saved"):
-        send_consultation_email.enqueue(kind="payment_received", consultation_id=consultation.pk)
+        kind = "payment_received" if change == "paid" else "card_saved"
+        send_consultation_email.enqueue(kind=kind, consultation_id=consultation.pk)
     elif change == "released":
         send_consultation_email.enqueue(kind="payment_released", consultation_id=consultation.pk)
         if consultation.provider_id and consultation.slot_start:

@@ -53,6 +53,8 @@ def _settle(payment, session_id: str) -> bool:
     """Whether Stripe could be asked. A session of another booking changes nothing."""
     try:
         session = gateway.checkout_retrieve(session_id[:255])
+    except gateway.NotFound:  # a mangled address: nothing to settle
+        return True
     except payments.GatewayError:
         return False
     if session.reference == payment.consultation.reference:

@@ -35,6 +35,7 @@ SUBJECTS = {
     "cancellation": "Your consultation request {ref} is cancelled",
     "manage_link_replaced": "Your new link for consultation request {ref}",
     "payment_received": "Your consultation is booked: payment received ({ref})",
+    "card_saved": "Your consultation is booked: your card is saved ({ref})",
     "payment_released": "Your held consultation time was released ({ref})",
     "payment_refunded": "Your consultation fee is being refunded ({ref})",
 }
@@ -50,6 +51,9 @@ def reminder_still_true(kind: str, slot_start: dt.datetime, now: dt.datetime) ->
     days_before = (clinic_time.local_day(slot_start) - clinic_time.local_day(now)).days
     return days_before == REMINDER_DAYS_BEFORE[kind]
 
+
+# Kinds that share another's template (its words follow the payment's kind).
+TEMPLATES = {kind: "reminder" for kind in REMINDER_KINDS} | {"card_saved": "payment_received"}
 
 FRONT_DESK_KINDS = {"front_desk_notice", "front_desk_cancelled", "front_desk_rescheduled"}
 
@@ -83,7 +87,7 @@ def build(kind: str, consultation: ConsultationRequest) -> EmailMultiAlternative
         recipient = consultation.email
         context["manage_url"] = manage_url(consultation)
         context["first_name"] = consultation.full_name.split()[0] if consultation.full_name else ""
-    template = "reminder" if kind in REMINDER_KINDS else kind
+    template = TEMPLATES.get(kind, kind)
     message = EmailMultiAlternatives(
         subject=SUBJECTS[kind].format(ref=consultation.reference),
         body=render_to_string(f"emails/{template}.txt", context),

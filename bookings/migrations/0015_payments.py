@@ -3,7 +3,20 @@
 import django.core.validators
 import django.db.models.deletion
 from django.conf import settings
+from importlib import import_module
+
 from django.db import migrations, models
+
+# The overlap rule of migration 0006 is a pair of triggers on SQLite, and adding the
+# policy's version (NOT NULL, with a default) makes Django rebuild the requests table, which
+# drops them: so they are made again after it, as in 0011. PostgreSQL keeps its constraint.
+overlap_rule = import_module("bookings.migrations.0006_providers_and_consultation_types")
+
+
+def remake_sqlite_overlap_rule(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        overlap_rule.drop_overlap_rule(apps, schema_editor)
+        overlap_rule.no_overlapping_open_requests(apps, schema_editor)
 
 
 class Migration(migrations.Migration):
@@ -147,4 +160,5 @@ class Migration(migrations.Migration):
             model_name='payment',
             constraint=models.CheckConstraint(condition=models.Q(('refunded_cents__lte', models.F('amount_cents'))), name='payment_refunds_within_amount'),
         ),
+        migrations.RunPython(remake_sqlite_overlap_rule, remake_sqlite_overlap_rule),
     ]

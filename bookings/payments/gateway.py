@@ -31,7 +31,8 @@ class NotFound(GatewayError):
 
 
 class BadSignature(Exception):
-    """A webhook whose signature does not check out (or is missing)."""
+    """A webhook whose signature does not check out (or is missing), or whose signed body is
+    not an event at all."""
 
 
 def _client() -> stripe.StripeClient:
@@ -220,5 +221,5 @@ def event_verified(payload: bytes, signature: str | None):
         return stripe.Webhook.construct_event(
             payload, signature or "", settings.STRIPE_WEBHOOK_SECRET
         )
-    except (stripe.SignatureVerificationError, ValueError) as error:
+    except (stripe.SignatureVerificationError, ValueError, AttributeError, TypeError) as error:
         raise BadSignature from error

@@ -17,6 +17,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from wagtail.log_actions import log
 
@@ -404,6 +405,18 @@ def payment_no_show_charge(*, payment: Payment, reason: str, user, seen_version:
         )
     payment.refresh_from_db()
     return entry
+
+
+def payment_follows_time(
+    *, consultation: ConsultationRequest, previous: dt.datetime | None, start: dt.datetime | None
+) -> None:
+    """A consultation moved: its fee's refund deadline keeps its distance from it. (Moved to
+    "call me", the deadline stays.)"""
+    if previous is None or start is None or previous == start:
+        return
+    Payment.objects.filter(consultation=consultation, refundable_until__isnull=False).update(
+        refundable_until=F("refundable_until") + (start - previous)
+    )
 
 
 def refund_due_on_cancel(payment: Payment | None, now: dt.datetime) -> bool:

@@ -1,6 +1,7 @@
 from django import template
 
-from bookings.schedule.catalogue import catalogue
+from allure.base.web.serving import cached_until_content_changes
+from bookings.models import BookingRules, ConsultationType, PaymentRule
 
 register = template.Library()
 
@@ -34,13 +35,23 @@ def slot_days(field):
     }
 
 
+def _types_taking_payment() -> tuple[dict, int]:
+    """The consultation types that ask for a fee or a card, by procedure group, and the
+    late-change window their terms mention: one query (none when no type asks anything,
+    the usual case), shared by every page until any content changes."""
+    types = {t.category: t for t in ConsultationType.objects.exclude(payment_rule=PaymentRule.NONE)}
+    return types, (BookingRules.load().late_change_hours if types else 0)
+
+
 @register.simple_tag
 def payment_terms(procedure) -> str:
     """The fee or card a consultation about `procedure` asks for, said plainly beside its
     booking call ("$100 consultation fee, credited toward your treatment; ..."), or nothing.
-    From the shared catalogue: no query once it is warm."""
-    known = catalogue()
-    consultation_type = known.types.get(procedure.category)
-    if consultation_type is None or not consultation_type.takes_payment:
+    Its words depend on whether payments are on, so only the rows are shared."""
+    types, late_change_hours = cached_until_content_changes(
+        "consultation-types-taking-payment", _types_taking_payment
+    )
+    consultation_type = types.get(procedure.category)
+    if consultation_type is None:
         return ""
-    return consultation_type.payment_terms(late_change_hours=known.rules.late_change_hours)
+    return consultation_type.payment_terms(late_change_hours=late_change_hours)

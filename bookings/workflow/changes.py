@@ -14,6 +14,7 @@ from bookings.booking.services import save_holding_slot
 from bookings.messages.texts import drop_queued_texts
 from bookings.models import CLOSED_STATUSES, ConsultationRequest
 from bookings.models import ConsultationStatus as S
+from bookings.payments.services import payment_follows_time
 from bookings.schedule import availability
 from bookings.schedule.catalogue import catalogue
 from bookings.tasks import offer_freed_time, send_consultation_email
@@ -180,6 +181,7 @@ def consultation_request_confirm_time(
         )
         if (previous, previous_provider_id) != (start, consultation.provider_id):
             time_freed(previous_provider_id, previous)
+        payment_follows_time(consultation=consultation, previous=previous, start=start)
         log(
             consultation,
             "bookings.time_confirmed",
@@ -231,6 +233,7 @@ def consultation_request_reschedule(
         )
         if previous != (consultation.provider_id, start):
             time_freed(*previous)
+        payment_follows_time(consultation=consultation, previous=previous[1], start=start)
         log(
             consultation,
             "bookings.rescheduled_by_patient",

@@ -588,3 +588,104 @@ def test_the_slot_held_while_unpaid_is_taken_for_others(
     other = book(client, procedures, free_slots[0], email="b@example.com", phone="(601) 555-0123")
     assert other.status_code == 409
     assert ConsultationRequest.objects.count() == 1
+
+
+# --- Odd and hostile input --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "token", ["nonsense", "1:abc:def", "9" * 500, "%00", "1:1xTi4m:QPpqrxGHgJIlk0ULzhle0sWWnwmN3"]
+)
+def test_a_bad_payment_link_says_so_and_is_never_a_500(client, token):
+    response = client.get(f"/consultation/payment/{token}/")
+    assert response.status_code in (404, 410)
+    if response.status_code == 410:
+        assert response["Cache-Control"] == "no-store, private"
+
+
+def test_a_mangled_return_address_changes_nothing(client, stripe, fee_type, procedures, free_slots):
+    book(client, procedures, free_slots[0])
+    payment = Payment.objects.get()
+    url = reverse("bookings:payment", args=[payments.payment_token(payment)])
+    for session_id in ("cs_unknown", "<script>", "x" * 5000, "\x00"):
+        response = client.get(url, {"session_id": session_id})
+        assert response.status_code == 200
+        assert "<script>" not in response.content.decode()
+    payment.refresh_from_db()
+    assert payment.state == PaymentState.AWAITING
+
+
+@pytest.mark.parametrize(
+    "body", [b"not json", b"{}", b'{"id": "evt_1"}', b'{"id": "evt_1", "type": "x"}', b"[]"]
+)
+def test_a_signed_but_odd_webhook_body_is_a_400_or_ignored(client, stripe, body):
+    response = client.post(
+        reverse("bookings:stripe_webhook"),
+        body,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=signature(body),
+    )
+    assert response.status_code in (200, 400)
+    assert not StripeEvent.objects.exists()
+
+
+def test_the_webhook_answers_400_while_payments_are_off(client):
+    body = b'{"id": "evt_1", "type": "checkout.session.completed"}'
+    response = client.post(
+        reverse("bookings:stripe_webhook"), body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert not StripeEvent.objects.exists()
+
+
+@pytest.mark.parametrize("amount", ["abc", "-5", "0", "1e9", "12.345", "NaN", ""])
+def test_a_refund_of_an_odd_amount_is_refused_on_the_page(
+    client, stripe, fee_type, procedures, free_slots, payments_staff, amount
+):
+    payment = paid_fee(client, stripe, procedures, free_slots[0])
+    staff = sign_in_with_second_factor(client, payments_staff)
+    url = reverse("bookings_admin:payment_refund", args=[payment.consultation_id])
+    response = staff.post(
+        url, {"amount": amount, "reason": "Test", "version": payments.payment_version(payment)}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["amount"]
+    assert not stripe.refunds
+
+
+def test_pay_now_on_a_closed_request_does_nothing(client, stripe, fee_type, procedures, free_slots):
+    from bookings.messages.links import manage_token
+
+    book(client, procedures, free_slots[0])
+    payment = Payment.objects.get()
+    ConsultationRequest.objects.update(status=ConsultationStatus.DECLINED)
+    payment.refresh_from_db()
+    Payment.objects.update(state=PaymentState.RELEASED)
+    sessions = len(stripe.sessions)
+    response = client.post(reverse("bookings:pay", args=[manage_token(payment.consultation)]))
+    assert response.status_code == 302
+    assert "/consultation/manage/" in response.url
+    assert len(stripe.sessions) == sessions
+
+
+def test_the_refund_deadline_moves_with_the_consultation(
+    client, stripe, fee_type, procedures, free_slots, front_desk_user
+):
+    from bookings.workflow import changes
+
+    payment = paid_fee(client, stripe, procedures, free_slots[0])
+    later = free_slots[-1]
+    changes.consultation_request_confirm_time(
+        consultation=payment.consultation, start=later, user=front_desk_user
+    )
+    payment.refresh_from_db()
+    assert payment.refundable_until == later - dt.timedelta(hours=48)
+
+
+def test_the_admin_says_whether_payments_are_on(admin_client, fee_type, settings):
+    url = reverse("wagtailsnippets_bookings_consultationtype:edit", args=[fee_type.pk])
+    page = admin_client.get(url).content.decode()
+    assert "Payments are off (no Stripe keys on this site)" in page
+    assert "Fee or card at booking" in page
+    settings.STRIPE_SECRET_KEY, settings.STRIPE_WEBHOOK_SECRET = "sk_test_x", "whsec_x"
+    assert "Payments are on" in admin_client.get(url).content.decode()

@@ -114,7 +114,13 @@ def test_a_card_on_file_and_a_no_show_charged_once(
     consultation = ConsultationRequest.objects.get(email="casey@example.com")
     payment = consultation.payment
     assert payment.state == PaymentState.CARD_SAVED
-    run_worker()
+    outbox = run_worker()
+    [saved] = [m for m in outbox if "your card is saved" in m.subject]
+    manage_link = re.search(rf"{re.escape(paying_site)}/consultation/manage/\S+/", saved.body)
+    page.goto(manage_link.group(0))
+    expect(page.get_by_role("heading", name="Payment")).to_be_visible()
+    expect(page.get_by_text("Your card is kept on file with Stripe.")).to_be_visible()
+    assert axe_violations(page) == []
 
     # The patient did not come.
     consultation.status = ConsultationStatus.NO_SHOW
@@ -162,3 +168,4 @@ def test_an_abandoned_checkout_is_released_after_the_hold(
     assert payment.consultation.status == ConsultationStatus.CANCELLED
     page.reload()
     expect(page.get_by_role("heading", level=1)).to_have_text("This time is no longer held")
+    assert axe_violations(page) == []

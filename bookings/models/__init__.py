@@ -1,6 +1,8 @@
 """Bookings' rows, by what they hold: `diary` (booking rules, consultation types, each
 clinician's hours and days away), `requests` (a patient's request, its notes, photos and
-undelivered emails), `waitlist` (entries and offers) and `reminders` (emails and texts).
+undelivered emails), `intake` (questionnaires and their versions, a patient's answers, the
+clinic's documents and signatures), `waitlist` (entries and offers) and `reminders` (emails
+and texts).
 Django, the migrations and the rest of the app read them all from here."""
 
 from .diary import (
@@ -11,6 +13,18 @@ from .diary import (
     ProviderClosure,
     ProviderHours,
     open_diary,
+)
+from .intake import (
+    ClinicDocument,
+    ClinicDocumentVersion,
+    IntakeAnswer,
+    IntakeQuestion,
+    IntakeResponse,
+    QuestionKind,
+    Questionnaire,
+    QuestionnaireUse,
+    QuestionnaireVersion,
+    SignedDocument,
 )
 from .reminders import Reminder, ReminderStage, TextReminder, TextStatus
 from .requests import (
@@ -43,6 +57,16 @@ __all__ = [
     "REFERENCE_ALPHABET",
     "REFERENCE_LENGTH",
     "BookingRules",
+    "ClinicDocument",
+    "ClinicDocumentVersion",
+    "IntakeAnswer",
+    "IntakeQuestion",
+    "IntakeResponse",
+    "QuestionKind",
+    "Questionnaire",
+    "QuestionnaireUse",
+    "QuestionnaireVersion",
+    "SignedDocument",
     "ConsultationNote",
     "ConsultationRequest",
     "ConsultationStatus",

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from bookings.frontdesk import calendar_views, consultations, exports, waitlist_views
+from bookings.frontdesk import (
+    calendar_views,
+    consultations,
+    exports,
+    intake_views,
+    waitlist_views,
+)
 
 app_name = "bookings_admin"
 
@@ -13,6 +19,12 @@ urlpatterns = [
     path("<int:pk>/assign/", consultations.consultation_assign, name="assign"),
     path("<int:pk>/notes/", consultations.consultation_note, name="note"),
     path("<int:pk>/manage-link/revoke/", consultations.manage_link_revoke, name="revoke_link"),
+    path("<int:pk>/intake/print/", intake_views.intake_print, name="intake_print"),
+    path(
+        "<int:pk>/intake/signed/<int:signed_pk>/",
+        intake_views.signed_document_print,
+        name="signed_document",
+    ),
     path("photos/<path:name>", consultations.patient_photo, name="patient_photo"),
     path("calendar/", calendar_views.calendar_week, name="calendar_week"),
     path("calendar/day/", calendar_views.calendar_day, name="calendar_day"),

@@ -52,6 +52,7 @@ class StepForm(ErrorSummaryMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = questions
         self.list_rows: dict[str, int] = {}
+        self.summary_labels = {}  # a list's error is the question's, not its "None" box's
         for question in questions:
             self._add(question, answers.get(question["key"]))
 
@@ -116,6 +117,7 @@ class StepForm(ErrorSummaryMixin, forms.Form):
             # The answer itself: "None" or the rows (a required list may say "none").
             self.fields[name] = forms.BooleanField(label="None", required=False)
             self.initial[name] = value.get("none", False)
+            self.summary_labels[name] = label
         else:
             self.fields[name] = _text(label, required=required, rows=3, help_text=help_text)
             self.initial[name] = value.get("answer", "")

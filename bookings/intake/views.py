@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 
 from allure.base.web.client_address import client_ip
 from bookings.intake import services
@@ -53,10 +54,13 @@ def intake_overview(request: HttpRequest, token: str, consultation: Consultation
             "number": number,
             "count": len(step),
             "answered": sum(1 for q in step if q["key"] in answered),
+            "missing": sum(1 for q in step if q["required"] and q["key"] not in answered),
         }
         for number, step in enumerate(steps, start=1)
     ]
-    next_step = next((s["number"] for s in step_states if s["answered"] < s["count"]), None)
+    # Where the patient left off: the first step still needing an answer (optional questions
+    # left blank do not hold them back); none: the review.
+    next_step = next((s["number"] for s in step_states if s["missing"]), None)
     return render(
         request,
         "bookings/intake/overview.html",
@@ -144,6 +148,9 @@ def _step_post(request, token, consultation, number):
     return redirect("bookings:intake_review", token=token)
 
 
+# One address, GET and POST: the dispatcher is exempt from the CSRF check as every manage
+# link POST is (the token in the address authorises it; see `manage_link_view`).
+@csrf_exempt
 def intake_step(request: HttpRequest, token: str, number: int) -> HttpResponse:
     view = _step_post if request.method == "POST" else _step_get
     return view(request, token, number)
@@ -273,6 +280,7 @@ def _sign_post(request, token, consultation, pk):
     return redirect(reverse("bookings:intake", args=[token]) + "?done=signed")
 
 
+@csrf_exempt
 def document_sign(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     view = _sign_post if request.method == "POST" else _sign_get
     return view(request, token, pk)

@@ -139,6 +139,9 @@ def _step_post(request, token, consultation, number):
         return _closed_page(
             request, token, consultation, status=409, problem=services.LOCKED_MESSAGE
         )
+    if request.POST.get("autosave") == "1":
+        # static/js/intake.js saving as the patient types: saved, nothing to show.
+        return HttpResponse(status=204)
     if not valid:
         return _step_page(request, token, consultation, version, number, form, status=400)
     if "later" in request.POST:

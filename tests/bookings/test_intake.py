@@ -89,6 +89,15 @@ def test_an_invalid_answer_is_shown_on_the_same_page_and_the_valid_ones_are_kept
     assert IntakeAnswer.objects.count() == 3  # the valid ones are saved
 
 
+def test_the_pages_script_saves_answers_as_they_are_given_without_leaving_the_step(
+    client, consultation, history
+):
+    data = {key(history, 0): "no", key(history, 1): "", "autosave": "1"}
+    response = client.post(intake_url(consultation, "step/1/"), data)
+    assert response.status_code == 204
+    assert [a.value for a in IntakeAnswer.objects.all()] == [{"answer": "no", "more": ""}]
+
+
 def test_review_lists_the_answers_and_submitting_needs_every_required_one(
     client, consultation, history
 ):

@@ -116,6 +116,21 @@ def test_view_intake_needs_two_factors(client, answered, front_desk_user):
     assert not intake_logs(answered).exists()
 
 
+def test_the_intake_permission_alone_asks_for_a_second_factor(client, django_user_model):
+    """Whoever may read intake signs in with two factors, even without any other patient
+    permission (a provider's account set up by hand, say)."""
+    from django.contrib.auth.models import Permission
+
+    reader = django_user_model.objects.create_user(username="reader", password="pw-intake-1")
+    reader.user_permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        Permission.objects.get(codename="view_intake"),
+    )
+    client.post("/admin/login/", {"username": "reader", "password": "pw-intake-1"})
+    response = client.get("/admin/", follow=True)
+    assert "Set up two-factor sign-in" in response.content.decode()
+
+
 def test_the_inbox_shows_the_flags_with_their_questions(desk_client, answered, make_request):
     make_request()  # another request, with no intake
     page = desk_client.get("/admin/consultations/").content.decode()

@@ -115,3 +115,36 @@ def test_the_demo_asks_skin_patients_the_general_history_then_the_resurfacing_qu
     intake_demo.load()
     assert QuestionnaireVersion.objects.count() == 2
     assert ClinicDocumentVersion.objects.count() == 3
+
+
+def test_administrators_find_questionnaires_and_forms_under_intake_and_editors_do_not(
+    admin_client, editor_client
+):
+    for url in (
+        "/admin/snippets/bookings/questionnaire/add/",
+        "/admin/snippets/bookings/clinicdocument/add/",
+    ):
+        assert admin_client.get(url).status_code == 200
+        assert editor_client.get(url).status_code in (302, 403)
+
+
+def test_saving_a_form_to_sign_publishes_a_version_once_per_change(admin_client):
+    data = {
+        "title": "Financial policy",
+        "body": "Payment is due on the day.",
+        "agreement": "I agree.",
+        "active": "on",
+        "sort_order": "0",
+    }
+    assert (
+        admin_client.post("/admin/snippets/bookings/clinicdocument/add/", data).status_code == 302
+    )
+    version = ClinicDocumentVersion.objects.get()
+    url = f"/admin/snippets/bookings/clinicdocument/edit/{version.document_id}/"
+    admin_client.post(url, data)
+    assert ClinicDocumentVersion.objects.count() == 1
+    admin_client.post(url, data | {"body": "Payment is due before the day."})
+    assert list(ClinicDocumentVersion.objects.values_list("number", "body")) == [
+        (2, "Payment is due before the day."),
+        (1, "Payment is due on the day."),
+    ]

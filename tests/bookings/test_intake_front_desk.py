@@ -3,6 +3,8 @@ two factors, on the request's page and a printable summary; safety flags in the 
 the calendar and on the printed day list; every look logged; editors get 403; emails carry
 the link, never an answer; anonymisation deletes it all."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
@@ -148,6 +150,19 @@ def test_the_calendar_and_the_printed_day_list_show_the_flags(desk_client, answe
     ).content.decode()
     assert "2 safety flags" in printed and ISOTRETINOIN in printed
     assert intake_logs(answered).filter(data__what="safety flags on the printed day list").exists()
+
+
+def test_the_dashboard_shows_todays_consultations_with_their_flags(
+    client, front_desk_user, answered, clock
+):
+    changes.consultation_request_confirm_time(
+        consultation=answered, start=answered.slot_start, user=None
+    )
+    clock.move_to(answered.slot_start - dt.timedelta(hours=1))
+    sign_in_with_second_factor(client, front_desk_user)  # on the day itself
+    page = client.get("/admin/").content.decode()
+    assert answered.reference in page
+    assert "2 safety flags" in page and ISOTRETINOIN in page
 
 
 def test_emails_invite_to_intake_with_a_link_and_carry_no_answer(answered):

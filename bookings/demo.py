@@ -10,6 +10,7 @@ from django.db import transaction
 
 from allure.base.models import Weekday
 from bookings.booking import services
+from bookings.intake import demo as intake_demo
 from bookings.models import (
     BookingRules,
     ConsultationRequest,
@@ -86,6 +87,7 @@ DEMO_PROCEDURES = [
 def load() -> None:
     BookingRules.load()  # creates the defaults on first use
     load_providers()
+    intake_demo.load()
     by_slug = {page.slug: page for page in ProcedurePage.objects.live()}
     if not by_slug:
         return

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from wagtail.log_actions import log
 
+from bookings.intake import services as intake
 from bookings.manage import patient_photos
 from bookings.models import CLOSED_STATUSES, OPEN_STATUSES, ConsultationRequest
 from bookings.models import ConsultationStatus as S
@@ -73,6 +74,7 @@ def consultation_request_anonymise(*, consultation: ConsultationRequest) -> None
         consultation.undelivered_emails.all().delete()  # their errors may name the address
         consultation.text_reminders.all().delete()  # each holds the phone number
         patient_photos.patient_photos_delete_all(consultation=consultation)
+        intake.intake_delete_all(consultation=consultation)  # answers and signatures
         # The queue's rows name the request (its id) and may hold a failed send's error:
         # they go too, except one a worker is running right now (it finds nothing to send).
         DBTaskResult.objects.filter(args_kwargs__kwargs__consultation_id=consultation.pk).exclude(

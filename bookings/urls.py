@@ -2,6 +2,7 @@ from django.urls import path, re_path
 
 from bookings.booking import views as booking
 from bookings.checkout import views as checkout
+from bookings.intake import views as intake
 from bookings.manage import views as manage
 from bookings.waitlist import views as waitlist
 
@@ -31,6 +32,20 @@ urlpatterns = [
         "manage/<str:token>/photos/<int:pk>/withdraw/",
         manage.consultation_photo_withdraw,
         name="photo_withdraw",
+    ),
+    path("manage/<str:token>/intake/", intake.intake_overview, name="intake"),
+    path("manage/<str:token>/intake/step/<int:number>/", intake.intake_step, name="intake_step"),
+    path("manage/<str:token>/intake/review/", intake.intake_review, name="intake_review"),
+    path("manage/<str:token>/intake/submit/", intake.intake_submit, name="intake_submit"),
+    path(
+        "manage/<str:token>/intake/documents/<int:pk>/",
+        intake.document_sign,
+        name="intake_document",
+    ),
+    path(
+        "manage/<str:token>/intake/signed/<int:pk>/",
+        intake.signed_document,
+        name="intake_signed",
     ),
     path("waitlist/", waitlist.waitlist_join, name="waitlist"),
     path("waitlist/joined/", waitlist.waitlist_joined, name="waitlist_joined"),

@@ -9,7 +9,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from bookings.frontdesk import urls as admin_urls
 from bookings.frontdesk.access import can_manage
 from bookings.frontdesk.dashboard import TodayAndWaitingPanel
-from bookings.models import ConsultationType, Provider
+from bookings.intake import services as intake_services
+from bookings.models import ClinicDocument, ConsultationType, Provider, Questionnaire
 
 
 class ProviderViewSet(SnippetViewSet):
@@ -41,6 +42,46 @@ class DiaryViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(DiaryViewSetGroup)
+
+
+class QuestionnaireViewSet(SnippetViewSet):
+    """Intake questions; each save that changes them is published as a new version."""
+
+    model = Questionnaire
+    icon = "form"
+    menu_label = "Questionnaires"
+    list_display = ["name", "asks_first", "for_other_types"]
+
+
+class ClinicDocumentViewSet(SnippetViewSet):
+    """Forms patients sign; each save that changes one is a new version."""
+
+    model = ClinicDocument
+    icon = "doc-full"
+    menu_label = "Forms to sign"
+    list_display = ["title", "active", "sort_order"]
+
+
+class IntakeViewSetGroup(SnippetViewSetGroup):
+    items = (QuestionnaireViewSet, ClinicDocumentViewSet)
+    menu_icon = "form"
+    menu_label = "Intake"
+    menu_name = "intake"
+    menu_order = 161
+
+
+register_snippet(IntakeViewSetGroup)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def publish_intake_version(request, instance):
+    """Saving a questionnaire or a document in the admin publishes it: a new version when
+    what patients see changed. Patients keep the version they answered or signed."""
+    if isinstance(instance, Questionnaire):
+        intake_services.questionnaire_publish(questionnaire=instance, user=request.user)
+    elif isinstance(instance, ClinicDocument):
+        intake_services.document_publish(document=instance)
 
 
 @hooks.register("register_admin_urls")
@@ -160,6 +201,17 @@ def register_consultation_log_actions(actions):
         "bookings.calendar_feed_reset",
         "Reset calendar feed address",
         "Gave the provider's calendar feed a new address (the old one stopped working)",
+    )
+    actions.register_action(
+        "bookings.intake_viewed",
+        "View intake answers or signed forms",
+        "Viewed the patient's intake answers or signed forms",
+    )
+    actions.register_action(
+        "bookings.intake_submitted", "Patient sent intake", "The patient sent their intake answers"
+    )
+    actions.register_action(
+        "bookings.document_signed", "Patient signed a form", "The patient signed a form"
     )
     actions.register_action(
         "bookings.anonymised", "Anonymise consultation request", "Anonymised personal details"

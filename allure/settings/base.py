@@ -119,6 +119,7 @@ TWO_FACTOR_REQUIRED_PERMISSIONS = [
     "procedures.view_consent_form",  # signed consent forms name the patient
     "bookings.view_patient_photos",  # a patient's face
     "bookings.handle_payments",  # refunds and no-show charges
+    "bookings.view_intake",  # a patient's medical history and signed forms
 ]
 OTP_TOTP_ISSUER = "Allure Plastics"
 

@@ -9,6 +9,8 @@ from django.shortcuts import render
 
 MANAGE_PERMISSION = "bookings.manage_consultations"
 EXPORT_PERMISSION = "bookings.export_consultations"
+# Intake answers and signed forms: the front desk and providers, with two-factor.
+INTAKE_PERMISSION = "bookings.view_intake"
 
 
 def can_manage(user) -> bool:
@@ -26,6 +28,10 @@ def front_desk_only(view):
         return view(request, *args, **kwargs)
 
     return guarded
+
+
+def can_see_intake(user) -> bool:
+    return can_manage(user) and user.has_perm(INTAKE_PERMISSION)
 
 
 def show_error(request, error: ValidationError | str):

@@ -18,6 +18,7 @@ from bookings.frontdesk import calendar as staff_calendar
 from bookings.frontdesk import selectors, services
 from bookings.frontdesk.access import front_desk_only
 from bookings.frontdesk.forms import CalendarForm
+from bookings.frontdesk.intake_views import attach_safety_flags
 from bookings.models import Provider
 
 
@@ -35,6 +36,11 @@ def _calendar_url(name: str, day: dt.date, provider: Provider | None) -> str:
     if provider:
         query["provider"] = provider.pk
     return f"{reverse(name)}?{urlencode(query)}"
+
+
+def _show_safety_flags(request, calendar, *, what: str) -> None:
+    consultations = [e.consultation for day in calendar for _, e in day.entries]
+    attach_safety_flags(request, consultations, what=what)
 
 
 def feed_url(provider: Provider) -> str | None:
@@ -63,6 +69,7 @@ def _calendar_page(request, *, view: str):
         providers=staff_calendar.calendar_providers(provider, first_day=first, days=days),
         now=timezone.now(),
     )
+    _show_safety_flags(request, calendar, what="safety flags on the calendar")
     unit = "week" if view == "week" else "day"
     return render(
         request,
@@ -109,6 +116,7 @@ def calendar_print(request):
         providers=staff_calendar.calendar_providers(provider, first_day=day, days=1),
         now=timezone.now(),
     )
+    _show_safety_flags(request, [calendar_day], what="safety flags on the printed day list")
     return render(
         request,
         "bookings/admin/calendar_print.html",

@@ -15,6 +15,7 @@ from bookings.booking.services import SlotTakenError, SlotUnavailableError
 from bookings.frontdesk import selectors, services
 from bookings.frontdesk.access import EXPORT_PERMISSION, front_desk_only, show_error
 from bookings.frontdesk.forms import AssignForm, ConfirmTimeForm, ConsultationFilterForm, NoteForm
+from bookings.frontdesk.intake_views import attach_safety_flags, intake_context
 from bookings.manage import patient_photos
 from bookings.models import ConsultationRequest, PatientPhoto, Payment, UndeliveredEmail
 from bookings.models import ConsultationStatus as S
@@ -40,9 +41,11 @@ def filtered_requests(query):
 def consultation_index(request):
     form, requests = filtered_requests(request.GET)
     page = Paginator(requests, 50).get_page(request.GET.get("p"))
+    page.object_list = list(page.object_list)  # evaluated once: the flags stay on each row
     services.consultation_requests_record_list(
         consultations=page.object_list, user=request.user, searched=bool(request.GET.get("q"))
     )
+    attach_safety_flags(request, page.object_list, what="safety flags in the list")
     query = request.GET.copy()
     query.pop("p", None)
     return render(
@@ -65,7 +68,9 @@ def consultation_index(request):
 def consultation_detail(request, pk):
     consultation = get_object_or_404(ConsultationRequest, pk=pk)
     services.consultation_request_record_view(consultation=consultation, user=request.user)
-    return render(request, "bookings/admin/detail.html", _detail_context(consultation))
+    context = _detail_context(consultation)
+    context.update(intake_context(request, consultation, what="the request's page"))
+    return render(request, "bookings/admin/detail.html", context)
 
 
 PHOTOS_PERMISSION = "bookings.view_patient_photos"

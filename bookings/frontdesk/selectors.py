@@ -13,7 +13,10 @@ from bookings.models import (
     OPEN_STATUSES,
     ConsultationRequest,
     ConsultationStatus,
+    IntakeAnswer,
+    IntakeResponse,
     Provider,
+    SignedDocument,
     TextReminder,
     TextStatus,
     UndeliveredEmail,
@@ -133,3 +136,31 @@ def undelivered_texts(*, now: dt.datetime | None = None) -> QuerySet[TextReminde
         consultation__slot_start=F("slot_start"),
         slot_start__gt=now or timezone.now(),
     ).select_related("consultation")
+
+
+def safety_flags(consultation_ids) -> dict[int, list[IntakeAnswer]]:
+    """The flagged answers of each request, by request id, in question order (one query)."""
+    flags: dict[int, list[IntakeAnswer]] = {}
+    answers = IntakeAnswer.objects.filter(
+        flagged=True, response__consultation_id__in=list(consultation_ids)
+    ).select_related("response")
+    for answer in answers.order_by("position"):
+        flags.setdefault(answer.response.consultation_id, []).append(answer)
+    return flags
+
+
+def intake_of(consultation: ConsultationRequest) -> dict:
+    """A request's intake for its page and its printed summary: the response with its
+    version, every answer, the flagged ones, and the signed forms."""
+    response = (
+        IntakeResponse.objects.filter(consultation=consultation).select_related("version").first()
+    )
+    answers = list(response.answers.all()) if response else []
+    return {
+        "response": response,
+        "answers": answers,
+        "flags": [a for a in answers if a.flagged],
+        "signed": list(
+            SignedDocument.objects.filter(consultation=consultation).select_related("version")
+        ),
+    }

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from bookings.frontdesk import calendar_views, consultations, exports, payments, waitlist_views
+from bookings.frontdesk import (
+    calendar_views,
+    consultations,
+    exports,
+    intake_views,
+    payments,
+    waitlist_views,
+)
 
 app_name = "bookings_admin"
 
@@ -15,6 +22,12 @@ urlpatterns = [
     path("<int:pk>/manage-link/revoke/", consultations.manage_link_revoke, name="revoke_link"),
     path("<int:pk>/payment/refund/", payments.payment_refund, name="payment_refund"),
     path("<int:pk>/payment/no-show/", payments.payment_no_show, name="payment_no_show"),
+    path("<int:pk>/intake/print/", intake_views.intake_print, name="intake_print"),
+    path(
+        "<int:pk>/intake/signed/<int:signed_pk>/",
+        intake_views.signed_document_print,
+        name="signed_document",
+    ),
     path("photos/<path:name>", consultations.patient_photo, name="patient_photo"),
     path("calendar/", calendar_views.calendar_week, name="calendar_week"),
     path("calendar/day/", calendar_views.calendar_day, name="calendar_day"),

@@ -14,11 +14,13 @@ from django.urls import reverse
 from allure.base.clinic import clinic_time
 from allure.base.models import ClinicSettings
 from bookings.messages.calendar_files import calendar_file
-from bookings.messages.links import leave_url, manage_url, offer_url, payment_url
+from bookings.messages.links import intake_url, leave_url, manage_url, offer_url, payment_url
 from bookings.models import (
     BookingRules,
+    ClinicDocumentVersion,
     ConsultationRequest,
     Payment,
+    QuestionnaireVersion,
     WaitlistEntry,
     WaitlistOffer,
 )
@@ -58,6 +60,14 @@ TEMPLATES = {kind: "reminder" for kind in REMINDER_KINDS} | {"card_saved": "paym
 FRONT_DESK_KINDS = {"front_desk_notice", "front_desk_cancelled", "front_desk_rescheduled"}
 
 
+def _asks_intake() -> bool:
+    """The clinic has questions or forms for patients (demo content and production do)."""
+    return (
+        QuestionnaireVersion.objects.exists()
+        or ClinicDocumentVersion.objects.filter(document__active=True).exists()
+    )
+
+
 def build(kind: str, consultation: ConsultationRequest) -> EmailMultiAlternatives:
     clinic = ClinicSettings.load()
     context = {
@@ -86,6 +96,9 @@ def build(kind: str, consultation: ConsultationRequest) -> EmailMultiAlternative
     else:
         recipient = consultation.email
         context["manage_url"] = manage_url(consultation)
+        # An invitation to the health questions and forms: a link, never an answer.
+        if (kind == "acknowledgement" or kind in REMINDER_KINDS) and _asks_intake():
+            context["intake_url"] = intake_url(consultation)
         context["first_name"] = consultation.full_name.split()[0] if consultation.full_name else ""
     template = TEMPLATES.get(kind, kind)
     message = EmailMultiAlternatives(

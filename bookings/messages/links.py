@@ -26,6 +26,11 @@ def manage_url(consultation: ConsultationRequest) -> str:
     return settings.SITE_URL + reverse("bookings:manage", args=[manage_token(consultation)])
 
 
+def intake_url(consultation: ConsultationRequest) -> str:
+    """The patient's health questions and forms, behind the same signed token."""
+    return settings.SITE_URL + reverse("bookings:intake", args=[manage_token(consultation)])
+
+
 class LinkExpired(Exception):
     pass
 

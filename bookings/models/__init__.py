@@ -1,8 +1,9 @@
 """Bookings' rows, by what they hold: `diary` (booking rules, consultation types, each
 clinician's hours and days away), `requests` (a patient's request, its notes, photos and
 undelivered emails), `payments` (a request's fee or card through Stripe, refunds and
-no-show charges, the Stripe events handled), `waitlist` (entries and offers) and
-`reminders` (emails and texts).
+no-show charges, the Stripe events handled), `intake` (questionnaires and their versions, a
+patient's answers, the clinic's documents and signatures), `waitlist` (entries and offers)
+and `reminders` (emails and texts).
 Django, the migrations and the rest of the app read them all from here."""
 
 from .diary import (
@@ -13,6 +14,18 @@ from .diary import (
     ProviderClosure,
     ProviderHours,
     open_diary,
+)
+from .intake import (
+    ClinicDocument,
+    ClinicDocumentVersion,
+    IntakeAnswer,
+    IntakeQuestion,
+    IntakeResponse,
+    QuestionKind,
+    Questionnaire,
+    QuestionnaireUse,
+    QuestionnaireVersion,
+    SignedDocument,
 )
 from .payments import (
     Payment,
@@ -56,6 +69,16 @@ __all__ = [
     "REFERENCE_ALPHABET",
     "REFERENCE_LENGTH",
     "BookingRules",
+    "ClinicDocument",
+    "ClinicDocumentVersion",
+    "IntakeAnswer",
+    "IntakeQuestion",
+    "IntakeResponse",
+    "QuestionKind",
+    "Questionnaire",
+    "QuestionnaireUse",
+    "QuestionnaireVersion",
+    "SignedDocument",
     "ConsultationNote",
     "ConsultationRequest",
     "ConsultationStatus",

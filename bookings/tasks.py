@@ -30,6 +30,7 @@ from bookings.models import (
     WaitlistEntry,
     WaitlistOffer,
 )
+from bookings.payments import charges
 from bookings.payments import services as payments
 from bookings.schedule import offers
 
@@ -199,14 +200,14 @@ def refund_fee(*, payment_id: int, reason: str, attempt: int = 1) -> str:
     if payment is None or not payment.refundable_cents:
         return "skipped: nothing to refund"
     try:
-        payments.payment_refund(
+        charges.payment_refund(
             payment=payment,
             cents=payment.refundable_cents,
             reason=reason,
             user=None,
-            seen_version=payments.payment_version(payment),
+            seen_version=charges.payment_version(payment),
         )
-    except payments.PaymentRefused as error:
+    except charges.PaymentRefused as error:
         return f"skipped: {' '.join(error.messages)}"
     except payments.GatewayError:
         return _payment_retry(refund_fee, attempt, payment_id=payment_id, reason=reason)

@@ -1,6 +1,6 @@
 """The front desk's money actions on a request: refund a fee (whole or part), charge the
 no-show fee to a card on file. Each is a page that says what will happen and a confirmation
-(a GET changes nothing), then the service (bookings/payments/services.py), which logs who
+(a GET changes nothing), then the service (bookings/payments/charges.py), which logs who
 and why. Only staff with "handle payments" (`bookings.handle_payments`, which asks for
 two-factor sign-in) reach them."""
 
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from bookings.frontdesk.access import front_desk_only
 from bookings.frontdesk.forms import NoShowChargeForm, RefundForm
 from bookings.models import Payment, dollars
-from bookings.payments import services as payments
+from bookings.payments import charges
 
 PAYMENTS_PERMISSION = "bookings.handle_payments"
 
@@ -48,21 +48,21 @@ def _refused(form, error) -> None:
 @require_http_methods(["GET", "POST"])
 def payment_refund(request, pk):
     payment = _payment(pk)
-    version = payments.payment_version(payment)
+    version = charges.payment_version(payment)
     if request.method == "POST":
         form = RefundForm(request.POST)
         if form.is_valid():
             try:
-                payments.payment_refund(
+                charges.payment_refund(
                     payment=payment,
                     cents=form.cents,
                     reason=form.cleaned_data["reason"],
                     user=request.user,
                     seen_version=form.cleaned_data["version"],
                 )
-            except payments.PaymentRefused as error:
+            except charges.PaymentRefused as error:
                 _refused(form, error)
-            except payments.GatewayError as error:
+            except charges.GatewayError as error:
                 form.add_error(None, f"{error.message} Nothing was refunded; try again.")
             else:
                 messages.success(
@@ -94,15 +94,15 @@ def payment_no_show(request, pk):
         form = NoShowChargeForm(request.POST)
         if form.is_valid():
             try:
-                payments.payment_no_show_charge(
+                charges.payment_no_show_charge(
                     payment=payment,
                     reason=form.cleaned_data["reason"],
                     user=request.user,
                     seen_version=form.cleaned_data["version"],
                 )
-            except payments.PaymentRefused as error:
+            except charges.PaymentRefused as error:
                 _refused(form, error)
-            except payments.GatewayError as error:
+            except charges.GatewayError as error:
                 form.add_error(None, f"{error.message} Nothing was charged.")
             else:
                 messages.success(
@@ -113,7 +113,7 @@ def payment_no_show(request, pk):
                 return redirect("bookings_admin:detail", pk=pk)
         status = 409 if form.non_field_errors() else 400
     else:
-        form = NoShowChargeForm(initial={"version": payments.payment_version(payment)})
+        form = NoShowChargeForm(initial={"version": charges.payment_version(payment)})
         status = 200
     return render(
         request,

@@ -26,6 +26,7 @@ from bookings.models import (
     Payment,
     PaymentState,
 )
+from bookings.payments import charges
 from bookings.payments import services as payments
 from bookings.schedule import availability
 from bookings.schedule.catalogue import catalogue
@@ -155,7 +156,7 @@ def consultation_cancel(
             consultation.refresh_from_db()
             return _manage_page(request, token, consultation, problem=error.message, status=409)
         payment = Payment.objects.filter(consultation=consultation).first()
-        if payments.refund_due_on_cancel(payment, timezone.now()):
+        if charges.refund_due_on_cancel(payment, timezone.now()):
             refund_fee.enqueue(
                 payment_id=payment.pk, reason="Cancelled by the patient before the refund deadline"
             )

@@ -62,10 +62,13 @@ def _call(method, *args, **kwargs) -> dict:
 
 @dataclass(frozen=True)
 class CheckoutSession:
+    """The part of a Checkout session the site reads."""
+
     id: str
     url: str
     status: str  # open, complete or expired
     reference: str
+    payment_status: str = ""  # paid, unpaid or no_payment_required (a card kept)
     customer_id: str = ""
     payment_intent_id: str = ""
     payment_method_id: str = ""
@@ -89,10 +92,19 @@ def _session(raw) -> CheckoutSession:
         url=raw.get("url") or "",
         status=raw.get("status") or "open",
         reference=raw.get("client_reference_id") or "",
+        payment_status=raw.get("payment_status") or "",
         customer_id=_id(raw.get("customer")),
         payment_intent_id=_id(raw.get("payment_intent")),
         payment_method_id=payment_method,
         amount_total=raw.get("amount_total") or 0,
+    )
+
+
+def settled(session: CheckoutSession) -> bool:
+    """Complete, and the money (or the card) is there."""
+    return session.status == "complete" and session.payment_status in (
+        "paid",
+        "no_payment_required",
     )
 
 
@@ -120,6 +132,9 @@ def checkout_create(
 ) -> CheckoutSession:
     """A hosted Checkout session: `mode=payment` for a fee, `mode=setup` to keep a card."""
     params: dict = {
+        # Cards only: a card's payment is settled when Checkout completes (a bank debit
+        # would complete unpaid and settle days later).
+        "payment_method_types": ["card"],
         "client_reference_id": reference,
         "metadata": {"reference": reference},
         "expires_at": expires_at,

@@ -25,6 +25,7 @@ from bookings.models import (
     PaymentState,
     StripeEvent,
 )
+from bookings.payments import charges
 from bookings.payments import services as payments
 from tests.bookings.conftest import drain_queue, form_data
 from tests.clock import PINNED_NOW
@@ -182,7 +183,7 @@ def test_what_goes_to_stripe_is_the_reference_amount_and_the_receipt_email_only(
         "line_items[0][price_data][currency]", "line_items[0][price_data][unit_amount]",
         "line_items[0][price_data][product_data][name]",
         "payment_intent_data[metadata][reference]", "currency", "customer",
-        "setup_intent_data[metadata][reference]", "email",
+        "setup_intent_data[metadata][reference]", "email", "payment_method_types[0]",
     }  # fmt: skip
     references = set(ConsultationRequest.objects.values_list("reference", flat=True))
     assert fields["metadata[reference]"] == references
@@ -522,7 +523,7 @@ def test_a_declined_no_show_charge_says_so_and_charges_nothing(
     staff = sign_in_with_second_factor(client, payments_staff)
     url = reverse("bookings_admin:payment_no_show", args=[payment.consultation_id])
     response = staff.post(
-        url, {"reason": "Did not come", "version": payments.payment_version(payment)}
+        url, {"reason": "Did not come", "version": charges.payment_version(payment)}
     )
     assert response.status_code == 409
     assert "The card was declined" in response.content.decode()
@@ -646,7 +647,7 @@ def test_a_refund_of_an_odd_amount_is_refused_on_the_page(
     staff = sign_in_with_second_factor(client, payments_staff)
     url = reverse("bookings_admin:payment_refund", args=[payment.consultation_id])
     response = staff.post(
-        url, {"amount": amount, "reason": "Test", "version": payments.payment_version(payment)}
+        url, {"amount": amount, "reason": "Test", "version": charges.payment_version(payment)}
     )
     assert response.status_code == 400
     assert response.context["form"].errors["amount"]
@@ -689,3 +690,19 @@ def test_the_admin_says_whether_payments_are_on(admin_client, fee_type, settings
     assert "Fee or card at booking" in page
     settings.STRIPE_SECRET_KEY, settings.STRIPE_WEBHOOK_SECRET = "sk_test_x", "whsec_x"
     assert "Payments are on" in admin_client.get(url).content.decode()
+
+
+def test_a_session_complete_but_not_yet_paid_is_neither_paid_nor_released(
+    client, stripe, fee_type, procedures, free_slots
+):
+    book(client, procedures, free_slots[0])
+    payment = Payment.objects.get()
+    stripe.sessions[payment.checkout_session_id] |= {
+        "status": "complete",
+        "payment_status": "unpaid",
+    }
+    assert payments.payment_sync(payment) == ""
+    assert payments.payment_hold_release(payment) == ""
+    payment.refresh_from_db()
+    assert payment.state == PaymentState.AWAITING
+    assert payment.consultation.is_open

@@ -67,7 +67,9 @@ def _settle(payment, session_id: str) -> bool:
 def _page(request, payment, *, problem: bool, cancelled: bool, status: int = 200):
     consultation = payment.consultation
     now = timezone.now()
-    awaiting = payment.state == PaymentState.AWAITING and now < payment.hold_until
+    awaiting = (
+        payment.state == PaymentState.AWAITING and now < payment.hold_until and consultation.is_open
+    )
     rules = BookingRules.load()
     return render(
         request,

@@ -85,9 +85,12 @@ def checkout_start(payment: Payment, *, now: dt.datetime | None = None) -> str:
     one. Raises GatewayError when Stripe cannot be reached (nothing changes: the patient
     tries again), NotAwaitingPayment when there is nothing to pay."""
     now = now or timezone.now()
+    consultation = payment.consultation
+    # A request the front desk closed meanwhile is not paid for, even inside its hold.
     if payment.state != PaymentState.AWAITING or now >= payment.hold_until:
         raise NotAwaitingPayment("There is nothing to pay for this booking now.")
-    consultation = payment.consultation
+    if not consultation.is_open:
+        raise NotAwaitingPayment("There is nothing to pay for this booking now.")
     if payment.checkout_session_id:
         session = gateway.checkout_retrieve(payment.checkout_session_id)
         if session.status == "open":

@@ -715,3 +715,18 @@ def test_a_session_complete_but_not_yet_paid_is_neither_paid_nor_released(
     payment.refresh_from_db()
     assert payment.state == PaymentState.AWAITING
     assert payment.consultation.is_open
+
+
+def test_a_request_closed_by_the_front_desk_is_not_paid_for(
+    client, stripe, fee_type, procedures, free_slots
+):
+    book(client, procedures, free_slots[0])
+    payment = Payment.objects.get()
+    ConsultationRequest.objects.update(status=ConsultationStatus.DECLINED)
+    payment.refresh_from_db()
+    sessions = len(stripe.sessions)
+    url = reverse("bookings:payment", args=[payments.payment_token(payment)])
+    response = client.post(url)
+    assert response.status_code == 200
+    assert "Pay $100 now" not in response.content.decode()
+    assert len(stripe.sessions) == sessions
